@@ -1,0 +1,119 @@
+import { Construct } from 'constructs';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import type { LifecycleConfig, ObjectLockConfig } from './config';
+import { policyDocument, type PolicyStatement } from './policy';
+
+/** Settings of the archive bucket. */
+export interface ArchiveBucketProps {
+  /** The bucket's name. */
+  readonly bucketName: string;
+  /** Partition of the bucket's ARN ("aws", "aws-cn", "aws-us-gov"). */
+  readonly partition: string;
+  /** ARN of the KMS key for default encryption. */
+  readonly kmsKeyArn: string;
+  readonly lifecycle: LifecycleConfig;
+  /** @default undefined (no Object Lock) */
+  readonly objectLock?: ObjectLockConfig;
+}
+
+/** Days after which an unfinished multipart upload (an export cut short) is cleaned up. */
+export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
+
+/**
+ * The S3 bucket that holds the exports: SSE-KMS with bucket keys, versioning, every public
+ * access block, ACLs disabled, TLS-only access, lifecycle rules and optional Object Lock.
+ * Never force-destroyed: deleting the stack must not delete the archive.
+ */
+export class ArchiveBucket extends Construct {
+  /** The bucket's name. */
+  readonly bucketName: string;
+  /** The bucket's ARN. */
+  readonly bucketArn: string;
+
+  constructor(scope: Construct, id: string, props: ArchiveBucketProps) {
+    super(scope, id);
+    const bucket = new S3Bucket(this, 'bucket', {
+      bucket: props.bucketName,
+      forceDestroy: false,
+      objectLockEnabled: props.objectLock !== undefined,
+    });
+    this.bucketName = bucket.bucket;
+    this.bucketArn = bucket.arn;
+
+    new S3BucketPublicAccessBlock(this, 'public-access-block', {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, 'ownership', {
+      bucket: bucket.id,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
+    const versioning = new S3BucketVersioningA(this, 'versioning', {
+      bucket: bucket.id,
+      versioningConfiguration: { status: 'Enabled' },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      bucket: bucket.id,
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn },
+          bucketKeyEnabled: true,
+        },
+      ],
+    });
+    new S3BucketPolicy(this, 'policy', {
+      bucket: bucket.id,
+      policy: policyDocument(archiveBucketPolicy(bucket.arn)),
+    });
+
+    const { lifecycle } = props;
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      bucket: bucket.id,
+      // S3 rejects lifecycle rules on a bucket whose versioning is still being set up.
+      dependsOn: [versioning],
+      rule: [
+        {
+          id: 'archive-exports',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          transition: [{ days: lifecycle.transitionAfterDays, storageClass: lifecycle.transitionStorageClass }],
+          ...(lifecycle.expirationDays !== undefined ? { expiration: [{ days: lifecycle.expirationDays }] } : {}),
+          noncurrentVersionExpiration: [{ noncurrentDays: lifecycle.noncurrentVersionExpirationDays }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS }],
+        },
+      ],
+    });
+
+    if (props.objectLock !== undefined) {
+      new S3BucketObjectLockConfigurationA(this, 'object-lock', {
+        bucket: bucket.id,
+        dependsOn: [versioning],
+        rule: { defaultRetention: { mode: props.objectLock.mode, days: props.objectLock.days } },
+      });
+    }
+  }
+}
+
+/** The bucket policy: deny every request that does not use TLS. */
+export function archiveBucketPolicy(bucketArn: string): PolicyStatement[] {
+  return [
+    {
+      Sid: 'DenyRequestsWithoutTls',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [bucketArn, `${bucketArn}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': false } },
+    },
+  ];
+}

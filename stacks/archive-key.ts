@@ -1,0 +1,89 @@
+import { Construct } from 'constructs';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { policyDocument, type AwsScope, type PolicyStatement } from './policy';
+
+/** Settings of the archive's KMS key. */
+export interface ArchiveKeyProps {
+  readonly scope: AwsScope;
+  /** Name shared by the deployment's resources; the alias is alias/<baseName>. */
+  readonly baseName: string;
+  /** Use this key instead of creating one. Its key policy is then the owner's to keep right. */
+  readonly existingKeyArn?: string;
+  /** The role RDS assumes to write exports; it encrypts the exported objects. */
+  readonly exportRoleArn: string;
+  /** The exporter Lambda's role; it hands the key to the export through a grant. */
+  readonly exporterRoleArn: string;
+}
+
+/**
+ * The KMS key that encrypts the archive bucket, the exports and the event topic: rotation on,
+ * an alias, and a key policy that keeps the account in control and lets exactly the export
+ * role, the exporter (grants for AWS resources only) and RDS's event service use it.
+ */
+export class ArchiveKey extends Construct {
+  /** ARN of the key, created or existing. */
+  readonly keyArn: string;
+  /** The key resource, when this construct created it. */
+  readonly key?: KmsKey;
+
+  constructor(scope: Construct, id: string, props: ArchiveKeyProps) {
+    super(scope, id);
+    if (props.existingKeyArn !== undefined) {
+      this.keyArn = props.existingKeyArn;
+      return;
+    }
+    this.key = new KmsKey(this, 'key', {
+      description: `Encrypts RDS snapshot exports, their bucket and event topic (${props.baseName})`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: policyDocument(archiveKeyPolicy(props)),
+    });
+    new KmsAlias(this, 'alias', {
+      name: `alias/${props.baseName}`,
+      targetKeyId: this.key.keyId,
+    });
+    this.keyArn = this.key.arn;
+  }
+}
+
+/** The statements of the archive key's policy. */
+export function archiveKeyPolicy(props: ArchiveKeyProps): PolicyStatement[] {
+  const { partition, accountId } = props.scope;
+  return [
+    {
+      // AWS's default first statement: without it the key could become unmanageable. It lets
+      // IAM policies in this account (not any other) decide who administers the key.
+      Sid: 'AccountControlsTheKey',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+      Action: 'kms:*',
+      Resource: '*',
+    },
+    {
+      Sid: 'ExportRoleEncryptsExports',
+      Effect: 'Allow',
+      Principal: { AWS: props.exportRoleArn },
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+      Resource: '*',
+    },
+    {
+      // StartExportTask hands the key to RDS through a grant made by its caller.
+      Sid: 'ExporterGrantsToRdsOnly',
+      Effect: 'Allow',
+      Principal: { AWS: props.exporterRoleArn },
+      Action: ['kms:CreateGrant', 'kms:DescribeKey'],
+      Resource: '*',
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+    },
+    {
+      // RDS publishes its events to the encrypted topic with a data key of this key.
+      Sid: 'RdsEventsPublishToEncryptedTopic',
+      Effect: 'Allow',
+      Principal: { Service: 'events.rds.amazonaws.com' },
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+    },
+  ];
+}

@@ -1,0 +1,130 @@
+import { Construct } from 'constructs';
+import { S3Backend, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { ArchiveBucket } from './archive-bucket';
+import { ArchiveKey } from './archive-key';
+import { resourceBaseName, stackName, type ArchiveConfig } from './config';
+import { ExporterFunction } from './exporter-function';
+import { ExportRole } from './export-role';
+import type { AwsScope } from './policy';
+import { SnapshotEvents } from './snapshot-events';
+
+/** Settings of one region's archive stack. */
+export interface ArchiveStackProps {
+  readonly config: ArchiveConfig;
+  /** The region this stack archives; its snapshots export to a bucket in the same region. */
+  readonly region: string;
+}
+
+/** Tags every resource carries, beside the configured ones. */
+export function defaultTags(config: ArchiveConfig): Record<string, string> {
+  return { ...config.tags, Application: 'rds-snapshot-archive', Environment: config.environment };
+}
+
+/** The handler's environment variables, from the settings and the deployed resources. */
+export function exporterEnvironment(
+  config: ArchiveConfig,
+  resources: { readonly bucketName: string; readonly exportRoleArn: string; readonly kmsKeyArn: string },
+): Record<string, string> {
+  const optional: Record<string, string> = {
+    ARCHIVE_PREFIX: config.archivePrefix,
+    INCLUDE_DATABASES: config.includeDatabases.join(','),
+    EXCLUDE_DATABASES: config.excludeDatabases.join(','),
+    EXPORT_ONLY: config.exportOnly.join(','),
+  };
+  return {
+    ARCHIVE_BUCKET: resources.bucketName,
+    EXPORT_ROLE_ARN: resources.exportRoleArn,
+    EXPORT_KMS_KEY_ARN: resources.kmsKeyArn,
+    SNAPSHOT_TYPES: config.snapshotTypes.join(','),
+    // Empty settings are left out: the handler's defaults say the same, and Lambda keeps no
+    // empty values, which would show as a change on every plan.
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== '')),
+  };
+}
+
+/**
+ * One region's snapshot archive: key, bucket, export role, event topic and subscriptions, and
+ * the exporter Lambda, with remote state when configured.
+ */
+export class ArchiveStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: ArchiveStackProps) {
+    super(scope, id);
+    const { config, region } = props;
+    const name = stackName(config, region);
+    const baseName = resourceBaseName(config);
+
+    new AwsProvider(this, 'aws', { region, defaultTags: [{ tags: defaultTags(config) }] });
+    configureBackend(this, config, name);
+
+    const identity = new DataAwsCallerIdentity(this, 'account');
+    const partition = new DataAwsPartition(this, 'partition');
+    const aws: AwsScope = { partition: partition.partition, accountId: identity.accountId, region };
+
+    const exportRole = new ExportRole(this, 'export-role', { scope: aws, baseName });
+    const exporter = new ExporterFunction(this, 'exporter', {
+      scope: aws,
+      baseName,
+      logRetentionDays: config.logRetentionDays,
+    });
+    const key = new ArchiveKey(this, 'key', {
+      scope: aws,
+      baseName,
+      existingKeyArn: config.existingKmsKeyArns[region],
+      exportRoleArn: exportRole.roleArn,
+      exporterRoleArn: exporter.roleArn,
+    });
+
+    const existingBucket = config.existingBucketNames[region];
+    const bucket =
+      existingBucket !== undefined
+        ? { bucketName: existingBucket, bucketArn: `arn:${aws.partition}:s3:::${existingBucket}` }
+        : new ArchiveBucket(this, 'bucket', {
+            bucketName: `${baseName}-${aws.accountId}-${region}`,
+            partition: aws.partition,
+            kmsKeyArn: key.keyArn,
+            lifecycle: config.lifecycle,
+            objectLock: config.objectLock,
+          });
+    exportRole.grantAccess({ bucketArn: bucket.bucketArn, archivePrefix: config.archivePrefix, kmsKeyArn: key.keyArn });
+
+    const events = new SnapshotEvents(this, 'events', { scope: aws, baseName, kmsKeyArn: key.keyArn });
+    exporter.deploy({
+      exportRoleArn: exportRole.roleArn,
+      kmsKeyArn: key.keyArn,
+      topicArn: events.topicArn,
+      environment: exporterEnvironment(config, {
+        bucketName: bucket.bucketName,
+        exportRoleArn: exportRole.roleArn,
+        kmsKeyArn: key.keyArn,
+      }),
+    });
+
+    const outputs: Record<string, { value: string; description: string }> = {
+      'archive-bucket': { value: bucket.bucketName, description: 'S3 bucket the exports are written to' },
+      'kms-key-arn': { value: key.keyArn, description: 'KMS key that encrypts the exports, bucket and topic' },
+      'export-role-arn': { value: exportRole.roleArn, description: 'IAM role RDS assumes to write exports' },
+      'snapshot-events-topic-arn': { value: events.topicArn, description: 'SNS topic RDS publishes snapshot events to' },
+      'exporter-function-name': { value: exporter.functionName, description: 'Lambda function that starts the exports' },
+    };
+    for (const [outputId, output] of Object.entries(outputs)) {
+      new TerraformOutput(this, outputId, output);
+    }
+  }
+}
+
+/** S3 state with encryption and S3-native locking when configured; otherwise local state beside the project. */
+function configureBackend(stack: TerraformStack, config: ArchiveConfig, name: string): void {
+  const state = config.remoteState;
+  if (state === undefined) {
+    // Relative to cdktf.out/stacks/<stack>, where Terraform runs: the project root.
+    new LocalBackend(stack, { path: `../../../terraform.${name}.tfstate` });
+    return;
+  }
+  new S3Backend(stack, { bucket: state.bucket, key: `${state.keyPrefix}/${name}.tfstate`, region: state.region, encrypt: true });
+  // cdktf 0.21 has no use_lockfile option yet; S3-native locking needs Terraform >= 1.10.
+  stack.addOverride('terraform.backend.s3.use_lockfile', true);
+}
+

@@ -1,0 +1,197 @@
+import { Construct } from 'constructs';
+import { AssetType, Fn, TerraformAsset } from 'cdktf';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { bundleHandler, deterministicZip } from './bundle';
+import { policyDocument, type AwsScope, type PolicyStatement } from './policy';
+
+/** Settings of the exporter Lambda. */
+export interface ExporterFunctionProps {
+  readonly scope: AwsScope;
+  /** Name shared by the deployment's resources; the function is <baseName>-exporter. */
+  readonly baseName: string;
+  /** Days the function's logs are kept. */
+  readonly logRetentionDays: number;
+}
+
+/** Where the exporter may act, known once the bucket, key and export role exist. */
+export interface ExporterAccess {
+  readonly exportRoleArn: string;
+  readonly kmsKeyArn: string;
+}
+
+/** What the exporter is wired to once the key, bucket, export role and topic exist. */
+export interface ExporterWiring extends ExporterAccess {
+  /** The SNS topic whose messages invoke the function. */
+  readonly topicArn: string;
+  /** Environment variables of the handler (its contract: see README, "Handler contract"). */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** The Lambda runtime and architecture the handler is built for. */
+export const EXPORTER_RUNTIME = 'nodejs22.x';
+export const EXPORTER_ARCHITECTURE = 'arm64';
+
+let handlerZipPath: string | undefined;
+
+/**
+ * Bundles the handler and writes it as a deterministic zip, once per process: every regional
+ * stack deploys the same bytes. The temporary path does not matter: TerraformAsset copies the
+ * file into the stack's output under a hash of its content.
+ */
+export function handlerZip(): string {
+  if (handlerZipPath !== undefined) return handlerZipPath;
+  const zip = deterministicZip([{ name: 'index.js', data: bundleHandler() }]);
+  const digest = createHash('sha256').update(zip).digest('hex').slice(0, 16);
+  const directory = path.join(tmpdir(), `rds-snapshot-archive-${digest}`);
+  mkdirSync(directory, { recursive: true });
+  handlerZipPath = path.join(directory, 'exporter.zip');
+  writeFileSync(handlerZipPath, zip);
+  return handlerZipPath;
+}
+
+/**
+ * The exporter Lambda with its role, its own log group, its SNS subscription and the
+ * permission for that topic alone to invoke it. The role exists from construction, so the
+ * key policy can name it; the function follows in deploy(), once the key exists.
+ */
+export class ExporterFunction extends Construct {
+  /** The function's name. */
+  readonly functionName: string;
+  /** The function's ARN. */
+  readonly functionArn: string;
+  /** The function's execution role ARN. */
+  readonly roleArn: string;
+  /** The zip of the bundled handler, as deployed. */
+  readonly asset: TerraformAsset;
+
+  private readonly role: IamRole;
+  private readonly logGroup: CloudwatchLogGroup;
+  private readonly props: ExporterFunctionProps;
+
+  constructor(scope: Construct, id: string, props: ExporterFunctionProps) {
+    super(scope, id);
+    this.props = props;
+    const functionName = `${props.baseName}-exporter`;
+    this.role = new IamRole(this, 'role', {
+      name: functionName,
+      description: 'Runs the RDS snapshot exporter Lambda',
+      assumeRolePolicy: policyDocument([
+        {
+          Sid: 'LambdaService',
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+        },
+      ]),
+    });
+    this.roleArn = this.role.arn;
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `/aws/lambda/${functionName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+    this.asset = new TerraformAsset(this, 'code', { path: handlerZip(), type: AssetType.FILE });
+    this.functionName = functionName;
+    this.functionArn = `arn:${props.scope.partition}:lambda:${props.scope.region}:${props.scope.accountId}:function:${functionName}`;
+  }
+
+  /** Grants the function what it needs, then creates it and subscribes it to the topic. */
+  deploy(wiring: ExporterWiring): LambdaFunction {
+    const { topicArn, environment, ...access } = wiring;
+    const rolePolicy = new IamRolePolicy(this, 'permissions', {
+      name: 'export-snapshots',
+      role: this.role.name,
+      policy: policyDocument(exporterRolePolicy({ ...access, scope: this.props.scope, logGroupArn: this.logGroup.arn })),
+    });
+    const fn = new LambdaFunction(this, 'function', {
+      functionName: this.functionName,
+      description: 'Starts an RDS export to S3 for every snapshot-created event',
+      role: this.role.arn,
+      runtime: EXPORTER_RUNTIME,
+      architectures: [EXPORTER_ARCHITECTURE],
+      handler: 'index.handler',
+      filename: this.asset.path,
+      sourceCodeHash: Fn.filebase64sha256(this.asset.path),
+      memorySize: 256,
+      timeout: 60,
+      environment: { variables: { ...environment } },
+      // The log group and permissions exist before the first invocation can need them.
+      dependsOn: [this.logGroup, rolePolicy],
+    });
+    const permission = new LambdaPermission(this, 'invoke-from-topic', {
+      statementId: 'AllowSnapshotEventsTopic',
+      action: 'lambda:InvokeFunction',
+      functionName: fn.functionName,
+      principal: 'sns.amazonaws.com',
+      sourceArn: topicArn,
+    });
+    new SnsTopicSubscription(this, 'subscription', {
+      topicArn,
+      protocol: 'lambda',
+      endpoint: fn.arn,
+      dependsOn: [permission],
+    });
+    return fn;
+  }
+}
+
+/** Inputs of the exporter's permissions policy. */
+export interface ExporterPolicyInputs extends ExporterAccess {
+  readonly scope: AwsScope;
+  readonly logGroupArn: string;
+}
+
+/** The exporter role's permissions: its own logs, the RDS calls, PassRole, and the key grant. */
+export function exporterRolePolicy(inputs: ExporterPolicyInputs): PolicyStatement[] {
+  const { partition, region, accountId } = inputs.scope;
+  const rds = `arn:${partition}:rds:${region}:${accountId}`;
+  return [
+    {
+      Sid: 'WriteOwnLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `${inputs.logGroupArn}:*`,
+    },
+    {
+      Sid: 'DescribeSnapshots',
+      Effect: 'Allow',
+      Action: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
+      Resource: [`${rds}:snapshot:*`, `${rds}:cluster-snapshot:*`, `${rds}:db:*`, `${rds}:cluster:*`],
+    },
+    {
+      // Export tasks are not a resource type IAM can name, so these take "*"; the export itself
+      // is bounded by the role passed below and the key grant.
+      Sid: 'StartAndDescribeExports',
+      Effect: 'Allow',
+      Action: ['rds:StartExportTask', 'rds:DescribeExportTasks'],
+      Resource: '*',
+    },
+    {
+      Sid: 'PassExportRoleOnly',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: inputs.exportRoleArn,
+    },
+    {
+      Sid: 'GrantKeyToRdsOnly',
+      Effect: 'Allow',
+      Action: 'kms:CreateGrant',
+      Resource: inputs.kmsKeyArn,
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+    },
+    {
+      Sid: 'DescribeKey',
+      Effect: 'Allow',
+      Action: 'kms:DescribeKey',
+      Resource: inputs.kmsKeyArn,
+    },
+  ];
+}

@@ -1,0 +1,25 @@
+// IAM policy documents as plain data. Keeping them as objects (not HCL data sources) lets the
+// tests read every statement directly, and cdktf resolves the tokens inside when it serializes.
+
+/** One IAM policy statement. */
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Principal?: Readonly<Record<string, string | readonly string[]>> | '*';
+  readonly Action: string | readonly string[];
+  /** Absent in trust policies, which apply to the role itself. */
+  readonly Resource?: string | readonly string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | boolean | readonly string[]>>>>;
+}
+
+/** Serializes statements into a policy document string for a Terraform `policy` argument. */
+export function policyDocument(statements: readonly PolicyStatement[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/** Account, partition and region of the stack, as Terraform expressions. */
+export interface AwsScope {
+  readonly partition: string;
+  readonly accountId: string;
+  readonly region: string;
+}
