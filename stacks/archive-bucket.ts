@@ -14,8 +14,6 @@ import { policyDocument, type PolicyStatement } from './policy';
 export interface ArchiveBucketProps {
   /** The bucket's name. */
   readonly bucketName: string;
-  /** Partition of the bucket's ARN ("aws", "aws-cn", "aws-us-gov"). */
-  readonly partition: string;
   /** ARN of the KMS key for default encryption. */
   readonly kmsKeyArn: string;
   readonly lifecycle: LifecycleConfig;

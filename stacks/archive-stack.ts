@@ -83,7 +83,6 @@ export class ArchiveStack extends TerraformStack {
         ? { bucketName: existingBucket, bucketArn: `arn:${aws.partition}:s3:::${existingBucket}` }
         : new ArchiveBucket(this, 'bucket', {
             bucketName: `${baseName}-${aws.accountId}-${region}`,
-            partition: aws.partition,
             kmsKeyArn: key.keyArn,
             lifecycle: config.lifecycle,
             objectLock: config.objectLock,

@@ -1,0 +1,376 @@
+import { describe, expect, it } from 'vitest';
+import { Testing } from 'cdktf';
+import { ArchiveStack } from '../stacks/archive-stack';
+import { asList, configFrom, onlyResource, resources, statement, statementsOf, synthStack, type Statement } from './support/synth';
+
+const defaults = synthStack();
+const ref = (type: string, stack = defaults) => {
+  const ids = Object.keys(stack.resource[type] ?? {});
+  if (ids.length !== 1) throw new Error(`expected one ${type}, found ${ids.length}`);
+  return `${type}.${ids[0]}`;
+};
+const keyArn = `\${${ref('aws_kms_key')}.arn}`;
+const bucketArn = `\${${ref('aws_s3_bucket')}.arn}`;
+const account = '${data.aws_caller_identity.account.account_id}';
+const partition = '${data.aws_partition.partition.partition}';
+
+function roleNamed(stack: typeof defaults, suffix: string): { id: string; role: Record<string, unknown> } {
+  const entries = Object.entries(stack.resource.aws_iam_role ?? {}).filter(([, r]) => String(r.name).endsWith(suffix));
+  if (entries.length !== 1) throw new Error(`expected one role named *${suffix}`);
+  return { id: entries[0]![0], role: entries[0]![1] };
+}
+function policyOfRole(stack: typeof defaults, roleId: string): Statement[] {
+  const policies = resources(stack, 'aws_iam_role_policy').filter((p) => p.role === `\${aws_iam_role.${roleId}.name}`);
+  expect(policies).toHaveLength(1);
+  return statementsOf(policies[0]!.policy);
+}
+const exportRole = roleNamed(defaults, '-export');
+const exporterRole = roleNamed(defaults, '-exporter');
+
+describe('KMS key', () => {
+  const key = onlyResource(defaults, 'aws_kms_key');
+  const policy = statementsOf(key.policy);
+
+  it('rotates and has an alias', () => {
+    expect(key.enable_key_rotation).toBe(true);
+    expect(onlyResource(defaults, 'aws_kms_alias')).toMatchObject({ name: 'alias/rds-archive-dev', target_key_id: `\${${ref('aws_kms_key')}.key_id}` });
+  });
+
+  it('keeps the account in control', () => {
+    expect(statement(policy, 'AccountControlsTheKey')).toMatchObject({ Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${account}:root` } });
+  });
+
+  it('lets the exporter create grants for AWS resources only', () => {
+    expect(statement(policy, 'ExporterGrantsToRdsOnly')).toMatchObject({
+      Principal: { AWS: `\${aws_iam_role.${exporterRole.id}.arn}` },
+      Action: ['kms:CreateGrant', 'kms:DescribeKey'],
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+    });
+  });
+
+  it("lets RDS's event service publish to the encrypted topic, for this account only", () => {
+    expect(statement(policy, 'RdsEventsPublishToEncryptedTopic')).toMatchObject({
+      Principal: { Service: 'events.rds.amazonaws.com' },
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Condition: { StringEquals: { 'aws:SourceAccount': account } },
+    });
+  });
+
+  it('lets the export role encrypt exports', () => {
+    const s = statement(policy, 'ExportRoleEncryptsExports');
+    expect(s.Principal).toEqual({ AWS: `\${aws_iam_role.${exportRole.id}.arn}` });
+    expect(s.Action).toEqual(expect.arrayContaining(['kms:GenerateDataKey', 'kms:Encrypt']));
+  });
+
+  it('grants no one else', () => {
+    expect(policy.map((s) => s.Sid).sort()).toEqual(
+      ['AccountControlsTheKey', 'ExportRoleEncryptsExports', 'ExporterGrantsToRdsOnly', 'RdsEventsPublishToEncryptedTopic'].sort(),
+    );
+  });
+
+  it('is not created when an existing key is configured, and that key is used everywhere', () => {
+    const existing = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const stack = synthStack(configFrom({ existingKmsKeyArns: { 'us-east-1': existing } }));
+    expect(resources(stack, 'aws_kms_key')).toHaveLength(0);
+    expect(onlyResource(stack, 'aws_sns_topic').kms_master_key_id).toBe(existing);
+    const fn = onlyResource(stack, 'aws_lambda_function') as { environment: { variables: Record<string, string> } };
+    expect(fn.environment.variables.EXPORT_KMS_KEY_ARN).toBe(existing);
+  });
+});
+
+describe('archive bucket', () => {
+  it('is named per account and region and never force-destroyed', () => {
+    const bucket = onlyResource(defaults, 'aws_s3_bucket');
+    expect(bucket.bucket).toBe(`rds-archive-dev-${account}-us-east-1`);
+    expect(bucket.force_destroy).toBe(false);
+    expect(bucket.object_lock_enabled).toBe(false);
+  });
+
+  it('encrypts with the archive key and bucket keys', () => {
+    expect(onlyResource(defaults, 'aws_s3_bucket_server_side_encryption_configuration').rule).toEqual([
+      { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: keyArn }, bucket_key_enabled: true },
+    ]);
+  });
+
+  it('is versioned, blocks all public access and enforces object ownership', () => {
+    expect(onlyResource(defaults, 'aws_s3_bucket_versioning').versioning_configuration).toEqual({ status: 'Enabled' });
+    expect(onlyResource(defaults, 'aws_s3_bucket_public_access_block')).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(onlyResource(defaults, 'aws_s3_bucket_ownership_controls').rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+  });
+
+  it('denies every request without TLS', () => {
+    const [deny, ...others] = statementsOf(onlyResource(defaults, 'aws_s3_bucket_policy').policy);
+    expect(others).toHaveLength(0);
+    expect(deny).toEqual({
+      Sid: 'DenyRequestsWithoutTls',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [bucketArn, `${bucketArn}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': false } },
+    });
+  });
+
+  it('applies the default lifecycle and aborts incomplete uploads', () => {
+    const [rule] = onlyResource(defaults, 'aws_s3_bucket_lifecycle_configuration').rule as Record<string, unknown>[];
+    expect(rule).toMatchObject({
+      status: 'Enabled',
+      transition: [{ days: 30, storage_class: 'GLACIER_IR' }],
+      noncurrent_version_expiration: [{ noncurrent_days: 90 }],
+      abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+    });
+    expect(rule).not.toHaveProperty('expiration');
+  });
+
+  it('applies a configured lifecycle with expiration', () => {
+    const stack = synthStack(configFrom({ lifecycle: { transitionStorageClass: 'DEEP_ARCHIVE', transitionAfterDays: 180, expirationDays: 3650, noncurrentVersionExpirationDays: 7 } }));
+    const [rule] = onlyResource(stack, 'aws_s3_bucket_lifecycle_configuration').rule as Record<string, unknown>[];
+    expect(rule).toMatchObject({
+      transition: [{ days: 180, storage_class: 'DEEP_ARCHIVE' }],
+      expiration: [{ days: 3650 }],
+      noncurrent_version_expiration: [{ noncurrent_days: 7 }],
+    });
+  });
+
+  it('has no Object Lock unless configured, and the configured retention when it is', () => {
+    expect(resources(defaults, 'aws_s3_bucket_object_lock_configuration')).toHaveLength(0);
+    const stack = synthStack(configFrom({ objectLock: { mode: 'COMPLIANCE', days: 400 } }));
+    expect(onlyResource(stack, 'aws_s3_bucket').object_lock_enabled).toBe(true);
+    expect(onlyResource(stack, 'aws_s3_bucket_object_lock_configuration').rule).toEqual({ default_retention: { mode: 'COMPLIANCE', days: 400 } });
+  });
+
+  it('is not created when an existing bucket is configured; exports and permissions go to that bucket', () => {
+    const stack = synthStack(configFrom({ existingBucketNames: { 'us-east-1': 'acme-rds-archive' } }));
+    for (const type of ['aws_s3_bucket', 'aws_s3_bucket_policy', 'aws_s3_bucket_lifecycle_configuration']) {
+      expect(resources(stack, type)).toHaveLength(0);
+    }
+    const fn = onlyResource(stack, 'aws_lambda_function') as { environment: { variables: Record<string, string> } };
+    expect(fn.environment.variables.ARCHIVE_BUCKET).toBe('acme-rds-archive');
+    const role = roleNamed(stack, '-export');
+    const list = statement(policyOfRole(stack, role.id), 'ListArchiveBucket');
+    expect(list.Resource).toBe(`arn:${partition}:s3:::acme-rds-archive`);
+  });
+});
+
+describe('export role', () => {
+  const statements = policyOfRole(defaults, exportRole.id);
+
+  it('is trusted only by the RDS export service, for this account', () => {
+    expect(statementsOf(exportRole.role.assume_role_policy)).toEqual([
+      {
+        Sid: 'RdsExportServiceOnly',
+        Effect: 'Allow',
+        Principal: { Service: 'export.rds.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': account } },
+      },
+    ]);
+  });
+
+  it('reaches only the archive bucket and its prefix', () => {
+    expect(statement(statements, 'ListArchiveBucket').Resource).toBe(bucketArn);
+    expect(statement(statements, 'WriteExportObjects').Resource).toBe(`${bucketArn}/exports/*`);
+  });
+
+  it('writes the whole bucket when no prefix is configured', () => {
+    const stack = synthStack(configFrom({ archivePrefix: '' }));
+    const role = roleNamed(stack, '-export');
+    expect(statement(policyOfRole(stack, role.id), 'WriteExportObjects').Resource).toBe(`\${${ref('aws_s3_bucket', stack)}.arn}/*`);
+  });
+
+  it('cannot delete object versions', () => {
+    const actions = statements.flatMap((s) => asList(s.Action));
+    expect(actions).not.toContain('s3:DeleteObjectVersion');
+    expect(actions).toContain('s3:PutObject');
+  });
+
+  it('uses only the archive key', () => {
+    expect(statement(statements, 'EncryptExportObjects').Resource).toBe(keyArn);
+  });
+});
+
+describe('exporter role', () => {
+  const statements = policyOfRole(defaults, exporterRole.id);
+  const logGroup = ref('aws_cloudwatch_log_group');
+
+  it('is assumed by Lambda', () => {
+    const [trust] = statementsOf(exporterRole.role.assume_role_policy);
+    expect(trust).toMatchObject({ Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' });
+  });
+
+  it('writes only to its own log group', () => {
+    const logs = statements.filter((s) => asList(s.Action).some((a) => a.startsWith('logs:')));
+    expect(logs).toEqual([expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `\${${logGroup}.arn}:*` })]);
+  });
+
+  it('has exactly the RDS actions the exporter needs', () => {
+    const rdsActions = statements.flatMap((s) => asList(s.Action)).filter((a) => a.startsWith('rds:'));
+    expect(rdsActions.sort()).toEqual(['rds:DescribeDBClusterSnapshots', 'rds:DescribeDBSnapshots', 'rds:DescribeExportTasks', 'rds:StartExportTask']);
+    const describe = statement(statements, 'DescribeSnapshots');
+    for (const resource of asList(describe.Resource)) {
+      expect(resource).toMatch(new RegExp(`^arn:\\$\\{data\\.aws_partition\\.partition\\.partition\\}:rds:us-east-1:\\$\\{data\\.aws_caller_identity\\.account\\.account_id\\}:(snapshot|cluster-snapshot|db|cluster):\\*$`));
+    }
+  });
+
+  it('passes only the export role', () => {
+    expect(statement(statements, 'PassExportRoleOnly')).toMatchObject({ Action: 'iam:PassRole', Resource: `\${aws_iam_role.${exportRole.id}.arn}` });
+  });
+
+  it('creates key grants for AWS resources only, on the archive key only', () => {
+    expect(statement(statements, 'GrantKeyToRdsOnly')).toEqual({
+      Sid: 'GrantKeyToRdsOnly',
+      Effect: 'Allow',
+      Action: 'kms:CreateGrant',
+      Resource: keyArn,
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+    });
+    expect(statement(statements, 'DescribeKey').Resource).toBe(keyArn);
+  });
+});
+
+describe('no wildcards where IAM offers better', () => {
+  const allowStatements: Array<{ where: string; s: Statement }> = [];
+  for (const policy of resources(defaults, 'aws_iam_role_policy')) {
+    for (const s of statementsOf(policy.policy)) allowStatements.push({ where: String(policy.name), s });
+  }
+  for (const [type, attribute] of [['aws_sns_topic_policy', 'policy'], ['aws_kms_key', 'policy']] as const) {
+    for (const r of resources(defaults, type)) for (const s of statementsOf(r[attribute])) allowStatements.push({ where: type, s });
+  }
+
+  it('grants no wildcard action, except the account-control statement AWS requires in key policies', () => {
+    const wildcards = allowStatements
+      .filter(({ s }) => s.Effect === 'Allow' && asList(s.Action).some((a) => a.includes('*')))
+      .map(({ where, s }) => `${where}/${s.Sid}`);
+    expect(wildcards).toEqual(['aws_kms_key/AccountControlsTheKey']);
+  });
+
+  it('uses Resource "*" in role policies only for the export-task actions IAM cannot scope', () => {
+    const starred = allowStatements
+      .filter(({ where, s }) => where !== 'aws_kms_key' && asList(s.Resource).includes('*'))
+      .map(({ s }) => s.Sid);
+    expect(starred).toEqual(['StartAndDescribeExports']);
+  });
+});
+
+describe('snapshot events', () => {
+  it('go to a topic encrypted with the archive key', () => {
+    expect(onlyResource(defaults, 'aws_sns_topic')).toMatchObject({ name: 'rds-archive-dev-snapshot-events', kms_master_key_id: keyArn });
+  });
+
+  it("are published by RDS's event service for this account only", () => {
+    const topic = `\${${ref('aws_sns_topic')}.arn}`;
+    const publish = statement(statementsOf(onlyResource(defaults, 'aws_sns_topic_policy').policy), 'RdsEventsPublishForThisAccount');
+    expect(publish).toEqual({
+      Sid: 'RdsEventsPublishForThisAccount',
+      Effect: 'Allow',
+      Principal: { Service: 'events.rds.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: topic,
+      Condition: { StringEquals: { 'aws:SourceAccount': account } },
+    });
+  });
+
+  it('come from instance snapshots (creation) and Aurora cluster snapshots (backup)', () => {
+    const topic = `\${${ref('aws_sns_topic')}.arn}`;
+    const subscriptions = resources(defaults, 'aws_db_event_subscription').map((s) => ({
+      source_type: s.source_type,
+      event_categories: s.event_categories,
+      sns_topic: s.sns_topic,
+    }));
+    expect(subscriptions).toEqual(
+      expect.arrayContaining([
+        { source_type: 'db-snapshot', event_categories: ['creation'], sns_topic: topic },
+        { source_type: 'db-cluster-snapshot', event_categories: ['backup'], sns_topic: topic },
+      ]),
+    );
+    expect(subscriptions).toHaveLength(2);
+  });
+});
+
+describe('exporter function', () => {
+  const fn = onlyResource(defaults, 'aws_lambda_function') as Record<string, unknown> & { environment: { variables: Record<string, string> } };
+
+  it('runs the bundled handler on nodejs22.x, arm64, from a zip asset', () => {
+    expect(fn).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.handler', role: `\${aws_iam_role.${exporterRole.id}.arn}` });
+    expect(fn.filename).toMatch(/^assets\/exporter_code_[0-9A-F]+\/[0-9A-F]+\/exporter\.zip$/);
+    expect(fn.source_code_hash).toBe(`\${filebase64sha256("${String(fn.filename)}")}`);
+  });
+
+  it('gets the handler environment from the config and the deployed resources', () => {
+    expect(fn.environment.variables).toEqual({
+      ARCHIVE_BUCKET: `\${${ref('aws_s3_bucket')}.bucket}`,
+      EXPORT_ROLE_ARN: `\${aws_iam_role.${exportRole.id}.arn}`,
+      EXPORT_KMS_KEY_ARN: keyArn,
+      ARCHIVE_PREFIX: 'exports',
+      SNAPSHOT_TYPES: 'automated,manual',
+    });
+    const configured = synthStack(configFrom({ snapshotTypes: ['awsbackup'], includeDatabases: ['orders-*', 'billing'], excludeDatabases: ['*-test'], exportOnly: ['orders.public', 'billing'] }));
+    const variables = (onlyResource(configured, 'aws_lambda_function') as typeof fn).environment.variables;
+    expect(variables).toMatchObject({ SNAPSHOT_TYPES: 'awsbackup', INCLUDE_DATABASES: 'orders-*,billing', EXCLUDE_DATABASES: '*-test', EXPORT_ONLY: 'orders.public,billing' });
+  });
+
+  it('logs to its own log group with the configured retention', () => {
+    expect(onlyResource(defaults, 'aws_cloudwatch_log_group')).toMatchObject({ name: '/aws/lambda/rds-archive-dev-exporter', retention_in_days: 365 });
+    expect(fn.depends_on).toContain(ref('aws_cloudwatch_log_group'));
+    const configured = synthStack(configFrom({ logRetentionDays: 30 }));
+    expect(onlyResource(configured, 'aws_cloudwatch_log_group').retention_in_days).toBe(30);
+  });
+
+  it('is subscribed to the snapshot events topic, which alone may invoke it', () => {
+    const topic = `\${${ref('aws_sns_topic')}.arn}`;
+    expect(onlyResource(defaults, 'aws_sns_topic_subscription')).toMatchObject({ topic_arn: topic, protocol: 'lambda', endpoint: `\${${ref('aws_lambda_function')}.arn}` });
+    expect(onlyResource(defaults, 'aws_lambda_permission')).toMatchObject({
+      action: 'lambda:InvokeFunction',
+      principal: 'sns.amazonaws.com',
+      source_arn: topic,
+      function_name: `\${${ref('aws_lambda_function')}.function_name}`,
+    });
+  });
+});
+
+describe('state backend', () => {
+  it('is local beside the project when no remote state is configured', () => {
+    expect(defaults.terraform.backend).toEqual({ local: { path: '../../../terraform.rds-archive-dev-us-east-1.tfstate' } });
+  });
+
+  it('is S3 with encryption and S3-native locking, one key per stack', () => {
+    const config = configFrom({ regions: ['us-east-1', 'eu-west-1'], remoteState: { bucket: 'acme-terraform-state', keyPrefix: 'platform/rds-archive', region: 'us-east-1' } });
+    const keys = config.regions.map((region) => {
+      const backend = (synthStack(config, region).terraform.backend as { s3: Record<string, unknown> }).s3;
+      expect(backend).toMatchObject({ bucket: 'acme-terraform-state', region: 'us-east-1', encrypt: true, use_lockfile: true });
+      return backend.key;
+    });
+    expect(keys).toEqual(['platform/rds-archive/rds-archive-dev-us-east-1.tfstate', 'platform/rds-archive/rds-archive-dev-eu-west-1.tfstate']);
+  });
+});
+
+describe('stack', () => {
+  it('outputs the bucket, key, export role, topic and function', () => {
+    expect(Object.keys(defaults.output).sort()).toEqual(['archive-bucket', 'export-role-arn', 'exporter-function-name', 'kms-key-arn', 'snapshot-events-topic-arn']);
+    expect(defaults.output['exporter-function-name']!.value).toBe('rds-archive-dev-exporter');
+    expect(defaults.output['kms-key-arn']!.value).toBe(keyArn);
+  });
+
+  it('tags every resource through the provider', () => {
+    const stack = synthStack(configFrom({ environment: 'prod', tags: { CostCenter: 'db' } }));
+    expect(stack.provider.aws).toEqual([{ region: 'us-east-1', default_tags: [{ tags: { CostCenter: 'db', Application: 'rds-snapshot-archive', Environment: 'prod' } }] }]);
+  });
+
+  it('synthesizes one stack per region, each with its own provider region', () => {
+    const config = configFrom({ regions: ['us-east-1', 'eu-west-1'] });
+    const app = Testing.app();
+    const stacks = config.regions.map((region) => new ArchiveStack(app, `rds-archive-dev-${region}`, { config, region }));
+    const regions = stacks.map((s) => (JSON.parse(Testing.synth(s)) as typeof defaults).provider.aws![0]);
+    expect(regions).toEqual([expect.objectContaining({ region: 'us-east-1' }), expect.objectContaining({ region: 'eu-west-1' })]);
+  });
+
+  it('matches the reviewed snapshot (asset hashes scrubbed)', () => {
+    const scrubbed = JSON.stringify(defaults, null, 2).replace(/assets\/exporter_code_[0-9A-F]+\/[0-9A-F]+\//g, 'assets/<asset>/');
+    expect(scrubbed).toMatchSnapshot();
+  });
+});
