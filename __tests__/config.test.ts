@@ -147,3 +147,13 @@ describe('configuration validation names the setting and what is allowed', () =>
     }
   });
 });
+
+describe('the example config file', () => {
+  it('is valid and sets what it shows', () => {
+    const dir = path.join(__dirname, '..');
+    const config = loadConfig({ RDS_ARCHIVE_CONFIG: 'archive.config.example.json' }, dir);
+    expect(config.environment).toBe('prod');
+    expect(config.regions).toEqual(['us-east-1', 'eu-west-1']);
+    expect(config.remoteState?.bucket).toBe('acme-terraform-state');
+  });
+});
