@@ -14,6 +14,17 @@ const bucketArn = `\${${ref('aws_s3_bucket')}.arn}`;
 const account = '${data.aws_caller_identity.account.account_id}';
 const partition = '${data.aws_partition.partition.partition}';
 
+/** The resource of a type whose `name` ends with `suffix`, and its Terraform address. */
+function named(stack: typeof defaults, type: string, suffix: string): { address: string; resource: Record<string, unknown> } {
+  const entries = Object.entries(stack.resource[type] ?? {}).filter(([, r]) => String(r.name).endsWith(suffix));
+  if (entries.length !== 1) throw new Error(`expected one ${type} named *${suffix}, found ${entries.length}`);
+  return { address: `${type}.${entries[0]![0]}`, resource: entries[0]![1] };
+}
+const eventsTopic = named(defaults, 'aws_sns_topic', '-snapshot-events');
+const eventsTopicArn = `\${${eventsTopic.address}.arn}`;
+const notificationsTopic = named(defaults, 'aws_sns_topic', '-notifications');
+const notificationsTopicArn = `\${${notificationsTopic.address}.arn}`;
+
 function roleNamed(stack: typeof defaults, suffix: string): { id: string; role: Record<string, unknown> } {
   const entries = Object.entries(stack.resource.aws_iam_role ?? {}).filter(([, r]) => String(r.name).endsWith(suffix));
   if (entries.length !== 1) throw new Error(`expected one role named *${suffix}`);
@@ -62,9 +73,17 @@ describe('KMS key', () => {
     expect(s.Action).toEqual(expect.arrayContaining(['kms:GenerateDataKey', 'kms:Encrypt']));
   });
 
+  it('lets CloudWatch alarms publish to the encrypted notifications topic, for this account only', () => {
+    expect(statement(policy, 'CloudWatchAlarmsPublishToEncryptedTopic')).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Condition: { StringEquals: { 'aws:SourceAccount': account } },
+    });
+  });
+
   it('grants no one else', () => {
     expect(policy.map((s) => s.Sid).sort()).toEqual(
-      ['AccountControlsTheKey', 'ExportRoleEncryptsExports', 'ExporterGrantsToRdsOnly', 'RdsEventsPublishToEncryptedTopic'].sort(),
+      ['AccountControlsTheKey', 'CloudWatchAlarmsPublishToEncryptedTopic', 'ExportRoleEncryptsExports', 'ExporterGrantsToRdsOnly', 'RdsEventsPublishToEncryptedTopic'].sort(),
     );
   });
 
@@ -72,7 +91,8 @@ describe('KMS key', () => {
     const existing = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const stack = synthStack(configFrom({ existingKmsKeyArns: { 'us-east-1': existing } }));
     expect(resources(stack, 'aws_kms_key')).toHaveLength(0);
-    expect(onlyResource(stack, 'aws_sns_topic').kms_master_key_id).toBe(existing);
+    for (const topic of resources(stack, 'aws_sns_topic')) expect(topic.kms_master_key_id).toBe(existing);
+    expect(onlyResource(stack, 'aws_sqs_queue').kms_master_key_id).toBe(existing);
     const fn = onlyResource(stack, 'aws_lambda_function') as { environment: { variables: Record<string, string> } };
     expect(fn.environment.variables.EXPORT_KMS_KEY_ARN).toBe(existing);
   });
@@ -259,12 +279,13 @@ describe('no wildcards where IAM offers better', () => {
 
 describe('snapshot events', () => {
   it('go to a topic encrypted with the archive key', () => {
-    expect(onlyResource(defaults, 'aws_sns_topic')).toMatchObject({ name: 'rds-archive-dev-snapshot-events', kms_master_key_id: keyArn });
+    expect(eventsTopic.resource).toMatchObject({ name: 'rds-archive-dev-snapshot-events', kms_master_key_id: keyArn });
   });
 
   it("are published by RDS's event service for this account only", () => {
-    const topic = `\${${ref('aws_sns_topic')}.arn}`;
-    const publish = statement(statementsOf(onlyResource(defaults, 'aws_sns_topic_policy').policy), 'RdsEventsPublishForThisAccount');
+    const topic = eventsTopicArn;
+    const topicPolicy = resources(defaults, 'aws_sns_topic_policy').find((p) => p.arn === eventsTopicArn)!;
+    const publish = statement(statementsOf(topicPolicy.policy), 'RdsEventsPublishForThisAccount');
     expect(publish).toEqual({
       Sid: 'RdsEventsPublishForThisAccount',
       Effect: 'Allow',
@@ -275,8 +296,8 @@ describe('snapshot events', () => {
     });
   });
 
-  it('come from instance snapshots (creation) and Aurora cluster snapshots (backup)', () => {
-    const topic = `\${${ref('aws_sns_topic')}.arn}`;
+  it('come from instance snapshots (creation) and Aurora cluster snapshots (backup), with export outcomes (notification)', () => {
+    const topic = eventsTopicArn;
     const subscriptions = resources(defaults, 'aws_db_event_subscription').map((s) => ({
       source_type: s.source_type,
       event_categories: s.event_categories,
@@ -284,8 +305,8 @@ describe('snapshot events', () => {
     }));
     expect(subscriptions).toEqual(
       expect.arrayContaining([
-        { source_type: 'db-snapshot', event_categories: ['creation'], sns_topic: topic },
-        { source_type: 'db-cluster-snapshot', event_categories: ['backup'], sns_topic: topic },
+        { source_type: 'db-snapshot', event_categories: ['creation', 'notification'], sns_topic: topic },
+        { source_type: 'db-cluster-snapshot', event_categories: ['backup', 'notification'], sns_topic: topic },
       ]),
     );
     expect(subscriptions).toHaveLength(2);
@@ -308,6 +329,11 @@ describe('exporter function', () => {
       EXPORT_KMS_KEY_ARN: keyArn,
       ARCHIVE_PREFIX: 'exports',
       SNAPSHOT_TYPES: 'automated,manual',
+      NOTIFY_TOPIC_ARN: notificationsTopicArn,
+      ARCHIVE_NAME: 'rds-archive-dev',
+      LOOKBACK_DAYS: '7',
+      MAX_CONCURRENT_EXPORTS: '5',
+      MAX_EXPORT_ATTEMPTS: '3',
     });
     const configured = synthStack(configFrom({ snapshotTypes: ['awsbackup'], includeDatabases: ['orders-*', 'billing'], excludeDatabases: ['*-test'], exportOnly: ['orders.public', 'billing'] }));
     const variables = (onlyResource(configured, 'aws_lambda_function') as typeof fn).environment.variables;
@@ -321,15 +347,84 @@ describe('exporter function', () => {
     expect(onlyResource(configured, 'aws_cloudwatch_log_group').retention_in_days).toBe(30);
   });
 
-  it('is subscribed to the snapshot events topic, which alone may invoke it', () => {
-    const topic = `\${${ref('aws_sns_topic')}.arn}`;
+  it('is subscribed to the snapshot events topic, which alone (with the schedule) may invoke it', () => {
+    const topic = eventsTopicArn;
     expect(onlyResource(defaults, 'aws_sns_topic_subscription')).toMatchObject({ topic_arn: topic, protocol: 'lambda', endpoint: `\${${ref('aws_lambda_function')}.arn}` });
-    expect(onlyResource(defaults, 'aws_lambda_permission')).toMatchObject({
-      action: 'lambda:InvokeFunction',
-      principal: 'sns.amazonaws.com',
-      source_arn: topic,
-      function_name: `\${${ref('aws_lambda_function')}.function_name}`,
+    const permissions = resources(defaults, 'aws_lambda_permission').map((p) => ({ principal: p.principal, source_arn: p.source_arn, action: p.action, function_name: p.function_name }));
+    const functionName = `\${${ref('aws_lambda_function')}.function_name}`;
+    expect(permissions).toEqual(
+      expect.arrayContaining([
+        { action: 'lambda:InvokeFunction', principal: 'sns.amazonaws.com', source_arn: topic, function_name: functionName },
+        { action: 'lambda:InvokeFunction', principal: 'events.amazonaws.com', source_arn: `\${${ref('aws_cloudwatch_event_rule')}.arn}`, function_name: functionName },
+      ]),
+    );
+    expect(permissions).toHaveLength(2);
+  });
+});
+
+describe('never miss a snapshot: schedule, dead letters, alarms, notifications', () => {
+  const fn = onlyResource(defaults, 'aws_lambda_function') as Record<string, unknown>;
+  const queue = onlyResource(defaults, 'aws_sqs_queue');
+  const queueAddress = ref('aws_sqs_queue');
+  const alarms = resources(defaults, 'aws_cloudwatch_metric_alarm');
+  const alarm = (suffix: string) => {
+    const found = alarms.filter((a) => String(a.alarm_name).endsWith(suffix));
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+
+  it('reconciles on a schedule, hourly by default and as configured', () => {
+    expect(onlyResource(defaults, 'aws_cloudwatch_event_rule').schedule_expression).toBe('rate(60 minutes)');
+    expect(onlyResource(defaults, 'aws_cloudwatch_event_target')).toMatchObject({ arn: `\${${ref('aws_lambda_function')}.arn}` });
+    const stack = synthStack(configFrom({ reconciliation: { everyMinutes: 15 } }));
+    expect(onlyResource(stack, 'aws_cloudwatch_event_rule').schedule_expression).toBe('rate(15 minutes)');
+  });
+
+  it('retries failed asynchronous invocations a bounded number of times, then dead-letters them', () => {
+    expect(onlyResource(defaults, 'aws_lambda_function_event_invoke_config')).toMatchObject({ maximum_retry_attempts: 2 });
+    expect(fn.dead_letter_config).toEqual({ target_arn: `\${${queueAddress}.arn}` });
+    const stack = synthStack(configFrom({ asyncRetryAttempts: 0 }));
+    expect(onlyResource(stack, 'aws_lambda_function_event_invoke_config').maximum_retry_attempts).toBe(0);
+  });
+
+  it('keeps dead letters 14 days, encrypted with the archive key', () => {
+    expect(queue).toMatchObject({ name: 'rds-archive-dev-dead-letters', kms_master_key_id: keyArn, message_retention_seconds: 1_209_600 });
+  });
+
+  it('alarms on dead letters, function errors and a silent reconciliation, to the notifications topic', () => {
+    expect(alarms).toHaveLength(3);
+    for (const a of alarms) {
+      expect(a.alarm_actions).toEqual([notificationsTopicArn]);
+      expect(a.ok_actions).toEqual([notificationsTopicArn]);
+    }
+    expect(alarm('-dead-letters')).toMatchObject({ namespace: 'AWS/SQS', metric_name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: `\${${queueAddress}.name}` }, threshold: 0, comparison_operator: 'GreaterThanThreshold' });
+    expect(alarm('-exporter-errors')).toMatchObject({ namespace: 'AWS/Lambda', metric_name: 'Errors', dimensions: { FunctionName: `\${${ref('aws_lambda_function')}.function_name}` }, threshold: 0 });
+    expect(alarm('-reconciliation-silent')).toMatchObject({
+      namespace: 'RdsSnapshotArchive',
+      metric_name: 'ReconciliationSucceeded',
+      dimensions: { Archive: 'rds-archive-dev' },
+      period: 3600,
+      evaluation_periods: 2,
+      threshold: 1,
+      comparison_operator: 'LessThanThreshold',
+      treat_missing_data: 'breaching',
     });
+  });
+
+  it('notifies through an encrypted topic CloudWatch may publish to, with the configured e-mail subscriptions', () => {
+    expect(notificationsTopic.resource).toMatchObject({ name: 'rds-archive-dev-notifications', kms_master_key_id: keyArn });
+    const topicPolicy = resources(defaults, 'aws_sns_topic_policy').find((p) => p.arn === notificationsTopicArn)!;
+    expect(statement(statementsOf(topicPolicy.policy), 'CloudWatchAlarmsPublish')).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: { StringEquals: { 'aws:SourceAccount': account } } });
+    const stack = synthStack(configFrom({ notificationEmails: ['dba@example.com', 'oncall@example.com'] }));
+    const emails = resources(stack, 'aws_sns_topic_subscription').filter((s) => s.protocol === 'email').map((s) => s.endpoint);
+    expect(emails).toEqual(['dba@example.com', 'oncall@example.com']);
+  });
+
+  it('lets the exporter notify, dead-letter and encrypt for both, and nothing more', () => {
+    const statements = policyOfRole(defaults, exporterRole.id);
+    expect(statement(statements, 'NotifyOperators')).toMatchObject({ Action: 'sns:Publish', Resource: notificationsTopicArn });
+    expect(statement(statements, 'SendDeadLetters')).toMatchObject({ Action: 'sqs:SendMessage', Resource: `\${${queueAddress}.arn}` });
+    expect(statement(statements, 'EncryptNotificationsAndDeadLetters')).toMatchObject({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: keyArn });
   });
 });
 
@@ -351,7 +446,15 @@ describe('state backend', () => {
 
 describe('stack', () => {
   it('outputs the bucket, key, export role, topic and function', () => {
-    expect(Object.keys(defaults.output).sort()).toEqual(['archive-bucket', 'export-role-arn', 'exporter-function-name', 'kms-key-arn', 'snapshot-events-topic-arn']);
+    expect(Object.keys(defaults.output).sort()).toEqual([
+      'archive-bucket',
+      'dead-letter-queue-url',
+      'export-role-arn',
+      'exporter-function-name',
+      'kms-key-arn',
+      'notifications-topic-arn',
+      'snapshot-events-topic-arn',
+    ]);
     expect(defaults.output['exporter-function-name']!.value).toBe('rds-archive-dev-exporter');
     expect(defaults.output['kms-key-arn']!.value).toBe(keyArn);
   });

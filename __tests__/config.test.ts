@@ -25,6 +25,11 @@ describe('configuration defaults', () => {
     expect(loadConfig({}, empty)).toEqual(DEFAULT_CONFIG);
   });
 
+  it('reconciles hourly over a week, within the export quota, three attempts a snapshot', () => {
+    expect(DEFAULT_CONFIG.reconciliation).toEqual({ everyMinutes: 60, lookbackDays: 7, maxConcurrentExports: 5, maxExportAttempts: 3 });
+    expect(DEFAULT_CONFIG.asyncRetryAttempts).toBe(2);
+  });
+
   it('exports automated and manual snapshots, keeps logs a year, and uses local state by default', () => {
     expect(DEFAULT_CONFIG.snapshotTypes).toEqual(['automated', 'manual']);
     expect(DEFAULT_CONFIG.logRetentionDays).toBe(365);
@@ -55,6 +60,12 @@ describe('configuration sources', () => {
     expect(config.environment).toBe('prod');
     expect(config.snapshotTypes).toEqual(['automated', 'awsbackup']);
     expect(config.logRetentionDays).toBe(30);
+  });
+
+  it('reads reconciliation and notification overrides from the environment', () => {
+    const config = configFrom({}, { RDS_ARCHIVE_RECONCILE_EVERY_MINUTES: '30', RDS_ARCHIVE_LOOKBACK_DAYS: '14', RDS_ARCHIVE_NOTIFICATION_EMAILS: 'dba@example.com,oncall@example.com' });
+    expect(config.reconciliation).toMatchObject({ everyMinutes: 30, lookbackDays: 14 });
+    expect(config.notificationEmails).toEqual(['dba@example.com', 'oncall@example.com']);
   });
 
   it('builds remote state from environment variables alone, defaulting key prefix and region', () => {
@@ -121,6 +132,15 @@ describe('configuration validation names the setting and what is allowed', () =>
     ['tag with a non-string value', { tags: { Team: 7 } }, {}, /tags\.Team must be a string/],
     ['remote state without a bucket', { remoteState: { region: 'us-east-1' } }, {}, /remoteState\.bucket is required/],
     ['remote state key prefix with a trailing slash', { remoteState: { bucket: 'acme-state', keyPrefix: 'rds/' } }, {}, /remoteState\.keyPrefix must be S3 key characters/],
+    ['reconciliation too rare for its alarm', { reconciliation: { everyMinutes: 1440 } }, {}, /reconciliation\.everyMinutes must be at most 720/],
+    ['reconciliation too often', { reconciliation: { everyMinutes: 1 } }, {}, /reconciliation\.everyMinutes must be a whole number of at least 5, got 1/],
+    ['lookback beyond automated snapshot retention', { reconciliation: { lookbackDays: 90 } }, {}, /reconciliation\.lookbackDays must be at most 35/],
+    ['more concurrent exports than RDS allows', { reconciliation: { maxConcurrentExports: 6 } }, {}, /reconciliation\.maxConcurrentExports must be at most 5 \(RDS runs 5 exports at once per account\), got 6/],
+    ['no export attempts', { reconciliation: { maxExportAttempts: 0 } }, {}, /reconciliation\.maxExportAttempts must be a whole number of at least 1, got 0/],
+    ['unknown reconciliation setting', { reconciliation: { every: 5 } }, {}, /unknown setting "reconciliation\.every"/],
+    ['more async retries than Lambda allows', { asyncRetryAttempts: 3 }, {}, /asyncRetryAttempts must be 0, 1 or 2/],
+    ['notification address that is not an e-mail address', { notificationEmails: ['dba-team'] }, {}, /notificationEmails must be a list of e-mail addresses; not allowed: "dba-team"/],
+    ['lookback override that is not a number', {}, { RDS_ARCHIVE_LOOKBACK_DAYS: 'seven' }, /RDS_ARCHIVE_LOOKBACK_DAYS \(setting "reconciliation\.lookbackDays"\) must be a whole number/],
     ['environment override with capitals', {}, { RDS_ARCHIVE_ENVIRONMENT: 'PROD' }, /environment must be lower-case.*"PROD"/],
     ['log retention override that is not a number', {}, { RDS_ARCHIVE_LOG_RETENTION_DAYS: 'a year' }, /RDS_ARCHIVE_LOG_RETENTION_DAYS \(setting "logRetentionDays"\) must be a whole number, got "a year"/],
     ['region override that is not a region', {}, { RDS_ARCHIVE_REGIONS: 'us-east-1,mars-1' }, /regions must be a list of AWS region names.*"mars-1"/],

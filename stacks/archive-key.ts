@@ -17,9 +17,10 @@ export interface ArchiveKeyProps {
 }
 
 /**
- * The KMS key that encrypts the archive bucket, the exports and the event topic: rotation on,
+ * The KMS key that encrypts the archive bucket, the exports, the topics and the dead-letter queue: rotation on,
  * an alias, and a key policy that keeps the account in control and lets exactly the export
- * role, the exporter (grants for AWS resources only) and RDS's event service use it.
+ * role, the exporter (grants for AWS resources only), RDS's event service and CloudWatch
+ * alarms (for the encrypted topics) use it.
  */
 export class ArchiveKey extends Construct {
   /** ARN of the key, created or existing. */
@@ -81,6 +82,15 @@ export function archiveKeyPolicy(props: ArchiveKeyProps): PolicyStatement[] {
       Sid: 'RdsEventsPublishToEncryptedTopic',
       Effect: 'Allow',
       Principal: { Service: 'events.rds.amazonaws.com' },
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+    },
+    {
+      // CloudWatch alarms publish to the encrypted notifications topic.
+      Sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
       Resource: '*',
       Condition: { StringEquals: { 'aws:SourceAccount': accountId } },

@@ -10,6 +10,9 @@ import { ExporterFunction } from './exporter-function';
 import { ExportRole } from './export-role';
 import type { AwsScope } from './policy';
 import { SnapshotEvents } from './snapshot-events';
+import { FailureRouting } from './failure-routing';
+import { Notifications } from './notifications';
+import { ReconcileSchedule } from './reconcile-schedule';
 
 /** Settings of one region's archive stack. */
 export interface ArchiveStackProps {
@@ -26,7 +29,7 @@ export function defaultTags(config: ArchiveConfig): Record<string, string> {
 /** The handler's environment variables, from the settings and the deployed resources. */
 export function exporterEnvironment(
   config: ArchiveConfig,
-  resources: { readonly bucketName: string; readonly exportRoleArn: string; readonly kmsKeyArn: string },
+  resources: { readonly bucketName: string; readonly exportRoleArn: string; readonly kmsKeyArn: string; readonly notificationsTopicArn: string },
 ): Record<string, string> {
   const optional: Record<string, string> = {
     ARCHIVE_PREFIX: config.archivePrefix,
@@ -39,6 +42,11 @@ export function exporterEnvironment(
     EXPORT_ROLE_ARN: resources.exportRoleArn,
     EXPORT_KMS_KEY_ARN: resources.kmsKeyArn,
     SNAPSHOT_TYPES: config.snapshotTypes.join(','),
+    NOTIFY_TOPIC_ARN: resources.notificationsTopicArn,
+    ARCHIVE_NAME: resourceBaseName(config),
+    LOOKBACK_DAYS: String(config.reconciliation.lookbackDays),
+    MAX_CONCURRENT_EXPORTS: String(config.reconciliation.maxConcurrentExports),
+    MAX_EXPORT_ATTEMPTS: String(config.reconciliation.maxExportAttempts),
     // Empty settings are left out: the handler's defaults say the same, and Lambda keeps no
     // empty values, which would show as a change on every plan.
     ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== '')),
@@ -46,8 +54,9 @@ export function exporterEnvironment(
 }
 
 /**
- * One region's snapshot archive: key, bucket, export role, event topic and subscriptions, and
- * the exporter Lambda, with remote state when configured.
+ * One region's snapshot archive: key, bucket, export role, event topic and subscriptions, the
+ * exporter Lambda with its reconciliation schedule, dead-letter queue, alarms and
+ * notifications topic, with remote state when configured.
  */
 export class ArchiveStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: ArchiveStackProps) {
@@ -90,16 +99,29 @@ export class ArchiveStack extends TerraformStack {
     exportRole.grantAccess({ bucketArn: bucket.bucketArn, archivePrefix: config.archivePrefix, kmsKeyArn: key.keyArn });
 
     const events = new SnapshotEvents(this, 'events', { scope: aws, baseName, kmsKeyArn: key.keyArn });
-    exporter.deploy({
+    const notifications = new Notifications(this, 'notifications', { scope: aws, baseName, kmsKeyArn: key.keyArn, emails: config.notificationEmails });
+    const failures = new FailureRouting(this, 'failures', {
+      baseName,
+      kmsKeyArn: key.keyArn,
+      notificationsTopicArn: notifications.topicArn,
+      reconcileEveryMinutes: config.reconciliation.everyMinutes,
+    });
+    const fn = exporter.deploy({
       exportRoleArn: exportRole.roleArn,
       kmsKeyArn: key.keyArn,
       topicArn: events.topicArn,
+      notificationsTopicArn: notifications.topicArn,
+      deadLetterQueueArn: failures.deadLetterQueueArn,
+      asyncRetryAttempts: config.asyncRetryAttempts,
       environment: exporterEnvironment(config, {
         bucketName: bucket.bucketName,
         exportRoleArn: exportRole.roleArn,
         kmsKeyArn: key.keyArn,
+        notificationsTopicArn: notifications.topicArn,
       }),
     });
+    failures.watchFunction(fn.functionName);
+    new ReconcileSchedule(this, 'reconcile', { baseName, everyMinutes: config.reconciliation.everyMinutes, functionName: fn.functionName, functionArn: fn.arn });
 
     const outputs: Record<string, { value: string; description: string }> = {
       'archive-bucket': { value: bucket.bucketName, description: 'S3 bucket the exports are written to' },
@@ -107,6 +129,8 @@ export class ArchiveStack extends TerraformStack {
       'export-role-arn': { value: exportRole.roleArn, description: 'IAM role RDS assumes to write exports' },
       'snapshot-events-topic-arn': { value: events.topicArn, description: 'SNS topic RDS publishes snapshot events to' },
       'exporter-function-name': { value: exporter.functionName, description: 'Lambda function that starts the exports' },
+      'notifications-topic-arn': { value: notifications.topicArn, description: 'SNS topic for alarms and export failures; subscribe operators here' },
+      'dead-letter-queue-url': { value: failures.deadLetterQueueUrl, description: 'SQS queue holding snapshot events the exporter could not handle' },
     };
     for (const [outputId, output] of Object.entries(outputs)) {
       new TerraformOutput(this, outputId, output);

@@ -54,6 +54,18 @@ export interface RemoteStateConfig {
   readonly region: string;
 }
 
+/** The scheduled reconciliation that catches missed events, quota overflows and failed exports. */
+export interface ReconciliationConfig {
+  /** Minutes between runs. @default 60 */
+  readonly everyMinutes: number;
+  /** Snapshots created this many days back are considered. @default 7 */
+  readonly lookbackDays: number;
+  /** Exports this archive lets run at once (RDS allows 5 per account). @default 5 */
+  readonly maxConcurrentExports: number;
+  /** Attempts per snapshot before it is reported and left alone. @default 3 */
+  readonly maxExportAttempts: number;
+}
+
 /** The validated settings of one deployment. */
 export interface ArchiveConfig {
   /** Environment name, part of every resource name. @default "dev" */
@@ -81,6 +93,11 @@ export interface ArchiveConfig {
   readonly exportOnly: readonly string[];
   /** Days the exporter's logs are kept. @default 365 */
   readonly logRetentionDays: number;
+  readonly reconciliation: ReconciliationConfig;
+  /** Retries of a failed asynchronous invocation before its event goes to the dead-letter queue (0-2). @default 2 */
+  readonly asyncRetryAttempts: number;
+  /** E-mail addresses subscribed to the notifications topic (alarms, failed exports). @default [] */
+  readonly notificationEmails: readonly string[];
   /** Tags for every resource, beside Application and Environment. @default {} */
   readonly tags: Readonly<Record<string, string>>;
   /** @default undefined (local state, with a notice) */
@@ -105,6 +122,9 @@ export const DEFAULT_CONFIG: ArchiveConfig = {
   excludeDatabases: [],
   exportOnly: [],
   logRetentionDays: 365,
+  reconciliation: { everyMinutes: 60, lookbackDays: 7, maxConcurrentExports: 5, maxExportAttempts: 3 },
+  asyncRetryAttempts: 2,
+  notificationEmails: [],
   tags: {},
 };
 
@@ -139,6 +159,9 @@ export const ENV_OVERRIDES: Readonly<Record<string, EnvOverride>> = {
   RDS_ARCHIVE_EXCLUDE_DATABASES: { setting: 'excludeDatabases', kind: 'list' },
   RDS_ARCHIVE_EXPORT_ONLY: { setting: 'exportOnly', kind: 'list' },
   RDS_ARCHIVE_LOG_RETENTION_DAYS: { setting: 'logRetentionDays', kind: 'integer' },
+  RDS_ARCHIVE_RECONCILE_EVERY_MINUTES: { setting: 'reconciliation.everyMinutes', kind: 'integer' },
+  RDS_ARCHIVE_LOOKBACK_DAYS: { setting: 'reconciliation.lookbackDays', kind: 'integer' },
+  RDS_ARCHIVE_NOTIFICATION_EMAILS: { setting: 'notificationEmails', kind: 'list' },
   RDS_ARCHIVE_STATE_BUCKET: { setting: 'remoteState.bucket', kind: 'string' },
   RDS_ARCHIVE_STATE_KEY_PREFIX: { setting: 'remoteState.keyPrefix', kind: 'string' },
   RDS_ARCHIVE_STATE_REGION: { setting: 'remoteState.region', kind: 'string' },
@@ -254,6 +277,9 @@ function validate(input: JsonObject, problems: string[]): ArchiveConfig {
     'excludeDatabases',
     'exportOnly',
     'logRetentionDays',
+    'reconciliation',
+    'asyncRetryAttempts',
+    'notificationEmails',
     'tags',
     'remoteState',
     '$schema',
@@ -323,6 +349,24 @@ function validate(input: JsonObject, problems: string[]): ArchiveConfig {
     v.problem(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch Logs' retention periods), got ${logRetentionDays}`);
   }
 
+  const reconcileInput = v.object('reconciliation', input.reconciliation);
+  v.unknownKeys('reconciliation.', reconcileInput, ['everyMinutes', 'lookbackDays', 'maxConcurrentExports', 'maxExportAttempts']);
+  const dr = d.reconciliation;
+  const reconciliation: ReconciliationConfig = {
+    everyMinutes: v.integer('reconciliation.everyMinutes', reconcileInput.everyMinutes, dr.everyMinutes, 5),
+    lookbackDays: v.integer('reconciliation.lookbackDays', reconcileInput.lookbackDays, dr.lookbackDays, 1),
+    maxConcurrentExports: v.integer('reconciliation.maxConcurrentExports', reconcileInput.maxConcurrentExports, dr.maxConcurrentExports, 1),
+    maxExportAttempts: v.integer('reconciliation.maxExportAttempts', reconcileInput.maxExportAttempts, dr.maxExportAttempts, 1),
+  };
+  // The "reconciliation has not run" alarm looks back two periods; CloudWatch allows one day.
+  if (reconciliation.everyMinutes > 720) v.problem(`reconciliation.everyMinutes must be at most 720 (12 hours), got ${reconciliation.everyMinutes}`);
+  if (reconciliation.lookbackDays > 35) v.problem(`reconciliation.lookbackDays must be at most 35 (RDS keeps automated snapshots 35 days at most), got ${reconciliation.lookbackDays}`);
+  if (reconciliation.maxConcurrentExports > 5) v.problem(`reconciliation.maxConcurrentExports must be at most 5 (RDS runs 5 exports at once per account), got ${reconciliation.maxConcurrentExports}`);
+  if (reconciliation.maxExportAttempts > 10) v.problem(`reconciliation.maxExportAttempts must be at most 10, got ${reconciliation.maxExportAttempts}`);
+  const asyncRetryAttempts = v.integer('asyncRetryAttempts', input.asyncRetryAttempts, d.asyncRetryAttempts, 0);
+  if (asyncRetryAttempts > 2) v.problem(`asyncRetryAttempts must be 0, 1 or 2 (Lambda's limit for asynchronous retries), got ${asyncRetryAttempts}`);
+  const notificationEmails = v.list('notificationEmails', input.notificationEmails, d.notificationEmails, /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/, 'e-mail addresses');
+
   const tags = v.tags(input.tags);
 
   let remoteState: RemoteStateConfig | undefined;
@@ -351,6 +395,9 @@ function validate(input: JsonObject, problems: string[]): ArchiveConfig {
     excludeDatabases,
     exportOnly,
     logRetentionDays,
+    reconciliation,
+    asyncRetryAttempts,
+    notificationEmails,
     tags,
     remoteState,
   };

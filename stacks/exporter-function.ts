@@ -8,6 +8,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { bundleHandler, deterministicZip } from './bundle';
@@ -26,12 +27,19 @@ export interface ExporterFunctionProps {
 export interface ExporterAccess {
   readonly exportRoleArn: string;
   readonly kmsKeyArn: string;
+  /** The topic the exporter tells operators about failures on. */
+  readonly notificationsTopicArn: string;
+  readonly deadLetterQueueArn: string;
 }
 
 /** What the exporter is wired to once the key, bucket, export role and topic exist. */
 export interface ExporterWiring extends ExporterAccess {
   /** The SNS topic whose messages invoke the function. */
   readonly topicArn: string;
+  /** Asynchronous invocations that still fail after their retries go to this queue. */
+  readonly deadLetterQueueArn: string;
+  /** Retries of a failed asynchronous invocation (0-2). */
+  readonly asyncRetryAttempts: number;
   /** Environment variables of the handler (its contract: see README, "Handler contract"). */
   readonly environment: Readonly<Record<string, string>>;
 }
@@ -105,7 +113,7 @@ export class ExporterFunction extends Construct {
 
   /** Grants the function what it needs, then creates it and subscribes it to the topic. */
   deploy(wiring: ExporterWiring): LambdaFunction {
-    const { topicArn, environment, ...access } = wiring;
+    const { topicArn, environment, asyncRetryAttempts, ...access } = wiring;
     const rolePolicy = new IamRolePolicy(this, 'permissions', {
       name: 'export-snapshots',
       role: this.role.name,
@@ -121,10 +129,16 @@ export class ExporterFunction extends Construct {
       filename: this.asset.path,
       sourceCodeHash: Fn.filebase64sha256(this.asset.path),
       memorySize: 256,
-      timeout: 60,
+      // A reconciliation lists every snapshot and export of the region; events take a second.
+      timeout: 300,
       environment: { variables: { ...environment } },
+      deadLetterConfig: { targetArn: access.deadLetterQueueArn },
       // The log group and permissions exist before the first invocation can need them.
       dependsOn: [this.logGroup, rolePolicy],
+    });
+    new LambdaFunctionEventInvokeConfig(this, 'async-retries', {
+      functionName: fn.functionName,
+      maximumRetryAttempts: asyncRetryAttempts,
     });
     const permission = new LambdaPermission(this, 'invoke-from-topic', {
       statementId: 'AllowSnapshotEventsTopic',
@@ -191,6 +205,26 @@ export function exporterRolePolicy(inputs: ExporterPolicyInputs): PolicyStatemen
       Sid: 'DescribeKey',
       Effect: 'Allow',
       Action: 'kms:DescribeKey',
+      Resource: inputs.kmsKeyArn,
+    },
+    {
+      Sid: 'NotifyOperators',
+      Effect: 'Allow',
+      Action: 'sns:Publish',
+      Resource: inputs.notificationsTopicArn,
+    },
+    {
+      // Lambda sends events that failed every retry to the dead-letter queue as this role.
+      Sid: 'SendDeadLetters',
+      Effect: 'Allow',
+      Action: 'sqs:SendMessage',
+      Resource: inputs.deadLetterQueueArn,
+    },
+    {
+      // The notifications topic and the dead-letter queue are encrypted with the archive key.
+      Sid: 'EncryptNotificationsAndDeadLetters',
+      Effect: 'Allow',
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
       Resource: inputs.kmsKeyArn,
     },
   ];

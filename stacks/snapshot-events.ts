@@ -16,11 +16,11 @@ export interface SnapshotEventsProps {
 /**
  * RDS event categories subscribed to, per source type. Instance snapshot events (0040/0042,
  * 0090/0091) are in "creation"; Aurora cluster snapshot events (0074/0075, 0168/0169) in
- * "backup".
+ * "backup"; export outcomes (0159-0161 instance, 0162-0164 cluster) in "notification".
  */
 export const SNAPSHOT_EVENT_SUBSCRIPTIONS = [
-  { sourceType: 'db-snapshot', categories: ['creation'], idSuffix: 'instance-snapshots' },
-  { sourceType: 'db-cluster-snapshot', categories: ['backup'], idSuffix: 'cluster-snapshots' },
+  { sourceType: 'db-snapshot', categories: ['creation', 'notification'], idSuffix: 'instance-snapshots' },
+  { sourceType: 'db-cluster-snapshot', categories: ['backup', 'notification'], idSuffix: 'cluster-snapshots' },
 ] as const;
 
 /**

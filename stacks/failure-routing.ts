@@ -1,0 +1,96 @@
+import { Construct } from 'constructs';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { ARCHIVE_DIMENSION, METRICS_NAMESPACE, RECONCILIATION_SUCCEEDED } from '../handler/metric-names';
+
+/** Settings of the dead-letter queue and the alarms. */
+export interface FailureRoutingProps {
+  /** Name shared by the deployment's resources; also the Archive metric dimension. */
+  readonly baseName: string;
+  /** The KMS key that encrypts the queue. */
+  readonly kmsKeyArn: string;
+  /** The topic the alarms notify. */
+  readonly notificationsTopicArn: string;
+  /** Minutes between reconciliations; the heartbeat alarm fires after two silent periods. */
+  readonly reconcileEveryMinutes: number;
+}
+
+/** Seconds SQS keeps a message at most: 14 days. */
+export const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 60 * 60;
+
+/**
+ * Where failures end up: an encrypted dead-letter queue for events the exporter could not
+ * handle after its retries, and alarms (dead letters, function errors, reconciliation silent
+ * for two periods) that notify the operators.
+ */
+export class FailureRouting extends Construct {
+  /** The dead-letter queue's ARN, for the function's dead_letter_config. */
+  readonly deadLetterQueueArn: string;
+  /** The dead-letter queue's URL, for operators who inspect or redrive it. */
+  readonly deadLetterQueueUrl: string;
+
+  private readonly props: FailureRoutingProps;
+
+  constructor(scope: Construct, id: string, props: FailureRoutingProps) {
+    super(scope, id);
+    this.props = props;
+    const queue = new SqsQueue(this, 'dead-letters', {
+      name: `${props.baseName}-dead-letters`,
+      kmsMasterKeyId: props.kmsKeyArn,
+      messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
+    });
+    this.deadLetterQueueArn = queue.arn;
+    this.deadLetterQueueUrl = queue.url;
+    new CloudwatchMetricAlarm(this, 'dead-letters-alarm', {
+      alarmName: `${props.baseName}-dead-letters`,
+      alarmDescription: 'Snapshot events the exporter could not handle after its retries are waiting in the dead-letter queue',
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: queue.name },
+      statistic: 'Maximum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: [props.notificationsTopicArn],
+      okActions: [props.notificationsTopicArn],
+    });
+  }
+
+  /** Alarms on the exporter function: errors, and reconciliation that stopped succeeding. */
+  watchFunction(functionName: string): void {
+    const { baseName, notificationsTopicArn, reconcileEveryMinutes } = this.props;
+    new CloudwatchMetricAlarm(this, 'errors-alarm', {
+      alarmName: `${baseName}-exporter-errors`,
+      alarmDescription: 'The snapshot exporter failed; its logs say which snapshot and why',
+      namespace: 'AWS/Lambda',
+      metricName: 'Errors',
+      dimensions: { FunctionName: functionName },
+      statistic: 'Sum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: [notificationsTopicArn],
+      okActions: [notificationsTopicArn],
+    });
+    new CloudwatchMetricAlarm(this, 'reconciliation-alarm', {
+      alarmName: `${baseName}-reconciliation-silent`,
+      alarmDescription: `No reconciliation has succeeded in two periods (${2 * reconcileEveryMinutes} minutes): missed snapshots are not being caught up`,
+      namespace: METRICS_NAMESPACE,
+      metricName: RECONCILIATION_SUCCEEDED,
+      dimensions: { [ARCHIVE_DIMENSION]: baseName },
+      statistic: 'Sum',
+      period: reconcileEveryMinutes * 60,
+      evaluationPeriods: 2,
+      threshold: 1,
+      comparisonOperator: 'LessThanThreshold',
+      // No data at all means no run at all: that is what this alarm is for.
+      treatMissingData: 'breaching',
+      alarmActions: [notificationsTopicArn],
+      okActions: [notificationsTopicArn],
+    });
+  }
+}
