@@ -1,0 +1,81 @@
+// Starts moto_server (an AWS API emulator) on a free loopback port for a test suite, and stops it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A running moto_server. */
+export interface Moto {
+  /** Base URL, e.g. http://127.0.0.1:41234; use it as the SDK endpoint. */
+  readonly endpoint: string;
+  /** Stops the server (and its process group); safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Credentials and region for SDK clients talking to moto. */
+export const MOTO_CLIENT_CONFIG = {
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+} as const;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitUntilUp(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const response = await fetch(`${endpoint}/moto-api/`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`moto_server did not answer at ${endpoint} within 30 s:\n${output()}`);
+}
+
+/** Starts moto_server on 127.0.0.1 and waits until it answers. */
+export async function startMoto(): Promise<Moto> {
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
+  child.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    if (child.exitCode !== null || child.pid === undefined) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await waitUntilUp(endpoint, child, () => log);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { endpoint, stop };
+}
