@@ -6,11 +6,33 @@ import * as path from 'node:path';
 export const HANDLER_ENTRY = path.join(__dirname, '..', 'handler', 'index.ts');
 
 /**
+ * Credential providers the SDK's default chain loads only when the environment holds no
+ * credentials. Lambda always puts the execution role's credentials in the environment, so the
+ * chain stops at its first link there; leaving these out of the bundle saves about 130 KB
+ * (429 KB → 296 KB measured). Where they are needed (a workstation running dist/ with
+ * profiles or SSO), Node finds them in node_modules.
+ */
+export const CREDENTIAL_PROVIDERS_LOADED_ON_DEMAND = [
+  '@aws-sdk/nested-clients',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-login',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@smithy/credential-provider-imds',
+  '@aws-sdk/token-providers',
+];
+
+/**
  * esbuild settings for the Lambda bundle. The AWS SDK is bundled (not taken from the
  * runtime) so the deployed code is exactly the code we tested, whatever SDK version the
- * nodejs22.x runtime happens to ship.
+ * nodejs22.x runtime happens to ship. Measured (bundle, cold load vs node -e 0): mainFields
+ * module-first 429 KB / 1.6-1.8x; CommonJS-first 705 KB / 2.0-2.4x; SDK external 22 KB but
+ * 1.9-2.0x and the runtime's SDK version.
  */
 export const HANDLER_BUILD_OPTIONS: Readonly<BuildOptions> = {
+  external: CREDENTIAL_PROVIDERS_LOADED_ON_DEMAND,
   bundle: true,
   platform: 'node',
   target: 'node22',

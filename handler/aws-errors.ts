@@ -1,0 +1,68 @@
+// What an AWS error means for a snapshot (pure): a duplicate is success, a missing snapshot is
+// skipped, throttling and not-yet-exportable are retried, misconfiguration is the operator's to fix.
+
+/** The classes of AWS errors the exporter tells apart. */
+export type ErrorClass = 'duplicate' | 'gone' | 'retryable' | 'quota' | 'misconfigured' | 'failed';
+
+/** An error's class and a message that says what it means and, for misconfiguration, what to fix. */
+export interface ClassifiedError {
+  readonly errorClass: ErrorClass;
+  readonly name: string;
+  readonly message: string;
+}
+
+const MISCONFIGURATION_HINTS: Readonly<Record<string, string>> = {
+  IamRoleNotFoundFault: 'EXPORT_ROLE_ARN names a role that does not exist; deploy the stack or correct EXPORT_ROLE_ARN',
+  IamRoleMissingPermissionsFault: "the export role cannot write the export: check that it trusts export.rds.amazonaws.com and may write to ARCHIVE_BUCKET under ARCHIVE_PREFIX and use EXPORT_KMS_KEY_ARN",
+  InvalidS3BucketFault: 'ARCHIVE_BUCKET does not exist, is in another region than the snapshot, or the export role cannot reach it',
+  KMSKeyNotAccessibleFault: "EXPORT_KMS_KEY_ARN is disabled, in another region, or not usable by the exporter's role (kms:CreateGrant, kms:DescribeKey)",
+  InvalidExportOnlyFault: 'EXPORT_ONLY names databases, schemas or tables that this snapshot does not have',
+  AccessDenied: "the exporter's role lacks a permission",
+  AccessDeniedException: "the exporter's role lacks a permission",
+  AccessDeniedFault: "the exporter's role lacks a permission",
+  UnauthorizedOperation: "the exporter's role lacks a permission",
+  InvalidParameterValue: 'RDS rejected a parameter',
+  InvalidParameterCombination: 'RDS rejected a combination of parameters',
+};
+
+const RETRYABLE = new Set([
+  'InvalidExportSourceStateFault',
+  'InvalidExportSourceState',
+  'Throttling',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'ServiceUnavailable',
+  'InternalFailure',
+  'InternalError',
+  'RequestTimeout',
+  'TimeoutError',
+]);
+
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** Classifies an error thrown by an AWS SDK call. */
+export function classifyAwsError(error: unknown): ClassifiedError {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: string;
+    message?: string;
+    code?: string;
+    $fault?: string;
+    $retryable?: unknown;
+  };
+  const name = e.name ?? e.code ?? 'Error';
+  const detail = e.message ?? String(error);
+  if (name === 'ExportTaskAlreadyExistsFault' || name === 'ExportTaskAlreadyExists') return { errorClass: 'duplicate', name, message: detail };
+  if (name === 'DBSnapshotNotFoundFault' || name === 'DBSnapshotNotFound' || name === 'DBClusterSnapshotNotFoundFault') {
+    return { errorClass: 'gone', name, message: `the snapshot no longer exists (${detail})` };
+  }
+  const hint = MISCONFIGURATION_HINTS[name];
+  if (hint !== undefined) return { errorClass: 'misconfigured', name, message: `${hint}: ${name}: ${detail}` };
+  if (/Quota|LimitReached|LimitExceeded/.test(name) && name !== 'RequestLimitExceeded') {
+    return { errorClass: 'quota', name, message: `the export quota is full (${name}: ${detail})` };
+  }
+  if (RETRYABLE.has(name) || e.$fault === 'server' || e.$retryable !== undefined || (e.code !== undefined && NETWORK_CODES.has(e.code))) {
+    return { errorClass: 'retryable', name, message: `${name}: ${detail}` };
+  }
+  return { errorClass: 'failed', name, message: `${name}: ${detail}` };
+}

@@ -1,0 +1,44 @@
+// Use case: RDS reports an export's outcome → metrics on success, a notification on failure.
+import { attemptOf } from './export-naming';
+import { metricLine, type Decision } from './log';
+import { EXPORTED_BYTES, EXPORTS_COMPLETED } from './metric-names';
+import { listExportTasks, notify } from './rds';
+import type { SnapshotEvent } from './rds-event';
+import type { Settings } from './settings';
+
+const GIB = 1024 ** 3;
+
+/** Handles RDS-EVENT-0159..0164: finds our export of the snapshot and reports its outcome. */
+export async function reportExportOutcome(event: SnapshotEvent, settings: Settings): Promise<Decision> {
+  const base = { snapshotArn: event.snapshotArn, eventId: event.eventId, messageId: event.messageId };
+  const ours = (await listExportTasks(event.snapshotArn))
+    .map((task) => ({ task, attempt: attemptOf(event.snapshotArn, task.ExportTaskIdentifier ?? '', settings.maxExportAttempts) }))
+    .filter((t): t is { task: (typeof t)['task']; attempt: number } => t.attempt !== undefined)
+    .sort((a, b) => b.attempt - a.attempt);
+  const latest = ours[0];
+  if (latest === undefined) return { decision: 'ignored', reason: `${event.eventId}: not an export this archive started`, ...base };
+  const { task, attempt } = latest;
+  const fields = { ...base, exportTaskIdentifier: task.ExportTaskIdentifier, attempt, status: task.Status };
+
+  if (event.meaning === 'export-completed') {
+    const bytes = Math.round((task.TotalExtractedDataInGB ?? 0) * GIB);
+    console.log(metricLine(settings.archiveName, { [EXPORTS_COMPLETED]: { value: 1, unit: 'Count' }, [EXPORTED_BYTES]: { value: bytes, unit: 'Bytes' } }));
+    return { decision: 'exported', reason: `export complete: s3://${task.S3Bucket ?? settings.archiveBucket}/${task.S3Prefix ?? ''}`, exportedBytes: bytes, ...fields };
+  }
+
+  const what = event.meaning === 'export-canceled' ? 'was canceled' : 'failed';
+  const cause = task.FailureCause ?? task.WarningMessage ?? event.eventMessage ?? 'RDS gave no cause';
+  const next =
+    attempt < settings.maxExportAttempts
+      ? `Next: the next reconciliation starts attempt ${attempt + 1} of ${settings.maxExportAttempts}.`
+      : `Next: nothing. All ${settings.maxExportAttempts} attempts have failed; fix the cause, then start it again with "npm run archive -- backfill".`;
+  const willRetry = attempt < settings.maxExportAttempts;
+  if (settings.notifyTopicArn !== undefined) {
+    await notify(
+      settings.notifyTopicArn,
+      `RDS snapshot archive: export ${what} (${task.ExportTaskIdentifier})`,
+      `The export ${task.ExportTaskIdentifier} of ${event.snapshotArn} ${what} (attempt ${attempt} of ${settings.maxExportAttempts}).\nCause: ${cause}\n${next}`,
+    );
+  }
+  return { decision: willRetry ? 'reported' : 'gave-up', reason: `export ${what}: ${cause}`, willRetry, notified: settings.notifyTopicArn !== undefined, ...fields };
+}

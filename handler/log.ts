@@ -1,0 +1,39 @@
+// One JSON line per decision, so CloudWatch Logs Insights can answer "what happened to snapshot X".
+import { ARCHIVE_DIMENSION, METRICS_NAMESPACE } from './metric-names';
+
+/** What the exporter decided about one record or snapshot. */
+export type DecisionKind = 'started' | 'duplicate' | 'skipped' | 'deferred' | 'retry' | 'failed' | 'reported' | 'ignored' | 'exported' | 'running' | 'gave-up';
+
+/** One decision, as logged. */
+export interface Decision {
+  readonly decision: DecisionKind;
+  readonly reason: string;
+  readonly snapshotArn?: string;
+  readonly exportTaskIdentifier?: string;
+  readonly eventId?: string;
+  readonly messageId?: string;
+  readonly [key: string]: unknown;
+}
+
+/** Writes a decision as one JSON log line. */
+export function logDecision(decision: Decision): void {
+  console.log(JSON.stringify({ level: decision.decision === 'failed' || decision.decision === 'retry' ? 'ERROR' : 'INFO', ...decision }));
+}
+
+/** A CloudWatch embedded-metric-format line: CloudWatch turns it into metrics, no API call needed. */
+export function metricLine(archiveName: string, metrics: Readonly<Record<string, { value: number; unit: 'Count' | 'Bytes' }>>, now: Date = new Date()): string {
+  return JSON.stringify({
+    _aws: {
+      Timestamp: now.getTime(),
+      CloudWatchMetrics: [
+        {
+          Namespace: METRICS_NAMESPACE,
+          Dimensions: [[ARCHIVE_DIMENSION]],
+          Metrics: Object.entries(metrics).map(([name, m]) => ({ Name: name, Unit: m.unit })),
+        },
+      ],
+    },
+    [ARCHIVE_DIMENSION]: archiveName,
+    ...Object.fromEntries(Object.entries(metrics).map(([name, m]) => [name, m.value])),
+  });
+}

@@ -1,0 +1,106 @@
+// Use case: the scheduled reconciliation. Lists recent snapshots and all export tasks, plans
+// with the shared planner, starts what is missing (oldest first, within the free slots).
+import { classifyAwsError } from './aws-errors';
+import { exportS3Prefix, exportTaskIdentifier } from './export-naming';
+import { planExports, type ExportPlan } from './export-plan';
+import { logDecision, metricLine, type Decision } from './log';
+import { RECONCILIATION_SUCCEEDED } from './metric-names';
+import { listExportTasks, listSnapshots, startExport } from './rds';
+import { selectSnapshot, type SnapshotInfo } from './selection';
+import type { Settings } from './settings';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What a reconciliation (or a backfill) found and did. */
+export interface ReconcileResult {
+  readonly plan: ExportPlan;
+  readonly snapshots: readonly SnapshotInfo[];
+  readonly started: readonly string[];
+  /** Starts that failed, with the reason; retryable ones wait for the next run. */
+  readonly failures: readonly { readonly snapshotArn: string; readonly retryable: boolean; readonly reason: string }[];
+}
+
+/** Options of one reconciliation. */
+export interface ReconcileOptions {
+  /** Consider snapshots created at or after this time. */
+  readonly since: Date;
+  /** Only databases matching this glob (the CLI's --database); undefined for all. */
+  readonly databasePattern?: string;
+  /** Plan only; start nothing. */
+  readonly dryRun?: boolean;
+  /** Called after each start, for progress output. */
+  readonly onStarted?: (snapshotArn: string, exportTaskIdentifier: string) => void;
+}
+
+/** Plans and (unless dry-run) starts the missing exports. */
+export async function reconcile(settings: Settings, options: ReconcileOptions): Promise<ReconcileResult> {
+  const [all, tasks] = await Promise.all([listSnapshots(settings.snapshotTypes), listExportTasks()]);
+  const patternSettings = options.databasePattern === undefined ? settings : { ...settings, includeDatabases: [options.databasePattern] };
+  const snapshots = all.filter((s) => s.createdAt === undefined || s.createdAt.getTime() >= options.since.getTime());
+  const plan = planExports({
+    snapshots: snapshots.map((s) => ({
+      snapshotArn: s.snapshotArn,
+      createdAt: s.createdAt ?? new Date(0),
+      eligible: selectSnapshot(s, patternSettings).selected,
+    })),
+    tasks: tasks.map((t) => ({ exportTaskIdentifier: t.ExportTaskIdentifier ?? '', sourceArn: t.SourceArn ?? '', status: t.Status ?? '' })),
+    maxConcurrentExports: settings.maxConcurrentExports,
+    maxAttempts: settings.maxExportAttempts,
+    exportTaskIdentifier,
+  });
+  const byArn = new Map(snapshots.map((s) => [s.snapshotArn, s]));
+  const started: string[] = [];
+  const failures: { snapshotArn: string; retryable: boolean; reason: string }[] = [];
+  if (!options.dryRun) {
+    for (const start of plan.toStart) {
+      const snapshot = byArn.get(start.snapshotArn)!;
+      try {
+        await startExport({
+          exportTaskIdentifier: start.exportTaskIdentifier,
+          snapshotArn: start.snapshotArn,
+          bucket: settings.archiveBucket,
+          s3Prefix: exportS3Prefix(settings.archivePrefix, snapshot.databaseIdentifier),
+          roleArn: settings.exportRoleArn,
+          kmsKeyArn: settings.exportKmsKeyArn,
+          exportOnly: settings.exportOnly,
+        });
+        started.push(start.snapshotArn);
+        options.onStarted?.(start.snapshotArn, start.exportTaskIdentifier);
+      } catch (error) {
+        const classified = classifyAwsError(error);
+        if (classified.errorClass === 'duplicate') continue;
+        failures.push({ snapshotArn: start.snapshotArn, retryable: ['retryable', 'quota', 'gone'].includes(classified.errorClass), reason: classified.message });
+        if (classified.errorClass === 'quota') break;
+      }
+    }
+  }
+  return { plan, snapshots, started, failures };
+}
+
+/** The scheduled run: reconcile the lookback window, log every action, emit the heartbeat metric. */
+export async function scheduledReconciliation(settings: Settings, now: Date = new Date()): Promise<void> {
+  const result = await reconcile(settings, { since: new Date(now.getTime() - settings.lookbackDays * DAY_MS) });
+  const startedSet = new Set(result.started);
+  for (const decision of result.plan.decisions) {
+    if (decision.kind === 'start') {
+      if (startedSet.has(decision.snapshotArn)) {
+        logDecision({ decision: 'started', reason: `reconciliation: attempt ${decision.attempt}`, snapshotArn: decision.snapshotArn, exportTaskIdentifier: decision.exportTaskIdentifier });
+      }
+    } else if (decision.kind === 'deferred' || decision.kind === 'gave-up') {
+      const reason = decision.kind === 'deferred' ? `no free export slot (${result.plan.running} running); next reconciliation` : `all ${decision.attempts} attempts failed; reported when the last one failed`;
+      logDecision({ decision: decision.kind, reason, snapshotArn: decision.snapshotArn });
+    }
+  }
+  for (const failure of result.failures) {
+    logDecision({ decision: failure.retryable ? 'retry' : 'failed', reason: failure.reason, snapshotArn: failure.snapshotArn } satisfies Decision);
+  }
+  const summary = Object.entries(
+    result.plan.decisions.reduce<Record<string, number>>((counts, d) => ({ ...counts, [d.kind]: (counts[d.kind] ?? 0) + 1 }), {}),
+  );
+  console.log(JSON.stringify({ level: 'INFO', reconciliation: 'finished', snapshots: result.snapshots.length, started: result.started.length, running: result.plan.running, decisions: Object.fromEntries(summary) }));
+  const misconfigured = result.failures.filter((f) => !f.retryable);
+  if (misconfigured.length > 0) {
+    throw new Error(`reconciliation could not start ${misconfigured.length} export(s): ${misconfigured[0]!.reason}`);
+  }
+  console.log(metricLine(settings.archiveName, { [RECONCILIATION_SUCCEEDED]: { value: 1, unit: 'Count' } }, now));
+}
