@@ -1,0 +1,328 @@
+// The handler's flow and error mapping, with the AWS SDK clients mocked.
+import {
+  DBSnapshotNotFoundFault,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBSnapshotsCommand,
+  DescribeExportTasksCommand,
+  ExportTaskAlreadyExistsFault,
+  IamRoleMissingPermissionsFault,
+  IamRoleNotFoundFault,
+  InvalidExportOnlyFault,
+  InvalidExportSourceStateFault,
+  InvalidS3BucketFault,
+  KMSKeyNotAccessibleFault,
+  RDSClient,
+  StartExportTaskCommand,
+  type DBSnapshot,
+} from '@aws-sdk/client-rds';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { exportTaskIdentifier } from '../../handler/export-naming';
+import { handler } from '../../handler/index';
+import { loadFixture, withMessage, type SnsEvent } from '../support/fixtures';
+
+expect.extend(allCustomMatcher);
+
+const rds = mockClient(RDSClient);
+const sns = mockClient(SNSClient);
+const ENV = {
+  ARCHIVE_BUCKET: 'rds-archive-dev-123456789012-eu-west-1',
+  EXPORT_ROLE_ARN: 'arn:aws:iam::123456789012:role/rds-archive-dev-export',
+  EXPORT_KMS_KEY_ARN: 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555',
+  ARCHIVE_PREFIX: 'exports',
+  SNAPSHOT_TYPES: 'automated,manual',
+  NOTIFY_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:rds-archive-dev-notifications',
+  ARCHIVE_NAME: 'rds-archive-dev',
+};
+const MANUAL_ARN = 'arn:aws:rds:eu-west-1:123456789012:snapshot:billing-before-migration';
+const AUTOMATED_ARN = 'arn:aws:rds:us-west-2:123456789012:snapshot:rds:orders-db-2019-08-18-10-36';
+const CLUSTER_ARN = 'arn:aws:rds:us-east-2:123456789012:cluster-snapshot:rds:ledger-cluster-2021-11-07-17-40';
+
+let logs: Array<Record<string, unknown>>;
+
+function instanceSnapshot(arn: string, database: string, overrides: Partial<DBSnapshot> = {}): DBSnapshot {
+  return {
+    DBSnapshotArn: arn,
+    DBSnapshotIdentifier: arn.split(':snapshot:')[1],
+    DBInstanceIdentifier: database,
+    Engine: 'postgres',
+    StorageType: 'gp3',
+    SnapshotType: arn.includes(':snapshot:rds:') ? 'automated' : 'manual',
+    Status: 'available',
+    SnapshotCreateTime: new Date('2026-11-20T03:00:00Z'),
+    ...overrides,
+  };
+}
+
+function combine(...events: SnsEvent[]): SnsEvent {
+  return { Records: events.flatMap((e) => e.Records) };
+}
+
+const decisions = () => logs.filter((l) => 'decision' in l);
+
+beforeEach(() => {
+  rds.reset();
+  sns.reset();
+  for (const [name, value] of Object.entries(ENV)) vi.stubEnv(name, value);
+  logs = [];
+  vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
+    logs.push(JSON.parse(String(line)) as Record<string, unknown>);
+  });
+  rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: [] });
+  rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' }).resolves({ DBSnapshots: [instanceSnapshot(MANUAL_ARN, 'billing')] });
+  rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'rds:orders-db-2019-08-18-10-36', SnapshotType: 'automated' }).resolves({ DBSnapshots: [instanceSnapshot(AUTOMATED_ARN, 'orders-db')] });
+  rds.on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: 'rds:ledger-cluster-2021-11-07-17-40', SnapshotType: 'automated' }).resolves({
+    DBClusterSnapshots: [
+      {
+        DBClusterSnapshotArn: CLUSTER_ARN,
+        DBClusterSnapshotIdentifier: 'rds:ledger-cluster-2021-11-07-17-40',
+        DBClusterIdentifier: 'ledger-cluster',
+        Engine: 'aurora-postgresql',
+        EngineMode: 'provisioned',
+        SnapshotType: 'automated',
+        Status: 'available',
+      },
+    ],
+  });
+  rds.on(StartExportTaskCommand).resolves({ Status: 'STARTING' });
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+describe('snapshot-created events', () => {
+  it('start one export of a manual instance snapshot with the configured bucket, role, key and prefix', async () => {
+    await handler(loadFixture('manual-snapshot-created.json'));
+    expect(rds).toHaveReceivedCommandWith(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' });
+    expect(rds).toHaveReceivedCommandTimes(StartExportTaskCommand, 1);
+    expect(rds).toHaveReceivedCommandWith(StartExportTaskCommand, {
+      ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN),
+      SourceArn: MANUAL_ARN,
+      S3BucketName: ENV.ARCHIVE_BUCKET,
+      S3Prefix: 'exports/billing',
+      IamRoleArn: ENV.EXPORT_ROLE_ARN,
+      KmsKeyId: ENV.EXPORT_KMS_KEY_ARN,
+    });
+    expect(decisions()).toEqual([
+      expect.objectContaining({ decision: 'started', snapshotArn: MANUAL_ARN, exportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN), eventId: 'RDS-EVENT-0042' }),
+    ]);
+  });
+
+  it('describe an automated snapshot with its type and export it under the ARN derived from the topic', async () => {
+    await handler(loadFixture('automated-snapshot-created.json'));
+    expect(rds).toHaveReceivedCommandWith(StartExportTaskCommand, { SourceArn: AUTOMATED_ARN, S3Prefix: 'exports/orders-db', ExportTaskIdentifier: expect.stringMatching(/^rds-orders-db-2019-08-18-10-36-[0-9a-f]{10}$/) });
+  });
+
+  it('export an Aurora cluster snapshot as a cluster snapshot', async () => {
+    await handler(loadFixture('automated-cluster-snapshot-created.json'));
+    expect(rds).toHaveReceivedCommandTimes(DescribeDBSnapshotsCommand, 0);
+    expect(rds).toHaveReceivedCommandWith(StartExportTaskCommand, { SourceArn: CLUSTER_ARN, S3Prefix: 'exports/ledger-cluster' });
+  });
+
+  it('pass ExportOnly when configured, and leave it out otherwise', async () => {
+    vi.stubEnv('EXPORT_ONLY', 'billing.public');
+    await handler(loadFixture('manual-snapshot-created.json'));
+    expect(rds).toHaveReceivedCommandWith(StartExportTaskCommand, { ExportOnly: ['billing.public'] });
+    rds.resetHistory();
+    vi.stubEnv('EXPORT_ONLY', '');
+    await handler(loadFixture('manual-snapshot-created.json'));
+    expect(rds.commandCalls(StartExportTaskCommand)[0]!.args[0].input).not.toHaveProperty('ExportOnly');
+  });
+
+  it('handle every record: creating events, non-snapshot events and non-JSON messages start nothing, the rest start once each', async () => {
+    await handler(
+      combine(
+        loadFixture('creating-automated-snapshot.json'),
+        loadFixture('manual-snapshot-created.json'),
+        loadFixture('instance-backup-finished.json'),
+        loadFixture('not-json-message.json'),
+        loadFixture('automated-cluster-snapshot-created.json'),
+      ),
+    );
+    expect(rds.commandCalls(StartExportTaskCommand).map((c) => c.args[0].input.SourceArn)).toEqual([MANUAL_ARN, CLUSTER_ARN]);
+    expect(decisions().map((d) => d.decision)).toEqual(['ignored', 'started', 'ignored', 'ignored', 'started']);
+  });
+
+  it('count a re-delivered event (ExportTaskAlreadyExists) as success', async () => {
+    rds.on(StartExportTaskCommand).rejects(new ExportTaskAlreadyExistsFault({ $metadata: {}, message: 'exists' }));
+    await expect(handler(loadFixture('manual-snapshot-created.json'))).resolves.toBeUndefined();
+    expect(decisions()).toEqual([expect.objectContaining({ decision: 'duplicate', snapshotArn: MANUAL_ARN })]);
+  });
+
+  it('defer without error when every export slot is taken, leaving it to the reconciliation', async () => {
+    rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: Array.from({ length: 5 }, (_, i) => ({ ExportTaskIdentifier: `other-${i}`, Status: 'IN_PROGRESS' })) });
+    await expect(handler(loadFixture('manual-snapshot-created.json'))).resolves.toBeUndefined();
+    expect(rds).toHaveReceivedCommandTimes(StartExportTaskCommand, 0);
+    expect(decisions()).toEqual([expect.objectContaining({ decision: 'deferred', reason: expect.stringMatching(/5 exports are running/) })]);
+  });
+});
+
+describe('selection', () => {
+  it('skips an excluded database with the reason', async () => {
+    vi.stubEnv('EXCLUDE_DATABASES', 'bill*');
+    await handler(loadFixture('manual-snapshot-created.json'));
+    expect(rds).toHaveReceivedCommandTimes(StartExportTaskCommand, 0);
+    expect(decisions()).toEqual([expect.objectContaining({ decision: 'skipped', reason: 'database "billing" matches EXCLUDE_DATABASES pattern "bill*"' })]);
+  });
+
+  it('skips a snapshot type that is not configured', async () => {
+    vi.stubEnv('SNAPSHOT_TYPES', 'automated');
+    await handler(loadFixture('manual-snapshot-created.json'));
+    expect(rds).toHaveReceivedCommandTimes(StartExportTaskCommand, 0);
+  });
+
+  it('reports an engine that cannot be exported to the notifications topic', async () => {
+    rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' }).resolves({ DBSnapshots: [instanceSnapshot(MANUAL_ARN, 'billing', { Engine: 'sqlserver-se' })] });
+    await handler(loadFixture('manual-snapshot-created.json'));
+    expect(rds).toHaveReceivedCommandTimes(StartExportTaskCommand, 0);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: ENV.NOTIFY_TOPIC_ARN, Message: expect.stringMatching(/database billing was not exported: SQL Server/) });
+    expect(decisions()).toEqual([expect.objectContaining({ decision: 'reported', engine: 'sqlserver-se' })]);
+  });
+
+  it('only logs an unsupported engine when no notifications topic is set', async () => {
+    vi.stubEnv('NOTIFY_TOPIC_ARN', '');
+    rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' }).resolves({ DBSnapshots: [instanceSnapshot(MANUAL_ARN, 'billing', { Engine: 'oracle-ee' })] });
+    await handler(loadFixture('manual-snapshot-created.json'));
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
+    expect(decisions()).toEqual([expect.objectContaining({ decision: 'skipped', reason: expect.stringMatching(/Oracle/) })]);
+  });
+
+  it('skips a snapshot deleted since its event', async () => {
+    rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' }).rejects(new DBSnapshotNotFoundFault({ $metadata: {}, message: 'not found' }));
+    await expect(handler(loadFixture('manual-snapshot-created.json'))).resolves.toBeUndefined();
+    expect(decisions()).toEqual([expect.objectContaining({ decision: 'skipped', reason: expect.stringMatching(/no longer exists/) })]);
+  });
+});
+
+describe('failures are loud', () => {
+  const meta = { $metadata: {}, message: 'from RDS' };
+  it.each([
+    ['IamRoleNotFoundFault', () => new IamRoleNotFoundFault(meta), /EXPORT_ROLE_ARN names a role that does not exist/],
+    ['IamRoleMissingPermissionsFault', () => new IamRoleMissingPermissionsFault(meta), /export role cannot write the export/],
+    ['InvalidS3BucketFault', () => new InvalidS3BucketFault(meta), /ARCHIVE_BUCKET does not exist/],
+    ['KMSKeyNotAccessibleFault', () => new KMSKeyNotAccessibleFault(meta), /EXPORT_KMS_KEY_ARN is disabled/],
+    ['InvalidExportOnlyFault', () => new InvalidExportOnlyFault(meta), /EXPORT_ONLY names/],
+    ['AccessDenied', () => Object.assign(new Error('not authorized to perform rds:StartExportTask'), { name: 'AccessDenied', $fault: 'client' }), /role lacks a permission/],
+    ['InvalidExportSourceStateFault (not exportable yet)', () => new InvalidExportSourceStateFault(meta), /InvalidExportSourceStateFault/],
+    ['throttling', () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $retryable: { throttling: true } }), /ThrottlingException/],
+    ['a server error', () => Object.assign(new Error('We encountered an internal error'), { name: 'InternalFailure', $fault: 'server' }), /InternalFailure/],
+    ['an error nobody expected', () => Object.assign(new Error('??'), { name: 'SomethingNew', $fault: 'client' }), /SomethingNew/],
+  ])('%s fails the invocation with a message that says what is wrong', async (_name, makeError, message) => {
+    rds.on(StartExportTaskCommand).rejects(makeError());
+    await expect(handler(loadFixture('manual-snapshot-created.json'))).rejects.toThrow(message);
+    expect(decisions()).toEqual([expect.objectContaining({ snapshotArn: MANUAL_ARN, decision: expect.stringMatching(/^(retry|failed)$/), reason: expect.stringMatching(message) })]);
+  });
+
+  it('retries a snapshot that is not available yet', async () => {
+    rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' }).resolves({ DBSnapshots: [instanceSnapshot(MANUAL_ARN, 'billing', { Status: 'creating' })] });
+    await expect(handler(loadFixture('manual-snapshot-created.json'))).rejects.toThrow(/not yet "available"/);
+    expect(rds).toHaveReceivedCommandTimes(StartExportTaskCommand, 0);
+  });
+
+  it('handles every other record before failing', async () => {
+    rds.on(StartExportTaskCommand, { SourceArn: MANUAL_ARN }).rejects(new KMSKeyNotAccessibleFault(meta));
+    const second = withMessage('manual-snapshot-created.json', (m) => {
+      m['Source ID'] = 'rds:orders-db-2019-08-18-10-36';
+      m['Source ARN'] = AUTOMATED_ARN;
+      m['Event ID'] = 'http://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.html#RDS-EVENT-0091';
+    });
+    await expect(handler(combine(loadFixture('manual-snapshot-created.json'), second))).rejects.toThrow(/1 of 2 snapshot event\(s\) not handled/);
+    expect(rds.commandCalls(StartExportTaskCommand).map((c) => c.args[0].input.SourceArn)).toEqual([MANUAL_ARN, AUTOMATED_ARN]);
+    expect(decisions().map((d) => d.decision)).toEqual(['failed', 'started']);
+  });
+
+  it('fails on a missing setting, naming it, before calling AWS', async () => {
+    vi.stubEnv('EXPORT_ROLE_ARN', '');
+    await expect(handler(loadFixture('manual-snapshot-created.json'))).rejects.toThrow(/^EXPORT_ROLE_ARN is required/);
+    expect(rds.calls()).toHaveLength(0);
+  });
+
+  it('logs and ignores an event that is neither SNS nor scheduled', async () => {
+    await expect(handler({ hello: 'world' })).resolves.toBeUndefined();
+    expect(decisions()).toEqual([expect.objectContaining({ decision: 'ignored' })]);
+  });
+});
+
+describe('export outcome events', () => {
+  const outcome = (eventNumber: string) =>
+    withMessage('manual-snapshot-created.json', (m) => {
+      m['Event ID'] = `http://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.html#RDS-EVENT-${eventNumber}`;
+      m['Event Message'] = 'Snapshot export task failed.';
+    });
+
+  it('report a failed export with its cause and the retry to come', async () => {
+    rds.on(DescribeExportTasksCommand, { SourceArn: MANUAL_ARN }).resolves({
+      ExportTasks: [{ ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN, 1), SourceArn: MANUAL_ARN, Status: 'FAILED', FailureCause: 'The IAM role lacks s3:PutObject' }],
+    });
+    await handler(outcome('0159'));
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      TopicArn: ENV.NOTIFY_TOPIC_ARN,
+      Message: expect.stringMatching(/failed \(attempt 1 of 3\)\.\nCause: The IAM role lacks s3:PutObject\nNext: the next reconciliation starts attempt 2 of 3/),
+    });
+    expect(decisions()).toEqual([expect.objectContaining({ decision: 'reported', willRetry: true })]);
+  });
+
+  it('say when the last attempt failed and nothing more will happen', async () => {
+    rds.on(DescribeExportTasksCommand, { SourceArn: MANUAL_ARN }).resolves({
+      ExportTasks: [1, 2, 3].map((n) => ({ ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN, n), SourceArn: MANUAL_ARN, Status: n === 3 ? 'CANCELED' : 'FAILED' })),
+    });
+    await handler(outcome('0160'));
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { Message: expect.stringMatching(/was canceled \(attempt 3 of 3\)[\s\S]*Next: nothing\. All 3 attempts have failed/) });
+    expect(decisions()).toEqual([expect.objectContaining({ decision: 'gave-up', willRetry: false })]);
+  });
+
+  it('emit metrics for a completed export', async () => {
+    rds.on(DescribeExportTasksCommand, { SourceArn: MANUAL_ARN }).resolves({
+      ExportTasks: [{ ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN, 1), SourceArn: MANUAL_ARN, Status: 'COMPLETE', TotalExtractedDataInGB: 2, S3Bucket: ENV.ARCHIVE_BUCKET, S3Prefix: 'exports/billing' }],
+    });
+    await handler(outcome('0161'));
+    const metric = logs.find((l) => '_aws' in l)!;
+    expect(metric).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Namespace: 'RdsSnapshotArchive', Dimensions: [['Archive']], Metrics: [{ Name: 'ExportsCompleted', Unit: 'Count' }, { Name: 'ExportedBytes', Unit: 'Bytes' }] }] },
+      Archive: 'rds-archive-dev',
+      ExportsCompleted: 1,
+      ExportedBytes: 2 * 1024 ** 3,
+    });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
+  });
+
+  it('ignore outcomes of exports this archive did not start', async () => {
+    rds.on(DescribeExportTasksCommand, { SourceArn: MANUAL_ARN }).resolves({ ExportTasks: [{ ExportTaskIdentifier: 'someone-else', SourceArn: MANUAL_ARN, Status: 'FAILED' }] });
+    await handler(outcome('0159'));
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
+    expect(decisions()).toEqual([expect.objectContaining({ decision: 'ignored' })]);
+  });
+});
+
+describe('scheduled reconciliation', () => {
+  const scheduled = { version: '0', id: 'x', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: '2026-11-25T01:00:00Z', region: 'eu-west-1', resources: [], detail: {} };
+  const recent = (name: string, day: number): DBSnapshot =>
+    instanceSnapshot(`arn:aws:rds:eu-west-1:123456789012:snapshot:${name}`, name.replace(/^rds:/, '').replace(/-\d+$/, ''), { SnapshotCreateTime: new Date(Date.now() - day * 86_400_000) });
+
+  it('starts what has no export, oldest first, and emits its heartbeat', async () => {
+    const old = recent('rds:orders-db-3', 3);
+    const older = recent('billing-1', 5);
+    const exported = recent('rds:ledger-2', 2);
+    const outOfWindow = recent('rds:orders-db-30', 30);
+    rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'automated' }).resolves({ DBSnapshots: [old, exported, outOfWindow] });
+    rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'manual' }).resolves({ DBSnapshots: [older] });
+    rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
+    rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: [{ ExportTaskIdentifier: exportTaskIdentifier(exported.DBSnapshotArn!), SourceArn: exported.DBSnapshotArn, Status: 'COMPLETE' }] });
+    await handler(scheduled);
+    expect(rds.commandCalls(StartExportTaskCommand).map((c) => c.args[0].input.SourceArn)).toEqual([older.DBSnapshotArn, old.DBSnapshotArn]);
+    expect(logs.find((l) => '_aws' in l)).toMatchObject({ Archive: 'rds-archive-dev', ReconciliationSucceeded: 1 });
+  });
+
+  it('fails (no heartbeat) when a start is misconfigured', async () => {
+    rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'automated' }).resolves({ DBSnapshots: [recent('rds:orders-db-3', 3)] });
+    rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'manual' }).resolves({ DBSnapshots: [] });
+    rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
+    rds.on(StartExportTaskCommand).rejects(new IamRoleNotFoundFault({ $metadata: {}, message: 'no role' }));
+    await expect(handler(scheduled)).rejects.toThrow(/EXPORT_ROLE_ARN names a role that does not exist/);
+    expect(logs.find((l) => '_aws' in l)).toBeUndefined();
+  });
+});
