@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { BACKFILL_USAGE, parseCommandLine, parseDate, STATUS_USAGE, USAGE, UsageError } from '../cli/args';
+import { formatTable } from '../cli/archive';
+
+const NOW = new Date('2026-11-25T12:00:00Z');
+const parse = (...argv: string[]) => parseCommandLine(argv, NOW);
+function usageError(argv: string[]): UsageError {
+  try {
+    parse(...argv);
+  } catch (error) {
+    if (error instanceof UsageError) return error;
+    throw error;
+  }
+  throw new Error(`expected a UsageError for ${argv.join(' ')}`);
+}
+
+describe('archive command line', () => {
+  it('shows help for no command, --help and each command --help', () => {
+    expect(parse()).toEqual({ command: 'help', text: USAGE });
+    expect(parse('--help')).toEqual({ command: 'help', text: USAGE });
+    expect(parse('status', '--help')).toEqual({ command: 'help', text: STATUS_USAGE });
+    expect(parse('backfill', '-h')).toEqual({ command: 'help', text: BACKFILL_USAGE });
+  });
+
+  it('reads status options', () => {
+    expect(parse('status')).toEqual({ command: 'status', since: undefined, json: false });
+    expect(parse('status', '--since', '2026-11-01', '--json')).toEqual({ command: 'status', since: new Date('2026-11-01T00:00:00Z'), json: true });
+  });
+
+  it('reads backfill options', () => {
+    expect(parse('backfill', '--since', '7d', '--database', 'orders-*', '--dry-run')).toEqual({ command: 'backfill', since: new Date('2026-11-18T12:00:00Z'), database: 'orders-*', dryRun: true });
+    expect(parse('backfill', '--since=2026-11-01T06:30:00Z')).toEqual({ command: 'backfill', since: new Date('2026-11-01T06:30:00Z'), database: undefined, dryRun: false });
+  });
+
+  it.each([
+    [['frobnicate'], /unknown command "frobnicate"; the commands are status and backfill/, USAGE],
+    [['backfill'], /backfill needs --since DATE/, BACKFILL_USAGE],
+    [['backfill', '--since'], /backfill: Option '--since <value>' argument missing/, BACKFILL_USAGE],
+    [['status', '--bogus'], /status: Unknown option '--bogus'/, STATUS_USAGE],
+    [['status', 'extra'], /status: Unexpected argument 'extra'/, STATUS_USAGE],
+    [['status', '--since', '2026-13-45'], /--since "2026-13-45" is not a date/, STATUS_USAGE],
+    [['status', '--since', 'yesterday'], /--since "yesterday" is not a date/, STATUS_USAGE],
+    [['backfill', '--since', '2027-01-01'], /--since 2027-01-01 is in the future/, BACKFILL_USAGE],
+    [['backfill', '--since', '7d', '--database', 'orders db'], /--database "orders db" must be a glob pattern/, BACKFILL_USAGE],
+    [['status', '--dry-run'], /status: Unknown option '--dry-run'/, STATUS_USAGE],
+  ])('rejects %j with a clear message and the right usage', (argv, message, usage) => {
+    const error = usageError(argv);
+    expect(error.message).toMatch(message);
+    expect(error.usage).toBe(usage);
+  });
+
+  it('reads dates as UTC days, ISO times and days ago, and rejects impossible ones', () => {
+    expect(parseDate('2026-02-28', NOW)).toEqual(new Date('2026-02-28T00:00:00Z'));
+    expect(parseDate('30d', NOW)).toEqual(new Date('2026-10-26T12:00:00Z'));
+    expect(() => parseDate('2026-02-30', NOW)).toThrow(/not a date/);
+  });
+});
+
+describe('status table', () => {
+  it('aligns columns under their headers', () => {
+    const table = formatTable([
+      { exportTaskIdentifier: 'orders-1-abc', snapshot: 'orders-1', database: 'orders', status: 'COMPLETE', progress: '100%', started: '2026-11-01T00:00:00.000Z', location: 's3://b/exports/orders/orders-1-abc/' },
+    ]);
+    const [header, row] = table.split('\n');
+    expect(header).toMatch(/^EXPORT\s+SNAPSHOT\s+DATABASE\s+STATUS\s+PROGRESS\s+STARTED\s+S3 LOCATION$/);
+    expect(row!.indexOf('orders-1 ')).toBe(header!.indexOf('SNAPSHOT'));
+    expect(row!.indexOf('COMPLETE')).toBe(header!.indexOf('STATUS'));
+  });
+});
