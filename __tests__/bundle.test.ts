@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { bundleHandler, deterministicZip } from '../stacks/bundle';
+import { bundleHandler, bundleHandlerCached, deterministicZip } from '../stacks/bundle';
 import { handlerZip } from '../stacks/exporter-function';
 
 /** Reads a zip's entries by walking its central directory (enough for the zips we write). */
@@ -40,6 +40,25 @@ describe('handler bundle', () => {
 
   it('has the same bytes for the same source', () => {
     expect(bundleHandler().equals(bundleHandler())).toBe(true);
+  });
+});
+
+describe('bundle cache', () => {
+  it('reuses the last bundle while its inputs are unchanged, and rebuilds when one changes', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bundle-cache-'));
+    const entry = path.join(dir, 'entry.ts');
+    const cacheDir = path.join(dir, 'cache');
+    writeFileSync(entry, "export const handler = async (): Promise<string> => 'first';\n");
+    const first = bundleHandlerCached(entry, cacheDir);
+    expect(first.toString()).toContain('first');
+    expect(readFileSync(path.join(cacheDir, 'handler-bundle.js')).equals(first)).toBe(true);
+    // Same inputs: the cached file is returned as it is, even if it was tampered with.
+    writeFileSync(path.join(cacheDir, 'handler-bundle.js'), 'cached');
+    expect(bundleHandlerCached(entry, cacheDir).toString()).toBe('cached');
+    writeFileSync(entry, "export const handler = async (): Promise<string> => 'second';\n");
+    const second = bundleHandlerCached(entry, cacheDir);
+    expect(second.toString()).toContain('second');
+    expect(second.equals(bundleHandler(entry))).toBe(true);
   });
 });
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Runs a TypeScript entry point (main.ts, scripts/*.ts) by compiling each .ts file with
-// esbuild as Node requires it: no type checking (npm test does that), no loader chain, so a
-// synth starts about as fast as precompiled JavaScript. Usage: node scripts/run-ts.js FILE [ARGS...]
+// Runs a TypeScript entry point (main.ts, scripts/*.ts, cli/*.ts) by compiling each .ts file
+// with esbuild as Node requires it: no type checking (npm test does that) and no loader chain.
+// Compiled files are cached by content under node_modules/.cache, so an unchanged tree does
+// not even start esbuild. Usage: node scripts/run-ts.js FILE [ARGS...]
 'use strict';
-const { readFileSync } = require('node:fs');
+const { createHash } = require('node:crypto');
+const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
-const { transformSync } = require('esbuild');
 
 const entry = process.argv[2];
 if (entry === undefined) {
@@ -13,14 +14,31 @@ if (entry === undefined) {
   process.exit(2);
 }
 
+const CACHE_DIR = path.join(__dirname, '..', 'node_modules', '.cache', 'rds-snapshot-archive', 'ts');
+const TRANSFORM_OPTIONS = { loader: 'ts', format: 'cjs', target: 'node20' };
+let esbuild;
+
+function compile(source, filename) {
+  const key = createHash('sha256').update(JSON.stringify(TRANSFORM_OPTIONS)).update(filename).update('\0').update(source).digest('hex');
+  const cached = path.join(CACHE_DIR, `${key}.js`);
+  try {
+    return readFileSync(cached, 'utf8');
+  } catch {
+    // not compiled yet
+  }
+  esbuild ??= require('esbuild');
+  const { code } = esbuild.transformSync(source, { ...TRANSFORM_OPTIONS, sourcefile: filename });
+  try {
+    mkdirSync(CACHE_DIR, { recursive: true });
+    writeFileSync(cached, code);
+  } catch {
+    // a read-only tree only loses the speed-up
+  }
+  return code;
+}
+
 require.extensions['.ts'] = (module, filename) => {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    loader: 'ts',
-    format: 'cjs',
-    target: 'node20',
-    sourcefile: filename,
-  });
-  module._compile(code, filename);
+  module._compile(compile(readFileSync(filename, 'utf8'), filename), filename);
 };
 
 // The entry sees the same argv as under `node FILE ARGS...`.

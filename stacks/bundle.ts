@@ -1,9 +1,16 @@
-import { buildSync, type BuildOptions } from 'esbuild';
+import type { BuildOptions } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { crc32, deflateRawSync } from 'node:zlib';
 import * as path from 'node:path';
 
-/** The handler's entry point, relative to the project root. */
-export const HANDLER_ENTRY = path.join(__dirname, '..', 'handler', 'index.ts');
+const PROJECT_ROOT = path.join(__dirname, '..');
+
+/** The handler's entry point. */
+export const HANDLER_ENTRY = path.join(PROJECT_ROOT, 'handler', 'index.ts');
+
+/** Where synth keeps the last bundle, keyed by the content of every file that went into it. */
+export const BUNDLE_CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'rds-snapshot-archive');
 
 /**
  * Credential providers the SDK's default chain loads only when the environment holds no
@@ -45,17 +52,64 @@ export const HANDLER_BUILD_OPTIONS: Readonly<BuildOptions> = {
   logLevel: 'silent',
 };
 
-/** Bundles the handler into one CommonJS file and returns its bytes. */
-export function bundleHandler(entry: string = HANDLER_ENTRY): Buffer {
+function build(entry: string): { code: Buffer; inputs: string[] } {
+  // Loaded on demand: starting esbuild costs about 100 ms, which a cached synth does not need.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildSync } = require('esbuild') as typeof import('esbuild');
   const result = buildSync({
     ...HANDLER_BUILD_OPTIONS,
     entryPoints: [entry],
+    absWorkingDir: PROJECT_ROOT,
+    metafile: true,
     write: false,
     outfile: 'index.js',
   });
   const [output] = result.outputFiles;
   if (!output) throw new Error(`esbuild produced no output for ${entry}`);
-  return Buffer.from(output.contents);
+  return { code: Buffer.from(output.contents), inputs: Object.keys(result.metafile.inputs).sort() };
+}
+
+/** Bundles the handler into one CommonJS file and returns its bytes. */
+export function bundleHandler(entry: string = HANDLER_ENTRY): Buffer {
+  return build(entry).code;
+}
+
+/** A hash of the build settings and the content of every input file (relative to the project root). */
+function inputsKey(entry: string, inputs: readonly string[]): string {
+  const esbuildVersion = (JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')) as { version: string }).version;
+  const hash = createHash('sha256').update(JSON.stringify({ esbuildVersion, entry: path.relative(PROJECT_ROOT, entry), options: HANDLER_BUILD_OPTIONS }));
+  for (const input of inputs) hash.update(input).update('\0').update(readFileSync(path.join(PROJECT_ROOT, input))).update('\0');
+  return hash.digest('hex');
+}
+
+interface CacheManifest {
+  readonly key: string;
+  readonly inputs: readonly string[];
+}
+
+/**
+ * The same bytes as bundleHandler(), reused from the last build when no input file changed
+ * (about 10 ms instead of about 250 ms per synth). The check reads every file the last bundle
+ * was made of, so an edit to the handler or an SDK upgrade always rebuilds.
+ */
+export function bundleHandlerCached(entry: string = HANDLER_ENTRY, cacheDir: string = BUNDLE_CACHE_DIR): Buffer {
+  const manifestFile = path.join(cacheDir, 'handler-bundle.json');
+  const bundleFile = path.join(cacheDir, 'handler-bundle.js');
+  try {
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as CacheManifest;
+    if (manifest.key === inputsKey(entry, manifest.inputs)) return readFileSync(bundleFile);
+  } catch {
+    // No cache yet, or an input is gone: build.
+  }
+  const { code, inputs } = build(entry);
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(bundleFile, code);
+    writeFileSync(manifestFile, JSON.stringify({ key: inputsKey(entry, inputs), inputs } satisfies CacheManifest));
+  } catch {
+    // A read-only tree only loses the speed-up.
+  }
+  return code;
 }
 
 /** One file to put in a zip archive. */
