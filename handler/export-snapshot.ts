@@ -34,8 +34,10 @@ export async function exportCreatedSnapshot(event: SnapshotEvent, settings: Sett
     return { decision: 'skipped', reason: selection.reason, database: snapshot.databaseIdentifier, ...base };
   }
 
-  const identifier = exportTaskIdentifier(snapshot.snapshotArn || event.snapshotArn, 1);
-  const withId = { ...base, exportTaskIdentifier: identifier, database: snapshot.databaseIdentifier };
+  // RDS's own ARN for the snapshot wins over the event's (derived ones especially).
+  const snapshotArn = snapshot.snapshotArn || event.snapshotArn;
+  const identifier = exportTaskIdentifier(snapshotArn, 1);
+  const withId = { ...base, snapshotArn, exportTaskIdentifier: identifier, database: snapshot.databaseIdentifier };
   try {
     const running = await countRunningExports();
     if (running >= settings.maxConcurrentExports) {
@@ -43,7 +45,7 @@ export async function exportCreatedSnapshot(event: SnapshotEvent, settings: Sett
     }
     await startExport({
       exportTaskIdentifier: identifier,
-      snapshotArn: snapshot.snapshotArn || event.snapshotArn,
+      snapshotArn,
       bucket: settings.archiveBucket,
       s3Prefix: exportS3Prefix(settings.archivePrefix, snapshot.databaseIdentifier),
       roleArn: settings.exportRoleArn,

@@ -157,6 +157,7 @@ describe('snapshot-created events', () => {
     rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: Array.from({ length: 5 }, (_, i) => ({ ExportTaskIdentifier: `other-${i}`, Status: 'IN_PROGRESS' })) });
     await expect(handler(loadFixture('manual-snapshot-created.json'))).resolves.toBeUndefined();
     expect(rds).toHaveReceivedCommandTimes(StartExportTaskCommand, 0);
+    expect(rds).toHaveReceivedCommandWith(DescribeExportTasksCommand, { Filters: [{ Name: 'status', Values: ['starting', 'in_progress', 'canceling'] }] });
     expect(decisions()).toEqual([expect.objectContaining({ decision: 'deferred', reason: expect.stringMatching(/5 exports are running/) })]);
   });
 });
