@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTaskIdentifier } from '../handler/export-naming';
 import { motoMissing, requireTool } from './support/tools';
-import { MOTO_CLIENT_CONFIG, startMoto, type Moto } from './support/moto';
-import { createInstanceSnapshot, exportTasksOf, motoRds, runHandler } from './support/moto-rds';
+import { startMoto, type Moto } from './support/moto';
+import { createInstanceSnapshot, exportTasksOf, motoProcessEnv, motoRds, runHandler } from './support/moto-rds';
 
 const runs = requireTool('reconciliation against moto', motoMissing());
 const ROOT = path.join(__dirname, '..');
@@ -27,15 +27,7 @@ function cli(endpoint: string, ...args: string[]): { status: number | null; stdo
   const result = spawnSync(process.execPath, ['scripts/run-ts.js', 'cli/main.ts', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH,
-      NODE_NO_WARNINGS: '1',
-      AWS_ENDPOINT_URL: endpoint,
-      AWS_REGION: MOTO_CLIENT_CONFIG.region,
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      ...ENV,
-    },
+    env: motoProcessEnv(endpoint, ENV),
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

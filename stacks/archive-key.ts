@@ -77,23 +77,21 @@ export function archiveKeyPolicy(props: ArchiveKeyProps): PolicyStatement[] {
       Resource: '*',
       Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
     },
-    {
-      // RDS publishes its events to the encrypted topic with a data key of this key.
-      Sid: 'RdsEventsPublishToEncryptedTopic',
-      Effect: 'Allow',
-      Principal: { Service: 'events.rds.amazonaws.com' },
-      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      Resource: '*',
-      Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-    },
-    {
-      // CloudWatch alarms publish to the encrypted notifications topic.
-      Sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudwatch.amazonaws.com' },
-      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      Resource: '*',
-      Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-    },
+    // RDS publishes its events to the encrypted event topic with a data key of this key.
+    servicePublishesToEncryptedTopic('RdsEventsPublishToEncryptedTopic', 'events.rds.amazonaws.com', accountId),
+    // CloudWatch alarms publish to the encrypted notifications topic.
+    servicePublishesToEncryptedTopic('CloudWatchAlarmsPublishToEncryptedTopic', 'cloudwatch.amazonaws.com', accountId),
   ];
+}
+
+/** Lets an AWS service, acting for this account only, make data keys to publish to an encrypted topic. */
+function servicePublishesToEncryptedTopic(sid: string, service: string, accountId: string): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    Resource: '*',
+    Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+  };
 }

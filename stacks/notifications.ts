@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { policyDocument, type AwsScope, type PolicyStatement } from './policy';
+import { policyDocument, servicePublishes, type AwsScope, type PolicyStatement } from './policy';
 
 /** Settings of the notifications topic. */
 export interface NotificationsProps {
@@ -50,13 +50,6 @@ export function notificationsTopicPolicy(topicArn: string, scope: AwsScope): Pol
       Action: ['sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:ListSubscriptionsByTopic', 'sns:Publish'],
       Resource: topicArn,
     },
-    {
-      Sid: 'CloudWatchAlarmsPublish',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudwatch.amazonaws.com' },
-      Action: 'sns:Publish',
-      Resource: topicArn,
-      Condition: { StringEquals: { 'aws:SourceAccount': scope.accountId } },
-    },
+    servicePublishes('CloudWatchAlarmsPublish', 'cloudwatch.amazonaws.com', topicArn, scope.accountId),
   ];
 }

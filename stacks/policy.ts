@@ -23,3 +23,15 @@ export interface AwsScope {
   readonly accountId: string;
   readonly region: string;
 }
+
+/** Lets an AWS service, acting for this account only, publish to a topic. */
+export function servicePublishes(sid: string, service: string, topicArn: string, accountId: string): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: 'sns:Publish',
+    Resource: topicArn,
+    Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+  };
+}

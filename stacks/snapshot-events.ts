@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { DbEventSubscription } from '@cdktf/provider-aws/lib/db-event-subscription';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
-import { policyDocument, type AwsScope, type PolicyStatement } from './policy';
+import { policyDocument, servicePublishes, type AwsScope, type PolicyStatement } from './policy';
 
 /** Settings of the snapshot event plumbing. */
 export interface SnapshotEventsProps {
@@ -75,13 +75,6 @@ export function snapshotTopicPolicy(topicArn: string, scope: AwsScope): PolicySt
       ],
       Resource: topicArn,
     },
-    {
-      Sid: 'RdsEventsPublishForThisAccount',
-      Effect: 'Allow',
-      Principal: { Service: 'events.rds.amazonaws.com' },
-      Action: 'sns:Publish',
-      Resource: topicArn,
-      Condition: { StringEquals: { 'aws:SourceAccount': scope.accountId } },
-    },
+    servicePublishes('RdsEventsPublishForThisAccount', 'events.rds.amazonaws.com', topicArn, scope.accountId),
   ];
 }

@@ -97,21 +97,25 @@ export interface HandlerRun {
   readonly logs: Array<Record<string, unknown>>;
 }
 
+/** Environment for a child process whose AWS clients talk to moto, plus `extra`. */
+export function motoProcessEnv(endpoint: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    NODE_NO_WARNINGS: '1',
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: MOTO_CLIENT_CONFIG.region,
+    AWS_ACCESS_KEY_ID: MOTO_CLIENT_CONFIG.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: MOTO_CLIENT_CONFIG.credentials.secretAccessKey,
+    ...extra,
+  };
+}
+
 /** Runs the bundled handler in a fresh node process, as Lambda would, with `env` and moto's endpoint. */
 export function runHandler(endpoint: string, env: Record<string, string>, event: unknown): HandlerRun {
   const script = `require(${JSON.stringify(builtHandler())}).handler(JSON.parse(process.env.HANDLER_EVENT)).then(() => process.exit(0), (e) => { console.error('HANDLER_ERROR ' + e.message); process.exit(1); });`;
   const result = spawnSync(process.execPath, ['-e', script], {
     encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH,
-      NODE_NO_WARNINGS: '1',
-      AWS_ENDPOINT_URL: endpoint,
-      AWS_REGION: MOTO_CLIENT_CONFIG.region,
-      AWS_ACCESS_KEY_ID: MOTO_CLIENT_CONFIG.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: MOTO_CLIENT_CONFIG.credentials.secretAccessKey,
-      ...env,
-      HANDLER_EVENT: JSON.stringify(event),
-    },
+    env: motoProcessEnv(endpoint, { ...env, HANDLER_EVENT: JSON.stringify(event) }),
   });
   const logs = result.stdout
     .split('\n')
