@@ -55,7 +55,7 @@ describe('KMS key', () => {
     expect(statement(policy, 'ExporterGrantsToRdsOnly')).toMatchObject({
       Principal: { AWS: `\${aws_iam_role.${exporterRole.id}.arn}` },
       Action: ['kms:CreateGrant', 'kms:DescribeKey'],
-      Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     });
   });
 
@@ -132,7 +132,7 @@ describe('archive bucket', () => {
       Principal: '*',
       Action: 's3:*',
       Resource: [bucketArn, `${bucketArn}/*`],
-      Condition: { Bool: { 'aws:SecureTransport': false } },
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     });
   });
 
@@ -247,7 +247,7 @@ describe('exporter role', () => {
       Effect: 'Allow',
       Action: 'kms:CreateGrant',
       Resource: keyArn,
-      Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     });
     expect(statement(statements, 'DescribeKey').Resource).toBe(keyArn);
   });

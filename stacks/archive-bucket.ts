@@ -111,7 +111,7 @@ export function archiveBucketPolicy(bucketArn: string): PolicyStatement[] {
       Principal: '*',
       Action: 's3:*',
       Resource: [bucketArn, `${bucketArn}/*`],
-      Condition: { Bool: { 'aws:SecureTransport': false } },
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     },
   ];
 }

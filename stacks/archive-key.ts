@@ -75,7 +75,7 @@ export function archiveKeyPolicy(props: ArchiveKeyProps): PolicyStatement[] {
       Principal: { AWS: props.exporterRoleArn },
       Action: ['kms:CreateGrant', 'kms:DescribeKey'],
       Resource: '*',
-      Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     },
     // RDS publishes its events to the encrypted event topic with a data key of this key.
     servicePublishesToEncryptedTopic('RdsEventsPublishToEncryptedTopic', 'events.rds.amazonaws.com', accountId),

@@ -199,7 +199,7 @@ export function exporterRolePolicy(inputs: ExporterPolicyInputs): PolicyStatemen
       Effect: 'Allow',
       Action: 'kms:CreateGrant',
       Resource: inputs.kmsKeyArn,
-      Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     },
     {
       Sid: 'DescribeKey',

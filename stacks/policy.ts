@@ -9,7 +9,8 @@ export interface PolicyStatement {
   readonly Action: string | readonly string[];
   /** Absent in trust policies, which apply to the role itself. */
   readonly Resource?: string | readonly string[];
-  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | boolean | readonly string[]>>>>;
+  /** Condition values are strings, as IAM stores them ("true", not true), so plans stay quiet. */
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 
 /** Serializes statements into a policy document string for a Terraform `policy` argument. */
