@@ -1,0 +1,101 @@
+// The deploy rehearsal's plumbing: synthesize to a temporary place, point a copy of a stack at
+// moto with an override file (production code gets no test switches), and run terraform.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { terraformEnv, TF_PLUGIN_DIR } from '../support/tools';
+import { MOTO_CLIENT_CONFIG } from '../support/moto';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** Services the stack uses, by the provider's endpoint names. */
+const SERVICES = ['cloudwatch', 'events', 'iam', 'kms', 'lambda', 'logs', 'rds', 's3', 'sns', 'sqs', 'sts'];
+
+/** Prints a step of the rehearsal, so its output says what it is doing. */
+export function step(message: string): void {
+  console.log(`e2e: ${message}`);
+}
+
+/** Synthesizes the app with `env` into a temporary directory; returns the stack's directory. */
+export function synthesizeStack(env: Record<string, string>, stack: string): string {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'e2e-synth-'));
+  const result = spawnSync(process.execPath, ['scripts/run-ts.js', 'main.ts'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env, CDKTF_OUTDIR: outdir } });
+  if (result.status !== 0) throw new Error(`synth failed:\n${result.stderr}`);
+  return path.join(outdir, 'stacks', stack);
+}
+
+/** A stack directory copied to a working place and pointed at moto. */
+export interface MotoStack {
+  readonly dir: string;
+  /** Runs terraform there; resolves with its exit code and output. */
+  terraform(args: readonly string[]): Promise<{ code: number; output: string }>;
+}
+
+/** Copies `stackDir` and adds the override that sends every AWS call to moto and keeps state local. */
+export function prepareMotoStack(stackDir: string, endpoint: string): MotoStack {
+  const work = mkdtempSync(path.join(tmpdir(), 'e2e-stack-'));
+  const dir = path.join(work, 'stack');
+  cpSync(stackDir, dir, { recursive: true });
+  writeFileSync(
+    path.join(dir, 'moto_override.tf.json'),
+    JSON.stringify(
+      {
+        terraform: { backend: { local: { path: path.join(work, 'terraform.tfstate') } } },
+        provider: {
+          aws: [
+            {
+              region: MOTO_CLIENT_CONFIG.region,
+              access_key: MOTO_CLIENT_CONFIG.credentials.accessKeyId,
+              secret_key: MOTO_CLIENT_CONFIG.credentials.secretAccessKey,
+              skip_credentials_validation: true,
+              skip_metadata_api_check: true,
+              s3_use_path_style: true,
+              endpoints: [Object.fromEntries(SERVICES.map((service) => [service, endpoint]))],
+            },
+          ],
+        },
+      },
+      null,
+      2,
+    ),
+  );
+  const cliConfig = path.join(work, 'empty.tfrc');
+  writeFileSync(cliConfig, '');
+  const env = terraformEnv(cliConfig);
+  return {
+    dir,
+    terraform: (args) =>
+      new Promise((resolve) => {
+        const child = spawn('terraform', [...args, '-no-color'], { cwd: dir, env });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.on('close', (code) => resolve({ code: code ?? -1, output }));
+      }),
+  };
+}
+
+/** `terraform init` with the offline provider copy. */
+export function initArgs(): string[] {
+  return ['init', `-plugin-dir=${TF_PLUGIN_DIR}`, '-input=false'];
+}
+
+/**
+ * Calls a moto REST or query API directly, for services whose SDK clients the project does
+ * not install. moto reads the service and region from the authorization header and does not
+ * check the signature.
+ */
+export async function motoApi(endpoint: string, service: string, pathAndQuery: string, body?: string): Promise<string> {
+  const response = await fetch(`${endpoint}${pathAndQuery}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${MOTO_CLIENT_CONFIG.region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+      ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+    },
+    body,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${service} ${pathAndQuery} answered ${response.status}: ${text.slice(0, 500)}`);
+  return text;
+}
