@@ -239,7 +239,7 @@ describe.runIf(runs)('deploy rehearsal against moto', () => {
   it.each([
     ['instance', 'orders-db', 'orders-manual-1'],
     ['cluster', 'ledger-cluster', 'ledger-manual-1'],
-  ] as const)('a %s snapshot event through the deployed topic starts exactly one export into the deployed bucket', async (kind, database, snapshot) => {
+  ] as const)('%s snapshot: an event through the deployed topic starts exactly one export into the deployed bucket', async (kind, database, snapshot) => {
     const rds = motoRds(moto.endpoint);
     step(`creating ${kind} ${database} and manual snapshot ${snapshot} in moto`);
     const arn = kind === 'cluster' ? await createClusterSnapshot(rds, database, snapshot) : await createInstanceSnapshot(rds, database, snapshot);
