@@ -27,12 +27,12 @@ export async function reportExportOutcome(event: SnapshotEvent, settings: Settin
   }
 
   const what = event.meaning === 'export-canceled' ? 'was canceled' : 'failed';
-  const cause = task.FailureCause ?? task.WarningMessage ?? event.eventMessage ?? 'RDS gave no cause';
-  const next =
-    attempt < settings.maxExportAttempts
-      ? `Next: the next reconciliation starts attempt ${attempt + 1} of ${settings.maxExportAttempts}.`
-      : `Next: nothing. All ${settings.maxExportAttempts} attempts have failed; fix the cause, then start it again with "npm run archive -- backfill".`;
+  const cause = task.FailureCause || task.WarningMessage || event.eventMessage || 'RDS gave no cause';
   const willRetry = attempt < settings.maxExportAttempts;
+  // A backfill plans with the same attempt limit, so a manual retry has to raise it.
+  const next = willRetry
+    ? `Next: the next reconciliation starts attempt ${attempt + 1} of ${settings.maxExportAttempts}.`
+    : `Next: nothing. All ${settings.maxExportAttempts} attempts have failed; fix the cause, then retry with "MAX_EXPORT_ATTEMPTS=${settings.maxExportAttempts + 1} npm run archive -- backfill --since <the snapshot's date>".`;
   if (settings.notifyTopicArn !== undefined) {
     await notify(
       settings.notifyTopicArn,

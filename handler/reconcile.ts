@@ -6,7 +6,7 @@ import { planExports, type ExportPlan } from './export-plan';
 import { logDecision, metricLine, type Decision } from './log';
 import { RECONCILIATION_SUCCEEDED } from './metric-names';
 import { listExportTasks, listSnapshots, startExport } from './rds';
-import { selectSnapshot, type SnapshotInfo } from './selection';
+import { matchesGlob, selectSnapshot, type SnapshotInfo } from './selection';
 import type { Settings } from './settings';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -35,13 +35,14 @@ export interface ReconcileOptions {
 /** Plans and (unless dry-run) starts the missing exports. */
 export async function reconcile(settings: Settings, options: ReconcileOptions): Promise<ReconcileResult> {
   const [all, tasks] = await Promise.all([listSnapshots(settings.snapshotTypes), listExportTasks()]);
-  const patternSettings = options.databasePattern === undefined ? settings : { ...settings, includeDatabases: [options.databasePattern] };
+  const pattern = options.databasePattern;
   const snapshots = all.filter((s) => s.createdAt === undefined || s.createdAt.getTime() >= options.since.getTime());
   const plan = planExports({
     snapshots: snapshots.map((s) => ({
       snapshotArn: s.snapshotArn,
       createdAt: s.createdAt ?? new Date(0),
-      eligible: selectSnapshot(s, patternSettings).selected,
+      // --database narrows the configured selection; it never widens it.
+      eligible: selectSnapshot(s, settings).selected && (pattern === undefined || matchesGlob(pattern, s.databaseIdentifier)),
     })),
     tasks: tasks.map((t) => ({ exportTaskIdentifier: t.ExportTaskIdentifier ?? '', sourceArn: t.SourceArn ?? '', status: t.Status ?? '' })),
     maxConcurrentExports: settings.maxConcurrentExports,

@@ -21,6 +21,8 @@ import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { exportTaskIdentifier } from '../../handler/export-naming';
 import { handler } from '../../handler/index';
+import { reconcile } from '../../handler/reconcile';
+import { readSettings } from '../../handler/settings';
 import { loadFixture, withMessage, type SnsEvent } from '../support/fixtures';
 
 expect.extend(allCustomMatcher);
@@ -272,7 +274,7 @@ describe('export outcome events', () => {
       ExportTasks: [1, 2, 3].map((n) => ({ ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN, n), SourceArn: MANUAL_ARN, Status: n === 3 ? 'CANCELED' : 'FAILED' })),
     });
     await handler(outcome('0160'));
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, { Message: expect.stringMatching(/was canceled \(attempt 3 of 3\)[\s\S]*Next: nothing\. All 3 attempts have failed/) });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { Message: expect.stringMatching(/was canceled \(attempt 3 of 3\)[\s\S]*Next: nothing\. All 3 attempts have failed; fix the cause, then retry with "MAX_EXPORT_ATTEMPTS=4 npm run archive -- backfill/) });
     expect(decisions()).toEqual([expect.objectContaining({ decision: 'gave-up', willRetry: false })]);
   });
 
@@ -325,5 +327,15 @@ describe('scheduled reconciliation', () => {
     rds.on(StartExportTaskCommand).rejects(new IamRoleNotFoundFault({ $metadata: {}, message: 'no role' }));
     await expect(handler(scheduled)).rejects.toThrow(/EXPORT_ROLE_ARN names a role that does not exist/);
     expect(logs.find((l) => '_aws' in l)).toBeUndefined();
+  });
+
+  it('narrows the configured selection with a backfill --database pattern, never widens it', async () => {
+    rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'automated' }).resolves({ DBSnapshots: [recent('rds:orders-db-3', 3), recent('rds:orders-test-3', 3), recent('rds:billing-2', 2)] });
+    rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'manual' }).resolves({ DBSnapshots: [] });
+    rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
+    vi.stubEnv('EXCLUDE_DATABASES', '*-test');
+    const result = await reconcile(readSettings(process.env), { since: new Date(Date.now() - 7 * 86_400_000), databasePattern: 'orders-*', dryRun: true });
+    expect(result.plan.toStart.map((s) => s.snapshotArn)).toEqual(['arn:aws:rds:eu-west-1:123456789012:snapshot:rds:orders-db-3']);
+    expect(rds).toHaveReceivedCommandTimes(StartExportTaskCommand, 0);
   });
 });
