@@ -1,6 +1,6 @@
 // Runs the real `terraform validate` on every synthesized stack, with the offline provider copy.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
@@ -56,5 +56,6 @@ describe.runIf(runs)('terraform validate on the synthesized stacks', () => {
       const report = JSON.parse(validate.output.slice(validate.output.indexOf('{'))) as { valid: boolean; diagnostics: unknown[] };
       expect(report, `${stack}: ${validate.output}`).toMatchObject({ valid: true, diagnostics: [] });
     }
+    rmSync(outdir, { recursive: true, force: true });
   });
 });

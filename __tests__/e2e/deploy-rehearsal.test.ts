@@ -1,7 +1,7 @@
 // The deploy rehearsal: the real Terraform applies the synthesized stack to moto, the plan
 // converges, the deployed wiring carries a snapshot event to an export, and destroy succeeds.
 import { ListSubscriptionsByTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
@@ -78,6 +78,7 @@ describe.runIf(runs)('deploy rehearsal against moto', () => {
     server?.close();
     await moto?.stop();
     step('moto stopped');
+    if (stack !== undefined && (destroyed || !applied)) rmSync(path.dirname(stack.dir), { recursive: true, force: true });
   });
 
   it('terraform init and apply create the stack', async () => {
