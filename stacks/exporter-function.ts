@@ -74,8 +74,6 @@ export function handlerZip(): string {
 export class ExporterFunction extends Construct {
   /** The function's name. */
   readonly functionName: string;
-  /** The function's ARN. */
-  readonly functionArn: string;
   /** The function's execution role ARN. */
   readonly roleArn: string;
   /** The zip of the bundled handler, as deployed. */
@@ -108,7 +106,6 @@ export class ExporterFunction extends Construct {
     });
     this.asset = new TerraformAsset(this, 'code', { path: handlerZip(), type: AssetType.FILE });
     this.functionName = functionName;
-    this.functionArn = `arn:${props.scope.partition}:lambda:${props.scope.region}:${props.scope.accountId}:function:${functionName}`;
   }
 
   /** Grants the function what it needs, then creates it and subscribes it to the topic. */
