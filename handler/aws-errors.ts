@@ -39,6 +39,10 @@ const RETRYABLE = new Set([
   'TimeoutError',
 ]);
 
+// StartExportTask lists DBClusterNotFoundFault as well: the snapshot's source is gone, which
+// retrying cannot change, so it is skipped like a deleted snapshot.
+const GONE = new Set(['DBSnapshotNotFoundFault', 'DBSnapshotNotFound', 'DBClusterSnapshotNotFoundFault', 'DBClusterSnapshotNotFound', 'DBClusterNotFoundFault']);
+
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** Classifies an error thrown by an AWS SDK call. */
@@ -49,19 +53,22 @@ export function classifyAwsError(error: unknown): ClassifiedError {
     code?: string;
     $fault?: string;
     $retryable?: unknown;
+    $metadata?: { httpStatusCode?: number };
   };
   const name = e.name ?? e.code ?? 'Error';
   const detail = e.message ?? String(error);
   if (name === 'ExportTaskAlreadyExistsFault' || name === 'ExportTaskAlreadyExists') return { errorClass: 'duplicate', name, message: detail };
-  if (name === 'DBSnapshotNotFoundFault' || name === 'DBSnapshotNotFound' || name === 'DBClusterSnapshotNotFoundFault') {
-    return { errorClass: 'gone', name, message: `the snapshot no longer exists (${detail})` };
+  if (GONE.has(name)) {
+    const what = name === 'DBClusterNotFoundFault' ? "the snapshot's DB cluster" : 'the snapshot';
+    return { errorClass: 'gone', name, message: `${what} no longer exists (${name}: ${detail})` };
   }
   const hint = MISCONFIGURATION_HINTS[name];
   if (hint !== undefined) return { errorClass: 'misconfigured', name, message: `${hint}: ${name}: ${detail}` };
   if (/Quota|LimitReached|LimitExceeded/.test(name) && name !== 'RequestLimitExceeded') {
     return { errorClass: 'quota', name, message: `the export quota is full (${name}: ${detail})` };
   }
-  if (RETRYABLE.has(name) || e.$fault === 'server' || e.$retryable !== undefined || (e.code !== undefined && NETWORK_CODES.has(e.code))) {
+  const serverError = e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500;
+  if (RETRYABLE.has(name) || serverError || e.$retryable !== undefined || (e.code !== undefined && NETWORK_CODES.has(e.code))) {
     return { errorClass: 'retryable', name, message: `${name}: ${detail}` };
   }
   return { errorClass: 'failed', name, message: `${name}: ${detail}` };

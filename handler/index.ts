@@ -29,8 +29,16 @@ async function handleSnapshotEvent(event: SnapshotEvent, settings: Settings): Pr
   }
 }
 
-/** Lambda handler: SNS events from RDS, and EventBridge's scheduled reconciliation. */
-export async function handler(event: unknown): Promise<void> {
+/**
+ * Lambda handler: SNS events from RDS, and EventBridge's scheduled reconciliation. Settings are
+ * read on every invocation, so a bad variable fails each invocation with its name.
+ *
+ * @param event - an SNS event (every record is handled) or a scheduled event
+ * @param _context - Lambda's context; unused, accepted so the signature is Lambda's own
+ * @throws when settings are missing or malformed, or after all records when any record needs a
+ *   retry or the operator (one error summarising them), so Lambda retries and then dead-letters
+ */
+export async function handler(event: unknown, _context?: unknown): Promise<void> {
   const settings = readSettings(process.env);
   if (isScheduledEvent(event)) {
     await scheduledReconciliation(settings);

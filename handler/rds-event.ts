@@ -66,7 +66,8 @@ function text(value: unknown): string | undefined {
 
 /** The RDS-EVENT-NNNN id in an `Event ID` URL (whose base has changed over the years) or attribute. */
 export function eventIdOf(value: string | undefined): string | undefined {
-  const match = value === undefined ? null : /RDS-EVENT-(\d{4})/i.exec(value);
+  // Exactly four digits: "RDS-EVENT-01234" is not RDS-EVENT-0123.
+  const match = value === undefined ? null : /RDS-EVENT-(\d{4})(?!\d)/i.exec(value);
   return match ? `RDS-EVENT-${match[1]}` : undefined;
 }
 

@@ -105,6 +105,8 @@ describe('event ids and meanings', () => {
     expect(eventIdOf('http://docs.amazonwebservices.com/AmazonRDS/latest/UserGuide/USER_Events.html#RDS-EVENT-0091')).toBe('RDS-EVENT-0091');
     expect(eventIdOf('https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.Messages.html#rds-event-0042')).toBe('RDS-EVENT-0042');
     expect(eventIdOf('RDS-EVENT-12')).toBeUndefined();
+    // A longer number is another id, not one of ours cut short.
+    expect(eventIdOf('https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.html#RDS-EVENT-00910')).toBeUndefined();
   });
 
   it('knows created, creating and export outcomes per source, and nothing else', () => {
