@@ -1,5 +1,7 @@
 // The handler's flow and error mapping, with the AWS SDK clients mocked.
 import {
+  DBClusterNotFoundFault,
+  DBClusterSnapshotNotFoundFault,
   DBSnapshotNotFoundFault,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBSnapshotsCommand,
@@ -337,5 +339,83 @@ describe('scheduled reconciliation', () => {
     const result = await reconcile(readSettings(process.env), { since: new Date(Date.now() - 7 * 86_400_000), databasePattern: 'orders-*', dryRun: true });
     expect(result.plan.toStart.map((s) => s.snapshotArn)).toEqual(['arn:aws:rds:eu-west-1:123456789012:snapshot:rds:orders-db-3']);
     expect(rds).toHaveReceivedCommandTimes(StartExportTaskCommand, 0);
+  });
+});
+
+describe('edge cases of the event flow', () => {
+  it('starts one export when the same record comes twice in one event, and counts the second as a duplicate', async () => {
+    // RDS keeps the first export; a second start under the same identifier is refused.
+    rds.on(StartExportTaskCommand).resolvesOnce({ Status: 'STARTING' }).rejects(new ExportTaskAlreadyExistsFault({ $metadata: {}, message: 'exists' }));
+    await expect(handler(combine(loadFixture('manual-snapshot-created.json'), loadFixture('manual-snapshot-created.json')))).resolves.toBeUndefined();
+    const identifiers = rds.commandCalls(StartExportTaskCommand).map((c) => c.args[0].input.ExportTaskIdentifier);
+    expect(identifiers).toEqual([exportTaskIdentifier(MANUAL_ARN), exportTaskIdentifier(MANUAL_ARN)]);
+    expect(decisions().map((d) => d.decision)).toEqual(['started', 'duplicate']);
+  });
+
+  it('describes an AWS Backup snapshot with its type and exports it when SNAPSHOT_TYPES includes awsbackup', async () => {
+    vi.stubEnv('SNAPSHOT_TYPES', 'awsbackup');
+    const arn = 'arn:aws:rds:eu-west-1:123456789012:snapshot:awsbackup:job-0f3c2e6b-1a2b-4c3d-9e8f-001122334455';
+    rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'awsbackup:job-0f3c2e6b-1a2b-4c3d-9e8f-001122334455', SnapshotType: 'awsbackup' }).resolves({
+      DBSnapshots: [instanceSnapshot(arn, 'billing', { SnapshotType: 'awsbackup' })],
+    });
+    const event = withMessage('manual-snapshot-created.json', (m) => {
+      m['Source ID'] = 'awsbackup:job-0f3c2e6b-1a2b-4c3d-9e8f-001122334455';
+      m['Source ARN'] = arn;
+    });
+    await handler(event);
+    expect(rds).toHaveReceivedCommandWith(StartExportTaskCommand, { SourceArn: arn, ExportTaskIdentifier: expect.stringMatching(/^awsbackup-job-0f3c2e6b-[a-z0-9-]+-[0-9a-f]{10}$/) });
+  });
+
+  it('reads the event id from the EventID message attribute when the Event ID URL has none', async () => {
+    const event = withMessage('manual-snapshot-created.json', (m) => {
+      m['Event ID'] = 'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.Messages.html';
+    });
+    event.Records[0]!.Sns.MessageAttributes = { EventID: { Type: 'String', Value: 'RDS-EVENT-0042' } };
+    await handler(event);
+    expect(decisions()).toEqual([expect.objectContaining({ decision: 'started', eventId: 'RDS-EVENT-0042', snapshotArn: MANUAL_ARN })]);
+  });
+
+  it('exports under the ARN derived from an aws-cn topic when RDS reports none', async () => {
+    const event = loadFixture('automated-snapshot-created.json');
+    event.Records[0]!.Sns.TopicArn = 'arn:aws-cn:sns:cn-north-1:123456789012:rds-snapshot-events';
+    rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'rds:orders-db-2019-08-18-10-36', SnapshotType: 'automated' }).resolves({
+      DBSnapshots: [instanceSnapshot(AUTOMATED_ARN, 'orders-db', { DBSnapshotArn: undefined })],
+    });
+    await handler(event);
+    expect(rds).toHaveReceivedCommandWith(StartExportTaskCommand, { SourceArn: 'arn:aws-cn:rds:cn-north-1:123456789012:snapshot:rds:orders-db-2019-08-18-10-36' });
+  });
+
+  it('retries a throttled describe after handling the other records', async () => {
+    rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' }).rejects(
+      Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $fault: 'client', $retryable: { throttling: true } }),
+    );
+    await expect(handler(combine(loadFixture('manual-snapshot-created.json'), loadFixture('automated-cluster-snapshot-created.json')))).rejects.toThrow(
+      /^1 of 2 snapshot event\(s\) not handled: arn:aws:rds:eu-west-1:123456789012:snapshot:billing-before-migration: describing the snapshot failed: Throttling/,
+    );
+    expect(rds.commandCalls(StartExportTaskCommand).map((c) => c.args[0].input.SourceArn)).toEqual([CLUSTER_ARN]);
+    expect(decisions().map((d) => d.decision)).toEqual(['retry', 'started']);
+  });
+
+  it('skips a cluster snapshot deleted since its event, and one RDS no longer lists', async () => {
+    rds.on(DescribeDBClusterSnapshotsCommand).rejects(new DBClusterSnapshotNotFoundFault({ $metadata: {}, message: 'not found' }));
+    rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' }).resolves({ DBSnapshots: [] });
+    await expect(handler(combine(loadFixture('automated-cluster-snapshot-created.json'), loadFixture('manual-snapshot-created.json')))).resolves.toBeUndefined();
+    expect(rds).toHaveReceivedCommandTimes(StartExportTaskCommand, 0);
+    expect(decisions()).toEqual([
+      expect.objectContaining({ decision: 'skipped', snapshotArn: CLUSTER_ARN, reason: expect.stringMatching(/no longer exists/) }),
+      expect.objectContaining({ decision: 'skipped', snapshotArn: MANUAL_ARN, reason: expect.stringMatching(/does not list the snapshot/) }),
+    ]);
+  });
+
+  it('skips a snapshot whose DB cluster RDS says is gone when the export starts', async () => {
+    rds.on(StartExportTaskCommand).rejects(new DBClusterNotFoundFault({ $metadata: {}, message: 'no cluster' }));
+    await expect(handler(loadFixture('automated-cluster-snapshot-created.json'))).resolves.toBeUndefined();
+    expect(decisions()).toEqual([expect.objectContaining({ decision: 'skipped', exportTaskIdentifier: exportTaskIdentifier(CLUSTER_ARN), reason: expect.stringMatching(/DB cluster no longer exists/) })]);
+  });
+
+  it('writes one log line per record', async () => {
+    await handler(combine(loadFixture('manual-snapshot-created.json'), loadFixture('creating-automated-snapshot.json'), loadFixture('not-json-message.json')));
+    expect(logs).toHaveLength(3);
+    expect(logs.map((l) => l.messageId)).toEqual(['5f1e2c3a-9b8d-5e7f-a6b5-c4d3e2f1a0b9', '0a4b7d1e-35c2-5a61-8f0c-6f2b1d9e4c11', '1c2d3e4f-5a6b-5c7d-8e9f-0a1b2c3d4e5f']);
   });
 });
