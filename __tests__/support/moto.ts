@@ -32,7 +32,8 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, output: () => 
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}:\n${output()}`);
     try {
-      const response = await fetch(`${endpoint}/moto-api/`);
+      // A bounded wait per try: a socket that accepts but never answers must not hang the suite.
+      const response = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2_000) });
       if (response.ok) return;
     } catch {
       // not listening yet
@@ -51,9 +52,20 @@ export async function startMoto(): Promise<Moto> {
   child.stdout?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
   child.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
   let stopped = false;
+  // moto runs in its own process group (detached, so stop() can end its workers too); if the
+  // test process dies without calling stop(), end the group anyway rather than leave it running.
+  const killOnExit = (): void => {
+    try {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', killOnExit);
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    process.removeListener('exit', killOnExit);
     if (child.exitCode !== null || child.pid === undefined) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     try {
