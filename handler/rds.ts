@@ -17,7 +17,14 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SnapshotKind } from './rds-event';
 import { snapshotTypeOfIdentifier, type SnapshotInfo } from './selection';
 
+/**
+ * The RDS client of every call here. Region, endpoint (AWS_ENDPOINT_URL for an emulator) and
+ * credentials come from the SDK's defaults; five attempts ride out short throttling inside one
+ * invocation before the use case calls the snapshot retryable.
+ */
 export const rds = new RDSClient({ maxAttempts: 5 });
+
+/** The SNS client for notifications; configured like {@link rds}. */
 export const sns = new SNSClient({ maxAttempts: 5 });
 
 /** Maps an RDS instance snapshot to the archive's view of it. */

@@ -3,6 +3,7 @@
 
 /** Snapshot types the exporter can be told to export. */
 export const SNAPSHOT_TYPES = ['automated', 'manual', 'awsbackup'] as const;
+/** One of {@link SNAPSHOT_TYPES}: RDS's SnapshotType of the snapshots to export. */
 export type SnapshotType = (typeof SNAPSHOT_TYPES)[number];
 
 /** The exporter's settings. */
