@@ -1,12 +1,12 @@
-// Real RDS event payloads from ../shared/fixtures/rds-events (beside the project root).
+// Real-shaped RDS event payloads, copied from the team's shared fixtures into __tests__/fixtures.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-export const FIXTURES_DIR = path.join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'rds-events');
+export const FIXTURES_DIR = path.join(__dirname, '..', 'fixtures', 'rds-events');
 
 /** The fixture files' names. */
 export function fixtureNames(): string[] {
-  if (!existsSync(FIXTURES_DIR)) throw new Error(`the RDS event fixtures are missing: expected ${FIXTURES_DIR} (shared/ beside the project root)`);
+  if (!existsSync(FIXTURES_DIR)) throw new Error(`the RDS event fixtures are missing: expected ${FIXTURES_DIR}`);
   return readdirSync(FIXTURES_DIR).filter((f) => f.endsWith('.json')).sort();
 }
 
