@@ -1,7 +1,10 @@
 // The main job: load the settings and synthesize one archive stack per region into cdktf.out/.
-import { App } from 'cdktf';
+// Informational lines go to stdout (the cdktf CLI shows an app's stderr as errors); problems go
+// to stderr with exit code 2.
+import * as path from 'node:path';
 import { ArchiveStack } from './stacks/archive-stack';
 import { ConfigError, loadConfig, stackName } from './stacks/config';
+import { requestedOutdir, synthesizeInto } from './stacks/synth-output';
 
 function main(): void {
   let config;
@@ -15,16 +18,17 @@ function main(): void {
     throw error;
   }
   if (config.remoteState === undefined) {
-    console.error(
+    console.log(
       'rds-snapshot-archive: no remoteState configured; Terraform state stays in local files (terraform.<stack>.tfstate). Set remoteState in archive.config.json for shared S3 state.',
     );
   }
-  const app = new App();
-  for (const region of config.regions) {
-    new ArchiveStack(app, stackName(config, region), { config, region });
-  }
-  app.synth();
-  console.error(`rds-snapshot-archive: synthesized ${config.regions.map((r) => stackName(config, r)).join(', ')} into ${app.outdir}/stacks`);
+  const outdir = requestedOutdir();
+  const stacks = synthesizeInto(outdir, (app) => {
+    for (const region of config.regions) {
+      new ArchiveStack(app, stackName(config, region), { config, region });
+    }
+  });
+  console.log(`rds-snapshot-archive: synthesized ${stacks.join(', ')} into ${path.relative(process.cwd(), outdir) || "."}/stacks`);
 }
 
 main();

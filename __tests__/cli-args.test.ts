@@ -33,7 +33,7 @@ describe('archive command line', () => {
   });
 
   it.each([
-    [['frobnicate'], /unknown command "frobnicate"; the commands are status and backfill/, USAGE],
+    [['frobnicate'], /unknown command "frobnicate"; the commands are status, backfill, env/, USAGE],
     [['backfill'], /backfill needs --since DATE/, BACKFILL_USAGE],
     [['backfill', '--since'], /backfill: Option '--since <value>' argument missing/, BACKFILL_USAGE],
     [['status', '--bogus'], /status: Unknown option '--bogus'/, STATUS_USAGE],
@@ -41,7 +41,7 @@ describe('archive command line', () => {
     [['status', '--since', '2026-13-45'], /--since "2026-13-45" is not a date/, STATUS_USAGE],
     [['status', '--since', 'yesterday'], /--since "yesterday" is not a date/, STATUS_USAGE],
     [['backfill', '--since', '2027-01-01'], /--since 2027-01-01 is in the future/, BACKFILL_USAGE],
-    [['backfill', '--since', '7d', '--database', 'orders db'], /--database "orders db" must be a glob pattern/, BACKFILL_USAGE],
+    [['backfill', '--since', '7d', '--database', 'orders db'], /--database "orders db" must be one of the glob patterns of letters, digits, hyphens, \* and \?/, BACKFILL_USAGE],
     [['status', '--dry-run'], /status: Unknown option '--dry-run'/, STATUS_USAGE],
   ])('rejects %j with a clear message and the right usage', (argv, message, usage) => {
     const error = usageError(argv);

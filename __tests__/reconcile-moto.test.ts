@@ -1,33 +1,45 @@
 // Reconciliation and the operator CLI against moto: snapshots whose events never arrived get
-// exported by the schedule or a backfill, once. (moto completes exports at once, so the quota
-// is never full here; the planner's tests cover back-pressure.)
+// exported by the schedule or a backfill, once; the CLI takes its settings from the deployed
+// exporter's configuration. (moto completes exports at once, so the quota is never full here;
+// the planner's tests cover back-pressure.)
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTaskIdentifier } from '../handler/export-naming';
+import { writeSettings } from '../handler/settings';
+import { createExporterFunction } from './support/moto-lambda';
 import { motoMissing, requireTool } from './support/tools';
 import { startMoto, type Moto } from './support/moto';
 import { createInstanceSnapshot, exportTasksOf, motoProcessEnv, motoRds, runHandler } from './support/moto-rds';
 
 const runs = requireTool('reconciliation against moto', motoMissing());
 const ROOT = path.join(__dirname, '..');
-const ENV = {
-  ARCHIVE_BUCKET: 'rds-archive-test-123456789012-us-east-1',
-  EXPORT_ROLE_ARN: 'arn:aws:iam::123456789012:role/rds-archive-test-export',
-  EXPORT_KMS_KEY_ARN: 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555',
-  ARCHIVE_PREFIX: 'exports',
+const FUNCTION_NAME = 'rds-archive-test-exporter';
+// The environment the stack writes (settings contract), ARCHIVE_PREFIX left to its default.
+const ENV = writeSettings({
+  archiveBucket: 'rds-archive-test-123456789012-us-east-1',
+  exportRoleArn: 'arn:aws:iam::123456789012:role/rds-archive-test-export',
+  exportKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555',
+  archivePrefix: 'exports',
   // moto mishandles exports of automated snapshots (…:snapshot:rds:…), which it makes for every
   // new instance; the mocked-SDK tests cover automated snapshots.
-  SNAPSHOT_TYPES: 'manual',
-  ARCHIVE_NAME: 'rds-archive-test',
-};
+  snapshotTypes: ['manual'],
+  includeDatabases: [],
+  excludeDatabases: [],
+  exportOnly: [],
+  archiveName: 'rds-archive-test',
+  lookbackDays: 7,
+  maxConcurrentExports: 5,
+  maxExportAttempts: 3,
+});
 const SCHEDULED = { version: '0', id: 'e2e', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {} };
 
-function cli(endpoint: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+/** Runs the CLI with nothing but credentials, region and the emulator's endpoint (plus `shell`). */
+function cli(endpoint: string, args: string[], shell: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, ['scripts/run-ts.js', 'cli/main.ts', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: motoProcessEnv(endpoint, ENV),
+    env: motoProcessEnv(endpoint, shell),
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -39,6 +51,7 @@ describe.runIf(runs)('reconciliation and CLI against moto', () => {
     moto = await startMoto();
     const rds = motoRds(moto.endpoint);
     for (const name of ['orders', 'billing', 'ledger']) arns.push(await createInstanceSnapshot(rds, `${name}-db`, `${name}-manual-1`));
+    await createExporterFunction(moto.endpoint, FUNCTION_NAME, ENV);
   });
   afterAll(async () => {
     await moto?.stop();
@@ -62,11 +75,11 @@ describe.runIf(runs)('reconciliation and CLI against moto', () => {
   });
 
   it('status lists the archive exports, as a table and as JSON', () => {
-    const table = cli(moto.endpoint, 'status');
+    const table = cli(moto.endpoint, ['status', '--function', FUNCTION_NAME]);
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/^EXPORT\s+SNAPSHOT\s+DATABASE\s+STATUS/);
     for (const name of ['orders', 'billing', 'ledger']) expect(table.stdout).toMatch(new RegExp(`${name}-manual-1\\s+${name}-db\\s+COMPLETE`));
-    const json = JSON.parse(cli(moto.endpoint, 'status', '--json').stdout) as Array<{ snapshot: string; location: string }>;
+    const json = JSON.parse(cli(moto.endpoint, ['status', '--json', '--function', FUNCTION_NAME]).stdout) as Array<{ snapshot: string; location: string }>;
     expect(json.map((r) => r.snapshot).sort()).toEqual(['billing-manual-1', 'ledger-manual-1', 'orders-manual-1']);
     expect(json[0]!.location).toMatch(/^s3:\/\/rds-archive-test-123456789012-us-east-1\/exports\/[a-z]+-db\/[a-z0-9-]+\/$/);
   });
@@ -74,22 +87,50 @@ describe.runIf(runs)('reconciliation and CLI against moto', () => {
   it('backfill --dry-run prints the plan and starts nothing; backfill starts what is missing', async () => {
     const rds = motoRds(moto.endpoint);
     const late = await createInstanceSnapshot(rds, 'inventory-db', 'inventory-manual-1');
-    const dry = cli(moto.endpoint, 'backfill', '--since', '1d', '--dry-run');
+    const dry = cli(moto.endpoint, ['backfill', '--since', '1d', '--dry-run', '--function', FUNCTION_NAME]);
     expect(dry.status).toBe(0);
     expect(dry.stdout).toContain(`would start  ${exportTaskIdentifier(late)}`);
     expect(dry.stdout).toMatch(/dry run: would start 1 of 4 snapshot\(s\).*3 already exported/);
     expect(await exportTasksOf(rds, late)).toHaveLength(0);
 
-    const real = cli(moto.endpoint, 'backfill', '--since', '1d', '--database', 'inventory-*');
+    const real = cli(moto.endpoint, ['backfill', '--since', '1d', '--database', 'inventory-*', '--function', FUNCTION_NAME]);
     expect(real.status).toBe(0);
+    expect(real.stderr).toContain(`settings from the function ${FUNCTION_NAME}`);
     expect(real.stdout).toContain(`started  ${exportTaskIdentifier(late)}`);
-    expect(await exportTasksOf(rds, late)).toHaveLength(1);
+    const [started] = await exportTasksOf(rds, late);
+    // Exactly the deployed destination: bucket, <ARCHIVE_PREFIX default>/<database>, role and key.
+    expect(started).toMatchObject({ S3Bucket: ENV.ARCHIVE_BUCKET, S3Prefix: 'exports/inventory-db', IamRoleArn: ENV.EXPORT_ROLE_ARN, KmsKeyId: ENV.EXPORT_KMS_KEY_ARN });
     expect(await exportTasksOf(rds)).toHaveLength(4);
   });
 
   it('backfill without --since says what is missing and exits non-zero', () => {
-    const run = cli(moto.endpoint, 'backfill');
+    const run = cli(moto.endpoint, ['backfill']);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^error: backfill needs --since DATE/);
+  });
+
+  it('env prints the deployed settings with their sources; a shell variable overrides and is named', () => {
+    const deployed = cli(moto.endpoint, ['env', '--json', '--function', FUNCTION_NAME]);
+    expect(deployed.status).toBe(0);
+    const rows = (JSON.parse(deployed.stdout) as { settings: Array<{ variable: string; value: string; source: string }> }).settings;
+    const row = (variable: string) => rows.find((r) => r.variable === variable);
+    expect(row('ARCHIVE_BUCKET')).toEqual({ variable: 'ARCHIVE_BUCKET', value: ENV.ARCHIVE_BUCKET, source: 'function' });
+    expect(row('ARCHIVE_PREFIX')).toEqual({ variable: 'ARCHIVE_PREFIX', value: 'exports', source: 'default' });
+
+    const overridden = cli(moto.endpoint, ['env', '--function', FUNCTION_NAME], { MAX_CONCURRENT_EXPORTS: '2' });
+    expect(overridden.stdout).toMatch(/^MAX_CONCURRENT_EXPORTS\s+2\s+\[shell\]$/m);
+    expect(overridden.stderr).toContain(`settings from the function ${FUNCTION_NAME} (us-east-1); overridden in the shell: MAX_CONCURRENT_EXPORTS`);
+  });
+
+  it('without --function, the exporter named by the local configuration is read', () => {
+    const run = cli(moto.endpoint, ['env'], { RDS_ARCHIVE_NAME_PREFIX: 'rds-archive', RDS_ARCHIVE_ENVIRONMENT: 'test' });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain(`settings from the function ${FUNCTION_NAME}`);
+  });
+
+  it('a function that does not exist: the error lists the exporter functions it can see, without a stack trace', () => {
+    const run = cli(moto.endpoint, ['status', '--function', 'rds-archive-nope-exporter']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`error: the exporter function "rds-archive-nope-exporter" was not found in us-east-1. Exporter functions visible in us-east-1: ${FUNCTION_NAME}. Pass one with --function NAME.\n`);
   });
 });

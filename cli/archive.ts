@@ -3,8 +3,11 @@
 import { attemptOf } from '../handler/export-naming';
 import { listExportTasks } from '../handler/rds';
 import { reconcile } from '../handler/reconcile';
-import { readSettings, SettingsError } from '../handler/settings';
-import { parseCommandLine, UsageError, type Command } from './args';
+import { type Settings, SETTING_CODECS, SettingsError } from '../handler/settings';
+import { ConfigError } from '../stacks/config';
+import { type Command, type DeploymentOptions, parseCommandLine, UsageError } from './args';
+import { describeSources, FunctionNotFoundError, lambda, type ResolvedSettings, resolveSettings } from './deployment';
+import { explainAwsError } from './explain-error';
 
 /** One row of `status`. */
 export interface StatusRow {
@@ -26,9 +29,8 @@ export function formatTable(rows: readonly StatusRow[]): string {
   return [line(keys.map((k) => headers[k])), ...rows.map((r) => line(keys.map((k) => r[k])))].join('\n');
 }
 
-async function status(command: Extract<Command, { command: 'status' }>): Promise<void> {
-  const bucket = process.env.ARCHIVE_BUCKET?.trim();
-  if (!bucket) throw new SettingsError('ARCHIVE_BUCKET', 'is required: the archive bucket whose exports to list (the stack output archive-bucket)');
+async function status(command: Extract<Command, { command: 'status' }>, settings: Settings): Promise<void> {
+  const bucket = settings.archiveBucket;
   const tasks = (await listExportTasks()).filter((t) => t.S3Bucket === bucket && (command.since === undefined || t.TaskStartTime === undefined || t.TaskStartTime >= command.since));
   const rows: StatusRow[] = tasks.map((t) => ({
     exportTaskIdentifier: t.ExportTaskIdentifier ?? '',
@@ -43,8 +45,19 @@ async function status(command: Extract<Command, { command: 'status' }>): Promise
   console.log(command.json ? JSON.stringify(rows, null, 2) : rows.length === 0 ? `no exports into ${bucket}${command.since ? ` since ${command.since.toISOString()}` : ''}` : formatTable(rows));
 }
 
-async function backfill(command: Extract<Command, { command: 'backfill' }>): Promise<number> {
-  const settings = readSettings(process.env);
+/** `env`: each contract variable, its value and its source. */
+export function formatEnvironment(resolved: ResolvedSettings, json: boolean): string {
+  const rows = Object.values(SETTING_CODECS).map((codec) => ({
+    variable: codec.variable,
+    value: resolved.env[codec.variable] ?? (codec.fallback === undefined ? '' : codec.write(codec.fallback as never)),
+    source: resolved.sources[codec.variable] ?? 'default',
+  }));
+  if (json) return JSON.stringify({ functionName: resolved.functionName ?? null, settings: rows }, null, 2);
+  const width = Math.max(...rows.map((r) => r.variable.length));
+  return rows.map((r) => `${r.variable.padEnd(width)}  ${r.value === '' ? '(unset)' : r.value}  [${r.source}]`).join('\n');
+}
+
+async function backfill(command: Extract<Command, { command: 'backfill' }>, settings: Settings): Promise<number> {
   const result = await reconcile(settings, {
     since: command.since,
     databasePattern: command.database,
@@ -68,7 +81,29 @@ async function backfill(command: Extract<Command, { command: 'backfill' }>): Pro
   return result.failures.length > 0 ? 1 : 0;
 }
 
-/** Runs the CLI; returns the exit code. */
+/** The region the CLI talks to: --region, else the SDK's default (undefined when none is set). */
+async function activeRegion(options: DeploymentOptions): Promise<string | undefined> {
+  return options.region ?? (await lambda.config.region().catch(() => undefined));
+}
+
+async function run(command: Exclude<Command, { command: 'help' }>): Promise<number> {
+  // Every client here resolves its region from the environment at its first call.
+  if (command.region !== undefined) process.env.AWS_REGION = command.region;
+  const resolved = await resolveSettings(command);
+  console.error(describeSources(resolved, await activeRegion(command)));
+  switch (command.command) {
+    case 'env':
+      console.log(formatEnvironment(resolved, command.json));
+      return 0;
+    case 'status':
+      await status(command, resolved.settings);
+      return 0;
+    case 'backfill':
+      return backfill(command, resolved.settings);
+  }
+}
+
+/** Runs the CLI; returns the exit code. Expected problems print one message, never a stack trace. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     const command = parseCommandLine(argv);
@@ -76,19 +111,20 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(command.text);
       return 0;
     }
-    if (command.command === 'status') {
-      await status(command);
-      return 0;
-    }
-    return await backfill(command);
+    return await run(command);
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`error: ${error.message}\n\n${error.usage}`);
       return 2;
     }
-    if (error instanceof SettingsError) {
+    if (error instanceof SettingsError || error instanceof ConfigError || error instanceof FunctionNotFoundError) {
       console.error(`error: ${error.message}`);
       return 2;
+    }
+    const explained = explainAwsError(error, process.env.AWS_ENDPOINT_URL);
+    if (explained !== undefined) {
+      console.error(`error: ${explained.message}`);
+      return explained.exitCode;
     }
     console.error(`error: ${(error as Error).name}: ${(error as Error).message}`);
     return 1;

@@ -1,40 +1,68 @@
 // The archive CLI's command line (pure): commands, options, and messages for bad input.
 import { parseArgs } from 'node:util';
+import { DATABASE_PATTERN } from '../handler/formats';
+
+const DEPLOYMENT_OPTIONS = `Where the settings come from (every command):
+  --function NAME   the deployed exporter Lambda (stack output exporter-function-name); the CLI
+                    uses exactly its environment. Default: the exporter the local configuration
+                    names (<namePrefix>-<environment>-exporter).
+  --region REGION   the region of the deployment. Default: the AWS SDK's (AWS_REGION, AWS_PROFILE).
+Variables of the handler contract set in the shell (ARCHIVE_PREFIX, ...) override the function's.`;
 
 export const USAGE = `Usage: npm run archive -- <command> [options]
 
 Commands:
   status     list this archive's exports: snapshot, database, status, progress, start, S3 location
   backfill   start the missing exports of existing snapshots, within the export quota
+  env        print the settings the CLI would use, and where each comes from
 
 Run "npm run archive -- <command> --help" for a command's options.
-Settings come from the exporter's environment variables (ARCHIVE_BUCKET, EXPORT_ROLE_ARN,
-EXPORT_KMS_KEY_ARN, ...: see the README's handler contract); AWS credentials and region from the
-default AWS chain (AWS_PROFILE, AWS_REGION, ...).`;
+${DEPLOYMENT_OPTIONS}
+AWS credentials come from the default AWS chain (AWS_PROFILE, AWS_ACCESS_KEY_ID, SSO, ...).`;
 
-export const STATUS_USAGE = `Usage: npm run archive -- status [--since DATE] [--json]
+export const STATUS_USAGE = `Usage: npm run archive -- status [--since DATE] [--json] [--function NAME] [--region REGION]
 
   --since DATE   only exports started on or after DATE (YYYY-MM-DD, an ISO time, or Nd for N days ago)
   --json         print JSON instead of a table
-Needs ARCHIVE_BUCKET: the archive's exports are those into that bucket.`;
+${DEPLOYMENT_OPTIONS}`;
 
-export const BACKFILL_USAGE = `Usage: npm run archive -- backfill --since DATE [--database PATTERN] [--dry-run]
+export const BACKFILL_USAGE = `Usage: npm run archive -- backfill --since DATE [--database PATTERN] [--dry-run] [--function NAME] [--region REGION]
 
   --since DATE         snapshots created on or after DATE (YYYY-MM-DD, an ISO time, or Nd for N days ago); required
-  --database PATTERN   only databases matching this glob (* and ?), on top of INCLUDE/EXCLUDE_DATABASES
+  --database PATTERN   only databases matching this glob (* and ?), within the deployed selection
   --dry-run            print the plan and start nothing
 Starts at most MAX_CONCURRENT_EXPORTS (default 5) minus the exports running now; run it again
-later for the rest. Needs ARCHIVE_BUCKET, EXPORT_ROLE_ARN and EXPORT_KMS_KEY_ARN.`;
+later for the rest.
+${DEPLOYMENT_OPTIONS}`;
+
+export const ENV_USAGE = `Usage: npm run archive -- env [--json] [--function NAME] [--region REGION]
+
+  --json   print JSON instead of lines
+Prints each setting of the handler contract, its value and its source (the function, the shell,
+or the default).
+${DEPLOYMENT_OPTIONS}`;
+
+/** Where the CLI finds the deployment; shared by every command. */
+export interface DeploymentOptions {
+  /** The exporter function to read settings from; undefined: the local configuration's. */
+  readonly functionName?: string;
+  /** The region; undefined: the SDK's default. */
+  readonly region?: string;
+}
 
 /** A parsed command line. */
 export type Command =
   | { readonly command: 'help'; readonly text: string }
-  | { readonly command: 'status'; readonly since?: Date; readonly json: boolean }
-  | { readonly command: 'backfill'; readonly since: Date; readonly database?: string; readonly dryRun: boolean };
+  | ({ readonly command: 'status'; readonly since?: Date; readonly json: boolean } & DeploymentOptions)
+  | ({ readonly command: 'backfill'; readonly since: Date; readonly database?: string; readonly dryRun: boolean } & DeploymentOptions)
+  | ({ readonly command: 'env'; readonly json: boolean } & DeploymentOptions);
 
 /** Bad command-line input; the message says what and how to get help. */
 export class UsageError extends Error {
-  constructor(message: string, readonly usage: string = USAGE) {
+  constructor(
+    message: string,
+    readonly usage: string = USAGE,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -51,34 +79,57 @@ export function parseDate(text: string, now: Date = new Date(), usage: string = 
   throw new UsageError(`--since "${text}" is not a date: use YYYY-MM-DD, an ISO time such as 2026-11-01T00:00:00Z, or Nd such as 7d`, usage);
 }
 
+type OptionSpec = { readonly type: 'string' | 'boolean'; readonly short?: string };
+
+const COMMON_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  function: { type: 'string' },
+  region: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const COMMANDS: Readonly<Record<string, { readonly usage: string; readonly options: Readonly<Record<string, OptionSpec>> }>> = {
+  status: { usage: STATUS_USAGE, options: { since: { type: 'string' }, json: { type: 'boolean' } } },
+  backfill: { usage: BACKFILL_USAGE, options: { since: { type: 'string' }, database: { type: 'string' }, 'dry-run': { type: 'boolean' } } },
+  env: { usage: ENV_USAGE, options: { json: { type: 'boolean' } } },
+};
+
+// Lambda function names: letters, digits, hyphens and underscores, up to 64; an ARN is accepted too.
+const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/;
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+function deploymentOptions(values: Record<string, unknown>, usage: string): DeploymentOptions {
+  const functionName = values.function as string | undefined;
+  const region = values.region as string | undefined;
+  if (functionName !== undefined && !FUNCTION_NAME.test(functionName)) {
+    throw new UsageError(`--function "${functionName}" is not a Lambda function name: use the stack output exporter-function-name, e.g. rds-archive-prod-exporter`, usage);
+  }
+  if (region !== undefined && !REGION_NAME.test(region)) throw new UsageError(`--region "${region}" is not a region name such as us-east-1`, usage);
+  return { ...(functionName !== undefined ? { functionName } : {}), ...(region !== undefined ? { region } : {}) };
+}
+
 /** Parses the arguments after `npm run archive --`. */
 export function parseCommandLine(argv: readonly string[], now: Date = new Date()): Command {
   const [command, ...rest] = argv as [string | undefined, ...string[]];
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { command: 'help', text: USAGE };
-  const usage = command === 'status' ? STATUS_USAGE : command === 'backfill' ? BACKFILL_USAGE : undefined;
-  if (usage === undefined) throw new UsageError(`unknown command "${command}"; the commands are status and backfill`);
+  const spec = COMMANDS[command];
+  if (spec === undefined) throw new UsageError(`unknown command "${command}"; the commands are ${Object.keys(COMMANDS).join(', ')}`);
+  const { usage } = spec;
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
-    ({ values } = parseArgs({
-      args: [...rest],
-      strict: true,
-      allowPositionals: false,
-      options:
-        command === 'status'
-          ? { since: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }
-          : { since: { type: 'string' }, database: { type: 'string' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    }));
+    ({ values } = parseArgs({ args: [...rest], strict: true, allowPositionals: false, options: { ...spec.options, ...COMMON_OPTIONS } }));
   } catch (error) {
     throw new UsageError(`${command}: ${(error as Error).message.split('\n')[0]}`, usage);
   }
   if (values.help === true) return { command: 'help', text: usage };
+  const deployment = deploymentOptions(values, usage);
+  if (command === 'env') return { command: 'env', json: values.json === true, ...deployment };
   const since = typeof values.since === 'string' ? parseDate(values.since, now, usage) : undefined;
   if (since !== undefined && since.getTime() > now.getTime()) throw new UsageError(`--since ${values.since} is in the future`, usage);
-  if (command === 'status') return { command: 'status', since, json: values.json === true };
+  if (command === 'status') return { command: 'status', since, json: values.json === true, ...deployment };
   if (since === undefined) throw new UsageError('backfill needs --since DATE: how far back to look for snapshots without exports', usage);
   const database = values.database as string | undefined;
-  if (database !== undefined && !/^[A-Za-z0-9*?-]+$/.test(database)) {
-    throw new UsageError(`--database "${database}" must be a glob pattern of letters, digits, hyphens, * and ?`, usage);
+  if (database !== undefined && !DATABASE_PATTERN.pattern.test(database)) {
+    throw new UsageError(`--database "${database}" must be one of the ${DATABASE_PATTERN.shape}`, usage);
   }
-  return { command: 'backfill', since, database, dryRun: values['dry-run'] === true };
+  return { command: 'backfill', since, database, dryRun: values['dry-run'] === true, ...deployment };
 }

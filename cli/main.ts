@@ -1,4 +1,5 @@
 // Entry point of `npm run archive`.
+import './quiet-sdk-warnings';
 import { main } from './archive';
 
 void main(process.argv.slice(2)).then((code) => {

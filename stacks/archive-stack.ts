@@ -5,7 +5,8 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { ArchiveBucket } from './archive-bucket';
 import { ArchiveKey } from './archive-key';
-import { resourceBaseName, stackName, type ArchiveConfig } from './config';
+import { writeSettings } from '../handler/settings';
+import { exporterFunctionName, resourceBaseName, stackName, type ArchiveConfig } from './config';
 import { ExporterFunction } from './exporter-function';
 import { ExportRole } from './export-role';
 import type { AwsScope } from './policy';
@@ -26,31 +27,26 @@ export function defaultTags(config: ArchiveConfig): Record<string, string> {
   return { ...config.tags, Application: 'rds-snapshot-archive', Environment: config.environment };
 }
 
-/** The handler's environment variables, from the settings and the deployed resources. */
+/** The handler's environment variables, from the settings and the deployed resources, written by the settings contract. */
 export function exporterEnvironment(
   config: ArchiveConfig,
   resources: { readonly bucketName: string; readonly exportRoleArn: string; readonly kmsKeyArn: string; readonly notificationsTopicArn: string },
 ): Record<string, string> {
-  const optional: Record<string, string> = {
-    ARCHIVE_PREFIX: config.archivePrefix,
-    INCLUDE_DATABASES: config.includeDatabases.join(','),
-    EXCLUDE_DATABASES: config.excludeDatabases.join(','),
-    EXPORT_ONLY: config.exportOnly.join(','),
-  };
-  return {
-    ARCHIVE_BUCKET: resources.bucketName,
-    EXPORT_ROLE_ARN: resources.exportRoleArn,
-    EXPORT_KMS_KEY_ARN: resources.kmsKeyArn,
-    SNAPSHOT_TYPES: config.snapshotTypes.join(','),
-    NOTIFY_TOPIC_ARN: resources.notificationsTopicArn,
-    ARCHIVE_NAME: resourceBaseName(config),
-    LOOKBACK_DAYS: String(config.reconciliation.lookbackDays),
-    MAX_CONCURRENT_EXPORTS: String(config.reconciliation.maxConcurrentExports),
-    MAX_EXPORT_ATTEMPTS: String(config.reconciliation.maxExportAttempts),
-    // Empty settings are left out: the handler's defaults say the same, and Lambda keeps no
-    // empty values, which would show as a change on every plan.
-    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== '')),
-  };
+  return writeSettings({
+    archiveBucket: resources.bucketName,
+    exportRoleArn: resources.exportRoleArn,
+    exportKmsKeyArn: resources.kmsKeyArn,
+    archivePrefix: config.archivePrefix,
+    snapshotTypes: config.snapshotTypes,
+    includeDatabases: config.includeDatabases,
+    excludeDatabases: config.excludeDatabases,
+    exportOnly: config.exportOnly,
+    notifyTopicArn: resources.notificationsTopicArn,
+    archiveName: resourceBaseName(config),
+    lookbackDays: config.reconciliation.lookbackDays,
+    maxConcurrentExports: config.reconciliation.maxConcurrentExports,
+    maxExportAttempts: config.reconciliation.maxExportAttempts,
+  });
 }
 
 /**
@@ -75,7 +71,7 @@ export class ArchiveStack extends TerraformStack {
     const exportRole = new ExportRole(this, 'export-role', { scope: aws, baseName });
     const exporter = new ExporterFunction(this, 'exporter', {
       scope: aws,
-      baseName,
+      functionName: exporterFunctionName(config),
       logRetentionDays: config.logRetentionDays,
     });
     const key = new ArchiveKey(this, 'key', {

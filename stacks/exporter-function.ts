@@ -17,8 +17,8 @@ import { policyDocument, type AwsScope, type PolicyStatement } from './policy';
 /** Settings of the exporter Lambda. */
 export interface ExporterFunctionProps {
   readonly scope: AwsScope;
-  /** Name shared by the deployment's resources; the function is <baseName>-exporter. */
-  readonly baseName: string;
+  /** The function's name (naming.ts: exporterFunctionName); its role and log group follow it. */
+  readonly functionName: string;
   /** Days the function's logs are kept. */
   readonly logRetentionDays: number;
 }
@@ -86,7 +86,7 @@ export class ExporterFunction extends Construct {
   constructor(scope: Construct, id: string, props: ExporterFunctionProps) {
     super(scope, id);
     this.props = props;
-    const functionName = `${props.baseName}-exporter`;
+    const { functionName } = props;
     this.role = new IamRole(this, 'role', {
       name: functionName,
       description: 'Runs the RDS snapshot exporter Lambda',

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readSettings, SettingsError } from '../../handler/settings';
+import { readSettings, SETTING_VARIABLES, type Settings, SettingsError, SNAPSHOT_TYPES, writeSettings } from '../../handler/settings';
 
 const valid = {
   ARCHIVE_BUCKET: 'rds-archive-dev-123456789012-us-east-1',
@@ -13,7 +14,7 @@ describe('readSettings', () => {
       archiveBucket: valid.ARCHIVE_BUCKET,
       exportRoleArn: valid.EXPORT_ROLE_ARN,
       exportKmsKeyArn: valid.EXPORT_KMS_KEY_ARN,
-      archivePrefix: '',
+      archivePrefix: 'exports',
       snapshotTypes: ['automated', 'manual'],
       includeDatabases: [],
       excludeDatabases: [],
@@ -56,13 +57,13 @@ describe('readSettings', () => {
 
   it.each([
     ['ARCHIVE_BUCKET', { ARCHIVE_BUCKET: undefined }, /^ARCHIVE_BUCKET is required/],
-    ['ARCHIVE_BUCKET', { ARCHIVE_BUCKET: 'My_Bucket' }, /^ARCHIVE_BUCKET must be an S3 bucket name, got "My_Bucket"/],
+    ['ARCHIVE_BUCKET', { ARCHIVE_BUCKET: 'My_Bucket' }, /^ARCHIVE_BUCKET must be an S3 bucket name \(3-63 lower-case letters, digits, dots, hyphens\), got "My_Bucket"/],
     ['EXPORT_ROLE_ARN', { EXPORT_ROLE_ARN: '' }, /^EXPORT_ROLE_ARN is required: an IAM role ARN/],
     ['EXPORT_ROLE_ARN', { EXPORT_ROLE_ARN: 'arn:aws:iam::123456789012:user/bob' }, /^EXPORT_ROLE_ARN must be an IAM role ARN/],
     ['EXPORT_KMS_KEY_ARN', { EXPORT_KMS_KEY_ARN: '1111-2222' }, /^EXPORT_KMS_KEY_ARN must be a KMS key ARN/],
     ['ARCHIVE_PREFIX', { ARCHIVE_PREFIX: 'a//b' }, /^ARCHIVE_PREFIX must be S3 key characters/],
     ['SNAPSHOT_TYPES', { SNAPSHOT_TYPES: 'automated,shared' }, /^SNAPSHOT_TYPES must be a comma list of automated, manual, awsbackup; not allowed: shared/],
-    ['INCLUDE_DATABASES', { INCLUDE_DATABASES: 'orders db' }, /^INCLUDE_DATABASES must be comma-separated glob patterns/],
+    ['INCLUDE_DATABASES', { INCLUDE_DATABASES: 'orders db' }, /^INCLUDE_DATABASES must be a comma list of glob patterns/],
     ['NOTIFY_TOPIC_ARN', { NOTIFY_TOPIC_ARN: 'ops-topic' }, /^NOTIFY_TOPIC_ARN must be an SNS topic ARN/],
     ['MAX_CONCURRENT_EXPORTS', { MAX_CONCURRENT_EXPORTS: '9' }, /^MAX_CONCURRENT_EXPORTS must be a whole number from 1 to 5, got "9"/],
     ['LOOKBACK_DAYS', { LOOKBACK_DAYS: 'week' }, /^LOOKBACK_DAYS must be a whole number/],
@@ -75,5 +76,69 @@ describe('readSettings', () => {
       expect((error as SettingsError).variable).toBe(variable);
       expect((error as Error).message).toMatch(message);
     }
+  });
+});
+
+describe('the settings contract', () => {
+  it('reports every missing and malformed variable at once', () => {
+    // Act
+    let error: unknown;
+    try {
+      readSettings({ EXPORT_ROLE_ARN: 'nope', MAX_EXPORT_ATTEMPTS: '0' });
+    } catch (caught) {
+      error = caught;
+    }
+
+    // Assess
+    expect(error).toBeInstanceOf(SettingsError);
+    expect((error as SettingsError).problems.map((p) => p.variable)).toEqual(['ARCHIVE_BUCKET', 'EXPORT_ROLE_ARN', 'EXPORT_KMS_KEY_ARN', 'MAX_EXPORT_ATTEMPTS']);
+    expect((error as Error).message).toMatch(/^4 settings are wrong:\n {2}- ARCHIVE_BUCKET is required/);
+  });
+
+  it('writes the bucket root as "/" (Lambda keeps no empty variable) and reads it back as the root', () => {
+    const root = readSettings({ ...valid, ARCHIVE_PREFIX: '/' });
+    expect(root.archivePrefix).toBe('');
+    expect(writeSettings(root).ARCHIVE_PREFIX).toBe('/');
+  });
+
+  it('writes every setting the reader knows, under the variables it reads', () => {
+    const written = writeSettings({ ...readSettings(valid), includeDatabases: ['a'], excludeDatabases: ['b'], exportOnly: ['c'], notifyTopicArn: 'arn:aws:sns:us-east-1:123456789012:t' });
+    expect(Object.keys(written).sort()).toEqual([...SETTING_VARIABLES].sort());
+  });
+
+  const word = fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/);
+  const pattern = fc.stringMatching(/^[A-Za-z0-9*?-]{1,12}$/);
+  const settingsArbitrary: fc.Arbitrary<Settings> = fc.record(
+    {
+      archiveBucket: fc.stringMatching(/^[a-z0-9][a-z0-9.-]{1,20}[a-z0-9]$/),
+      exportRoleArn: word.map((name) => `arn:aws:iam::123456789012:role/${name}`),
+      exportKmsKeyArn: fc.uuid().map((id) => `arn:aws:kms:eu-west-1:123456789012:key/${id}`),
+      archivePrefix: fc.constantFrom('', 'exports', 'archive/rds', 'a.b/c_d'),
+      snapshotTypes: fc.uniqueArray(fc.constantFrom(...SNAPSHOT_TYPES), { minLength: 1 }),
+      includeDatabases: fc.array(pattern, { maxLength: 3 }),
+      excludeDatabases: fc.array(pattern, { maxLength: 3 }),
+      exportOnly: fc.array(fc.stringMatching(/^[a-z]{1,6}(\.[a-z]{1,6}){0,2}$/), { maxLength: 3 }),
+      notifyTopicArn: fc.option(word.map((name) => `arn:aws:sns:eu-west-1:123456789012:${name}`), { nil: undefined }),
+      archiveName: word,
+      lookbackDays: fc.integer({ min: 1, max: 35 }),
+      maxConcurrentExports: fc.integer({ min: 1, max: 5 }),
+      maxExportAttempts: fc.integer({ min: 1, max: 10 }),
+    },
+    { requiredKeys: ['archiveBucket', 'exportRoleArn', 'exportKmsKeyArn', 'archivePrefix', 'snapshotTypes', 'includeDatabases', 'excludeDatabases', 'exportOnly', 'archiveName', 'lookbackDays', 'maxConcurrentExports', 'maxExportAttempts'] },
+  );
+
+  it('write then read gives back the same settings, for generated configurations', () => {
+    fc.assert(
+      fc.property(settingsArbitrary, (settings) => {
+        // Act
+        const env = writeSettings(settings);
+        const read = readSettings(env);
+
+        // Assess: no empty variable is written, and nothing is lost or changed.
+        expect(Object.values(env).every((value) => value !== '')).toBe(true);
+        expect(read).toEqual({ ...settings, notifyTopicArn: settings.notifyTopicArn });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

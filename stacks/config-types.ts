@@ -1,0 +1,133 @@
+// The deployment's configuration: its types, the values that apply where nothing is set, and
+// the error that lists what is wrong. Loading is in config-load.ts, checking in config-validate.ts.
+import type { SnapshotType } from '../handler/formats';
+
+/** S3 storage classes a lifecycle rule may move exports to. */
+export const STORAGE_CLASSES = [
+  'STANDARD_IA',
+  'ONEZONE_IA',
+  'INTELLIGENT_TIERING',
+  'GLACIER_IR',
+  'GLACIER',
+  'DEEP_ARCHIVE',
+] as const;
+export type StorageClass = (typeof STORAGE_CLASSES)[number];
+
+/** Retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** S3 Object Lock retention modes. */
+export const OBJECT_LOCK_MODES = ['GOVERNANCE', 'COMPLIANCE'] as const;
+export type ObjectLockMode = (typeof OBJECT_LOCK_MODES)[number];
+
+/** What happens to exported objects as they age. */
+export interface LifecycleConfig {
+  /** Storage class exports move to. @default "GLACIER_IR" */
+  readonly transitionStorageClass: StorageClass;
+  /** Days after creation before the move. @default 30 */
+  readonly transitionAfterDays: number;
+  /** Days after creation before exports are deleted; undefined keeps them. @default undefined */
+  readonly expirationDays?: number;
+  /** Days an overwritten or deleted object version is kept. @default 90 */
+  readonly noncurrentVersionExpirationDays: number;
+}
+
+/** Write-once retention for exported objects. */
+export interface ObjectLockConfig {
+  readonly mode: ObjectLockMode;
+  readonly days: number;
+}
+
+/** Where Terraform keeps state. One key per stack below `keyPrefix`. */
+export interface RemoteStateConfig {
+  readonly bucket: string;
+  /** @default "rds-snapshot-archive" */
+  readonly keyPrefix: string;
+  /** Region of the state bucket. @default the first archive region */
+  readonly region: string;
+}
+
+/** The scheduled reconciliation that catches missed events, quota overflows and failed exports. */
+export interface ReconciliationConfig {
+  /** Minutes between runs. @default 60 */
+  readonly everyMinutes: number;
+  /** Snapshots created this many days back are considered. @default 7 */
+  readonly lookbackDays: number;
+  /** Exports this archive lets run at once (RDS allows 5 per account). @default 5 */
+  readonly maxConcurrentExports: number;
+  /** Attempts per snapshot before it is reported and left alone. @default 3 */
+  readonly maxExportAttempts: number;
+}
+
+/** The validated settings of one deployment. */
+export interface ArchiveConfig {
+  /** Environment name, part of every resource name. @default "dev" */
+  readonly environment: string;
+  /** Prefix of every resource name. @default "rds-archive" */
+  readonly namePrefix: string;
+  /** Regions to archive; one stack each, since an export needs a bucket in the snapshot's region. @default ["us-east-1"] */
+  readonly regions: readonly string[];
+  /** Per region, an existing bucket to export into instead of creating one. @default {} */
+  readonly existingBucketNames: Readonly<Record<string, string>>;
+  /** Per region, an existing KMS key ARN to encrypt with instead of creating one. @default {} */
+  readonly existingKmsKeyArns: Readonly<Record<string, string>>;
+  /** S3 prefix under which each database's exports sit. @default "exports" */
+  readonly archivePrefix: string;
+  readonly lifecycle: LifecycleConfig;
+  /** @default undefined (no Object Lock) */
+  readonly objectLock?: ObjectLockConfig;
+  /** Snapshot types to export. @default ["automated", "manual"] */
+  readonly snapshotTypes: readonly SnapshotType[];
+  /** Glob patterns over DB instance and cluster identifiers; empty exports all. @default [] */
+  readonly includeDatabases: readonly string[];
+  /** Glob patterns over DB instance and cluster identifiers never exported. @default [] */
+  readonly excludeDatabases: readonly string[];
+  /** Databases, schemas or tables to export (StartExportTask ExportOnly); empty exports all. @default [] */
+  readonly exportOnly: readonly string[];
+  /** Days the exporter's logs are kept. @default 365 */
+  readonly logRetentionDays: number;
+  readonly reconciliation: ReconciliationConfig;
+  /** Retries of a failed asynchronous invocation before its event goes to the dead-letter queue (0-2). @default 2 */
+  readonly asyncRetryAttempts: number;
+  /** E-mail addresses subscribed to the notifications topic (alarms, failed exports). @default [] */
+  readonly notificationEmails: readonly string[];
+  /** Tags for every resource, beside Application and Environment. @default {} */
+  readonly tags: Readonly<Record<string, string>>;
+  /** @default undefined (local state, with a notice) */
+  readonly remoteState?: RemoteStateConfig;
+}
+
+/** The settings used where neither the config file nor the environment says otherwise. */
+export const DEFAULT_CONFIG: ArchiveConfig = {
+  environment: 'dev',
+  namePrefix: 'rds-archive',
+  regions: ['us-east-1'],
+  existingBucketNames: {},
+  existingKmsKeyArns: {},
+  archivePrefix: 'exports',
+  lifecycle: {
+    transitionStorageClass: 'GLACIER_IR',
+    transitionAfterDays: 30,
+    noncurrentVersionExpirationDays: 90,
+  },
+  snapshotTypes: ['automated', 'manual'],
+  includeDatabases: [],
+  excludeDatabases: [],
+  exportOnly: [],
+  logRetentionDays: 365,
+  reconciliation: { everyMinutes: 60, lookbackDays: 7, maxConcurrentExports: 5, maxExportAttempts: 3 },
+  asyncRetryAttempts: 2,
+  notificationEmails: [],
+  tags: {},
+};
+
+/** Raised when the settings are invalid; its message lists every problem, one a line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid rds-snapshot-archive configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+

@@ -1,0 +1,278 @@
+// Checks every setting of the configuration and records a problem, naming the setting and what
+// is allowed, for each bad one: all problems are reported at once.
+import { type Format, BUCKET_NAME, DATABASE_PATTERN, EXPORT_ONLY_ITEM, KMS_KEY_ARN, NAME_PART, S3_PREFIX, SNAPSHOT_TYPES, type SnapshotType } from '../handler/formats';
+import {
+  type ArchiveConfig,
+  DEFAULT_CONFIG,
+  LOG_RETENTION_DAYS,
+  OBJECT_LOCK_MODES,
+  type ObjectLockConfig,
+  type ReconciliationConfig,
+  type RemoteStateConfig,
+  STORAGE_CLASSES,
+} from './config-types';
+import { regionProblem } from './regions';
+
+export type Json = unknown;
+export type JsonObject = Record<string, Json>;
+
+export function isObject(value: Json): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const REGION_NAME: Format = { pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, shape: 'AWS region names such as "us-east-1"' };
+const STATE_KEY_PREFIX: Format = { pattern: /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, shape: 'S3 key characters separated by single slashes, not empty, no leading or trailing slash' };
+const EMAIL_ADDRESS: Format = { pattern: /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/, shape: 'e-mail addresses' };
+// A created bucket is named <prefix>-<environment>-<account id>-<region>; S3 allows 63 characters.
+const BUCKET_NAME_OVERHEAD = '-'.length * 3 + 12;
+
+/** Checks every setting, records a problem for each bad one, and returns the typed settings. */
+export function validateConfig(input: JsonObject, problems: string[]): ArchiveConfig {
+  const v = new Validator(problems);
+  v.unknownKeys('', input, [
+    'environment',
+    'namePrefix',
+    'regions',
+    'existingBucketNames',
+    'existingKmsKeyArns',
+    'archivePrefix',
+    'lifecycle',
+    'objectLock',
+    'snapshotTypes',
+    'includeDatabases',
+    'excludeDatabases',
+    'exportOnly',
+    'logRetentionDays',
+    'reconciliation',
+    'asyncRetryAttempts',
+    'notificationEmails',
+    'tags',
+    'remoteState',
+    '$schema',
+  ]);
+  const d = DEFAULT_CONFIG;
+  const environment = v.string('environment', input.environment, d.environment, NAME_PART);
+  const namePrefix = v.string('namePrefix', input.namePrefix, d.namePrefix, NAME_PART);
+  const regions = v.list('regions', input.regions, d.regions, REGION_NAME);
+  if (regions.length === 0) v.problem('regions must name at least one region');
+  if (new Set(regions).size !== regions.length) v.problem(`regions lists a region twice: ${JSON.stringify(regions)}`);
+  for (const region of regions) {
+    const problem = regionProblem('regions', region);
+    if (problem !== undefined) v.problem(problem);
+  }
+
+  const existingBucketNames = v.regionMap('existingBucketNames', input.existingBucketNames, regions, BUCKET_NAME);
+  const existingKmsKeyArns = v.regionMap('existingKmsKeyArns', input.existingKmsKeyArns, regions, KMS_KEY_ARN);
+  for (const [region, arn] of Object.entries(existingKmsKeyArns)) {
+    const keyRegion = KMS_KEY_ARN.pattern.exec(arn)?.[1];
+    if (keyRegion !== undefined && keyRegion !== region) {
+      v.problem(`existingKmsKeyArns.${region} is a key in ${keyRegion}; an export needs a key in the snapshot's region (${region})`);
+    }
+  }
+  for (const region of regions) {
+    if (existingBucketNames[region] !== undefined) continue;
+    const length = namePrefix.length + environment.length + region.length + BUCKET_NAME_OVERHEAD;
+    if (length > 63) {
+      v.problem(`namePrefix and environment are too long: the bucket for ${region} would be named with ${length} characters, S3 allows 63`);
+    }
+  }
+
+  const archivePrefix = v.string('archivePrefix', input.archivePrefix, d.archivePrefix, S3_PREFIX);
+
+  const lifecycleInput = v.object('lifecycle', input.lifecycle);
+  v.unknownKeys('lifecycle.', lifecycleInput, ['transitionStorageClass', 'transitionAfterDays', 'expirationDays', 'noncurrentVersionExpirationDays']);
+  const transitionStorageClass = v.oneOf('lifecycle.transitionStorageClass', lifecycleInput.transitionStorageClass, d.lifecycle.transitionStorageClass, STORAGE_CLASSES);
+  const transitionAfterDays = v.integer('lifecycle.transitionAfterDays', lifecycleInput.transitionAfterDays, d.lifecycle.transitionAfterDays, 0);
+  if ((transitionStorageClass === 'STANDARD_IA' || transitionStorageClass === 'ONEZONE_IA') && transitionAfterDays < 30) {
+    v.problem(`lifecycle.transitionAfterDays must be at least 30 for ${transitionStorageClass} (an S3 rule), got ${transitionAfterDays}`);
+  }
+  const expirationDays = v.optionalInteger('lifecycle.expirationDays', lifecycleInput.expirationDays, 1);
+  if (expirationDays !== undefined && expirationDays <= transitionAfterDays) {
+    v.problem(`lifecycle.expirationDays (${expirationDays}) must be greater than lifecycle.transitionAfterDays (${transitionAfterDays})`);
+  }
+  const noncurrentVersionExpirationDays = v.integer('lifecycle.noncurrentVersionExpirationDays', lifecycleInput.noncurrentVersionExpirationDays, d.lifecycle.noncurrentVersionExpirationDays, 1);
+
+  let objectLock: ObjectLockConfig | undefined;
+  if (input.objectLock !== undefined && input.objectLock !== null) {
+    const lock = v.object('objectLock', input.objectLock);
+    v.unknownKeys('objectLock.', lock, ['mode', 'days']);
+    if (lock.mode === undefined) v.problem('objectLock.mode is required when objectLock is set: one of "GOVERNANCE", "COMPLIANCE"');
+    if (lock.days === undefined) v.problem('objectLock.days is required when objectLock is set: a whole number of days, at least 1');
+    const mode = v.oneOf('objectLock.mode', lock.mode, 'GOVERNANCE', OBJECT_LOCK_MODES);
+    const days = v.integer('objectLock.days', lock.days, 1, 1);
+    objectLock = { mode, days };
+    for (const region of regions) {
+      if (existingBucketNames[region] !== undefined) {
+        v.problem(`objectLock applies to buckets this stack creates; existingBucketNames.${region} is managed elsewhere, so configure its Object Lock there`);
+      }
+    }
+  }
+
+  const snapshotTypes = v.list('snapshotTypes', input.snapshotTypes, d.snapshotTypes, { pattern: new RegExp(`^(${SNAPSHOT_TYPES.join('|')})$`), shape: `any of ${SNAPSHOT_TYPES.map((t) => `"${t}"`).join(', ')}` }) as SnapshotType[];
+  if (snapshotTypes.length === 0) v.problem(`snapshotTypes must name at least one of ${SNAPSHOT_TYPES.join(', ')}; with none, nothing would ever be archived`);
+  const includeDatabases = v.list('includeDatabases', input.includeDatabases, d.includeDatabases, DATABASE_PATTERN);
+  const excludeDatabases = v.list('excludeDatabases', input.excludeDatabases, d.excludeDatabases, DATABASE_PATTERN);
+  const exportOnly = v.list('exportOnly', input.exportOnly, d.exportOnly, EXPORT_ONLY_ITEM);
+
+  const logRetentionDays = v.integer('logRetentionDays', input.logRetentionDays, d.logRetentionDays, 1);
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
+    v.problem(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch Logs' retention periods), got ${logRetentionDays}`);
+  }
+
+  const reconcileInput = v.object('reconciliation', input.reconciliation);
+  v.unknownKeys('reconciliation.', reconcileInput, ['everyMinutes', 'lookbackDays', 'maxConcurrentExports', 'maxExportAttempts']);
+  const dr = d.reconciliation;
+  const reconciliation: ReconciliationConfig = {
+    everyMinutes: v.integer('reconciliation.everyMinutes', reconcileInput.everyMinutes, dr.everyMinutes, 5),
+    lookbackDays: v.integer('reconciliation.lookbackDays', reconcileInput.lookbackDays, dr.lookbackDays, 1),
+    maxConcurrentExports: v.integer('reconciliation.maxConcurrentExports', reconcileInput.maxConcurrentExports, dr.maxConcurrentExports, 1),
+    maxExportAttempts: v.integer('reconciliation.maxExportAttempts', reconcileInput.maxExportAttempts, dr.maxExportAttempts, 1),
+  };
+  // The "reconciliation has not run" alarm looks back two periods; CloudWatch allows one day.
+  if (reconciliation.everyMinutes > 720) v.problem(`reconciliation.everyMinutes must be at most 720 (12 hours), got ${reconciliation.everyMinutes}`);
+  if (reconciliation.lookbackDays > 35) v.problem(`reconciliation.lookbackDays must be at most 35 (RDS keeps automated snapshots 35 days at most), got ${reconciliation.lookbackDays}`);
+  if (reconciliation.maxConcurrentExports > 5) v.problem(`reconciliation.maxConcurrentExports must be at most 5 (RDS runs 5 exports at once per account), got ${reconciliation.maxConcurrentExports}`);
+  if (reconciliation.maxExportAttempts > 10) v.problem(`reconciliation.maxExportAttempts must be at most 10, got ${reconciliation.maxExportAttempts}`);
+  const asyncRetryAttempts = v.integer('asyncRetryAttempts', input.asyncRetryAttempts, d.asyncRetryAttempts, 0);
+  if (asyncRetryAttempts > 2) v.problem(`asyncRetryAttempts must be 0, 1 or 2 (Lambda's limit for asynchronous retries), got ${asyncRetryAttempts}`);
+  const notificationEmails = v.list('notificationEmails', input.notificationEmails, d.notificationEmails, EMAIL_ADDRESS);
+
+  const tags = v.tags(input.tags);
+
+  let remoteState: RemoteStateConfig | undefined;
+  if (input.remoteState !== undefined && input.remoteState !== null) {
+    const state = v.object('remoteState', input.remoteState);
+    v.unknownKeys('remoteState.', state, ['bucket', 'keyPrefix', 'region']);
+    if (state.bucket === undefined) v.problem('remoteState.bucket is required when remoteState is set (or set RDS_ARCHIVE_STATE_BUCKET)');
+    remoteState = {
+      bucket: v.string('remoteState.bucket', state.bucket, 'missing', BUCKET_NAME),
+      keyPrefix: v.string('remoteState.keyPrefix', state.keyPrefix, 'rds-snapshot-archive', STATE_KEY_PREFIX),
+      region: v.string('remoteState.region', state.region, regions[0] ?? 'us-east-1', REGION_NAME),
+    };
+    const stateRegionProblem = regionProblem('remoteState.region', remoteState.region);
+    if (stateRegionProblem !== undefined) v.problem(stateRegionProblem);
+  }
+
+  return {
+    environment,
+    namePrefix,
+    regions,
+    existingBucketNames,
+    existingKmsKeyArns,
+    archivePrefix,
+    lifecycle: { transitionStorageClass, transitionAfterDays, expirationDays, noncurrentVersionExpirationDays },
+    objectLock,
+    snapshotTypes,
+    includeDatabases,
+    excludeDatabases,
+    exportOnly,
+    logRetentionDays,
+    reconciliation,
+    asyncRetryAttempts,
+    notificationEmails,
+    tags,
+    remoteState,
+  };
+}
+
+/** Reads one value at a time, falls back to its default, and records what is wrong with it. */
+class Validator {
+  constructor(private readonly problems: string[]) {}
+
+  problem(message: string): void {
+    this.problems.push(message);
+  }
+
+  unknownKeys(prefix: string, input: JsonObject, known: readonly string[]): void {
+    for (const key of Object.keys(input)) {
+      if (!known.includes(key)) {
+        this.problem(`unknown setting "${prefix}${key}"; known settings here: ${known.filter((k) => k !== '$schema').join(', ')}`);
+      }
+    }
+  }
+
+  object(name: string, value: Json): JsonObject {
+    if (value === undefined) return {};
+    if (isObject(value)) return value;
+    this.problem(`${name} must be an object, got ${JSON.stringify(value)}`);
+    return {};
+  }
+
+  string(name: string, value: Json, fallback: string, format: Format): string {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'string' || !format.pattern.test(value)) {
+      this.problem(`${name} must be ${format.shape}, got ${JSON.stringify(value)}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, value: Json, fallback: T, allowed: readonly T[]): T {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+      this.problem(`${name} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(value)}`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  integer(name: string, value: Json, fallback: number, minimum: number): number {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
+      this.problem(`${name} must be a whole number of at least ${minimum}, got ${JSON.stringify(value)}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  optionalInteger(name: string, value: Json, minimum: number): number | undefined {
+    if (value === undefined || value === null) return undefined;
+    const result = this.integer(name, value, Number.NaN, minimum);
+    return Number.isNaN(result) ? undefined : result;
+  }
+
+  list(name: string, value: Json, fallback: readonly string[], format: Format): string[] {
+    if (value === undefined) return [...fallback];
+    if (!Array.isArray(value)) {
+      this.problem(`${name} must be a list of ${format.shape}, got ${JSON.stringify(value)}`);
+      return [...fallback];
+    }
+    const bad = value.filter((item) => typeof item !== 'string' || !format.pattern.test(item));
+    if (bad.length > 0) {
+      this.problem(`${name} must be a list of ${format.shape}; not allowed: ${bad.map((b) => JSON.stringify(b)).join(', ')}`);
+      return [...fallback];
+    }
+    return value as string[];
+  }
+
+  regionMap(name: string, value: Json, regions: readonly string[], format: Format): Record<string, string> {
+    const map = this.object(name, value);
+    const result: Record<string, string> = {};
+    for (const [region, item] of Object.entries(map)) {
+      if (!regions.includes(region)) {
+        this.problem(`${name}.${region}: ${region} is not one of the configured regions (${regions.join(', ')})`);
+      } else if (typeof item !== 'string' || !format.pattern.test(item)) {
+        this.problem(`${name}.${region} must be ${format.shape}, got ${JSON.stringify(item)}`);
+      } else {
+        result[region] = item;
+      }
+    }
+    return result;
+  }
+
+  tags(value: Json): Record<string, string> {
+    const map = this.object('tags', value);
+    const result: Record<string, string> = {};
+    for (const [key, item] of Object.entries(map)) {
+      if (key.length === 0 || key.length > 128 || key.toLowerCase().startsWith('aws:')) {
+        this.problem(`tags: the key ${JSON.stringify(key)} must have 1 to 128 characters and not start with "aws:"`);
+      } else if (typeof item !== 'string' || item.length > 256) {
+        this.problem(`tags.${key} must be a string of at most 256 characters, got ${JSON.stringify(item)}`);
+      } else {
+        result[key] = item;
+      }
+    }
+    return result;
+  }
+}
+

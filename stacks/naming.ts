@@ -1,0 +1,18 @@
+// Names derived from the configuration, shared by the stacks and the CLI (which finds the
+// deployed exporter by name).
+import type { ArchiveConfig } from './config-types';
+
+/** The name shared by a deployment's resources in one region's stack, e.g. "rds-archive-dev". */
+export function resourceBaseName(config: Pick<ArchiveConfig, 'namePrefix' | 'environment'>): string {
+  return `${config.namePrefix}-${config.environment}`;
+}
+
+/** The Terraform stack name for a region, e.g. "rds-archive-dev-us-east-1". */
+export function stackName(config: ArchiveConfig, region: string): string {
+  return `${resourceBaseName(config)}-${region}`;
+}
+
+/** The exporter Lambda's name in every region, e.g. "rds-archive-dev-exporter". */
+export function exporterFunctionName(config: Pick<ArchiveConfig, 'namePrefix' | 'environment'>): string {
+  return `${config.namePrefix}-${config.environment}-exporter`;
+}
