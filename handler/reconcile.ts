@@ -1,6 +1,6 @@
 // Use case: the scheduled reconciliation. Lists recent snapshots and all export tasks, plans
 // with the shared planner, starts what is missing (oldest first, within the free slots).
-import { classifyAwsError } from './aws-errors';
+import { classifyAwsError, type ErrorClass } from './aws-errors';
 import { exportS3Prefix, exportTaskIdentifier } from './export-naming';
 import { planExports, type ExportPlan } from './export-plan';
 import { logDecision, metricLine, type Decision } from './log';
@@ -17,7 +17,24 @@ export interface ReconcileResult {
   readonly snapshots: readonly SnapshotInfo[];
   readonly started: readonly string[];
   /** Starts that failed, with the reason; retryable ones wait for the next run. */
-  readonly failures: readonly { readonly snapshotArn: string; readonly retryable: boolean; readonly reason: string }[];
+  readonly failures: readonly StartFailure[];
+}
+
+/** A due start that did not happen. */
+export interface StartFailure {
+  readonly snapshotArn: string;
+  readonly errorClass: ErrorClass;
+  /** The next run tries again (throttling, server errors, a full quota, a snapshot not ready). */
+  readonly retryable: boolean;
+  readonly reason: string;
+}
+
+/**
+ * Whether a failed start still counts as "waiting for a free export slot": the quota was full,
+ * or the snapshot is gone and no longer due. Anything else means the archive is not keeping up.
+ */
+export function isWaitingForSlot(failure: StartFailure): boolean {
+  return failure.errorClass === 'quota' || failure.errorClass === 'gone';
 }
 
 /** Options of one reconciliation. */
@@ -51,7 +68,7 @@ export async function reconcile(settings: Settings, options: ReconcileOptions): 
   });
   const byArn = new Map(snapshots.map((s) => [s.snapshotArn, s]));
   const started: string[] = [];
-  const failures: { snapshotArn: string; retryable: boolean; reason: string }[] = [];
+  const failures: StartFailure[] = [];
   if (!options.dryRun) {
     for (const start of plan.toStart) {
       const snapshot = byArn.get(start.snapshotArn)!;
@@ -70,7 +87,7 @@ export async function reconcile(settings: Settings, options: ReconcileOptions): 
       } catch (error) {
         const classified = classifyAwsError(error);
         if (classified.errorClass === 'duplicate') continue;
-        failures.push({ snapshotArn: start.snapshotArn, retryable: ['retryable', 'quota', 'gone'].includes(classified.errorClass), reason: classified.message });
+        failures.push({ snapshotArn: start.snapshotArn, errorClass: classified.errorClass, retryable: ['retryable', 'quota', 'gone'].includes(classified.errorClass), reason: classified.message });
         if (classified.errorClass === 'quota') break;
       }
     }
@@ -78,7 +95,12 @@ export async function reconcile(settings: Settings, options: ReconcileOptions): 
   return { plan, snapshots, started, failures };
 }
 
-/** The scheduled run: reconcile the lookback window, log every action, emit the heartbeat metric. */
+/**
+ * The scheduled run: reconcile the lookback window, log every action, and emit the heartbeat
+ * metric only when every due start either started or waits for a free export slot. A run whose
+ * starts failed for another reason (throttling, server errors) emits none, so the silence alarm
+ * fires if that persists; misconfiguration fails the invocation.
+ */
 export async function scheduledReconciliation(settings: Settings, now: Date = new Date()): Promise<void> {
   const result = await reconcile(settings, { since: new Date(now.getTime() - settings.lookbackDays * DAY_MS) });
   const startedSet = new Set(result.started);
@@ -98,10 +120,22 @@ export async function scheduledReconciliation(settings: Settings, now: Date = ne
   const summary = Object.entries(
     result.plan.decisions.reduce<Record<string, number>>((counts, d) => ({ ...counts, [d.kind]: (counts[d.kind] ?? 0) + 1 }), {}),
   );
-  console.log(JSON.stringify({ level: 'INFO', reconciliation: 'finished', snapshots: result.snapshots.length, started: result.started.length, running: result.plan.running, decisions: Object.fromEntries(summary) }));
+  const notKeepingUp = result.failures.filter((f) => !isWaitingForSlot(f));
+  console.log(
+    JSON.stringify({
+      level: notKeepingUp.length > 0 ? 'WARN' : 'INFO',
+      reconciliation: 'finished',
+      snapshots: result.snapshots.length,
+      started: result.started.length,
+      failedStarts: notKeepingUp.length,
+      running: result.plan.running,
+      decisions: Object.fromEntries(summary),
+    }),
+  );
   const misconfigured = result.failures.filter((f) => !f.retryable);
   if (misconfigured.length > 0) {
     throw new Error(`reconciliation could not start ${misconfigured.length} export(s): ${misconfigured[0]!.reason}`);
   }
+  if (notKeepingUp.length > 0) return;
   console.log(metricLine(settings.archiveName, { [RECONCILIATION_SUCCEEDED]: { value: 1, unit: 'Count' } }, now));
 }

@@ -331,6 +331,34 @@ describe('scheduled reconciliation', () => {
     expect(logs.find((l) => '_aws' in l)).toBeUndefined();
   });
 
+  it.each([
+    ['throttled', () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } })],
+    ['a 503', () => Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 } })],
+  ])('emits no heartbeat when a due start was %s, and logs the failure', async (_label, fault) => {
+    // Prepare
+    rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'automated' }).resolves({ DBSnapshots: [recent('rds:orders-db-3', 3), recent('rds:billing-2', 2)] });
+    rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'manual' }).resolves({ DBSnapshots: [] });
+    rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
+    rds.on(StartExportTaskCommand).resolvesOnce({ Status: 'STARTING' }).rejects(fault());
+
+    // Act
+    await handler(scheduled);
+
+    // Assess: one started, one failed and logged; the run says so and sends no heartbeat.
+    expect(decisions().map((d) => d.decision).sort()).toEqual(['retry', 'started']);
+    expect(logs.find((l) => l.reconciliation === 'finished')).toMatchObject({ level: 'WARN', failedStarts: 1 });
+    expect(logs.find((l) => '_aws' in l)).toBeUndefined();
+  });
+
+  it('still sends its heartbeat when a start waits for a free export slot', async () => {
+    rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'automated' }).resolves({ DBSnapshots: [recent('rds:orders-db-3', 3)] });
+    rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'manual' }).resolves({ DBSnapshots: [] });
+    rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
+    rds.on(StartExportTaskCommand).rejects(Object.assign(new Error('quota'), { name: 'ExportTaskLimitReachedFault', $metadata: { httpStatusCode: 400 } }));
+    await handler(scheduled);
+    expect(logs.find((l) => '_aws' in l)).toMatchObject({ ReconciliationSucceeded: 1 });
+  });
+
   it('narrows the configured selection with a backfill --database pattern, never widens it', async () => {
     rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'automated' }).resolves({ DBSnapshots: [recent('rds:orders-db-3', 3), recent('rds:orders-test-3', 3), recent('rds:billing-2', 2)] });
     rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'manual' }).resolves({ DBSnapshots: [] });
