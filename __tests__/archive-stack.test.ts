@@ -334,6 +334,8 @@ describe('exporter function', () => {
       LOOKBACK_DAYS: '7',
       MAX_CONCURRENT_EXPORTS: '5',
       MAX_EXPORT_ATTEMPTS: '3',
+      ARCHIVE_POLICY: '{}',
+      CATALOG_ENABLED: 'true',
     });
     const configured = synthStack(configFrom({ snapshotTypes: ['awsbackup'], includeDatabases: ['orders-*', 'billing'], excludeDatabases: ['*-test'], exportOnly: ['orders.public', 'billing'] }));
     const variables = (onlyResource(configured, 'aws_lambda_function') as typeof fn).environment.variables;

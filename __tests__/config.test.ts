@@ -26,7 +26,7 @@ describe('configuration defaults', () => {
   });
 
   it('reconciles hourly over a week, within the export quota, three attempts a snapshot', () => {
-    expect(DEFAULT_CONFIG.reconciliation).toEqual({ everyMinutes: 60, lookbackDays: 7, maxConcurrentExports: 5, maxExportAttempts: 3 });
+    expect(DEFAULT_CONFIG.reconciliation).toEqual({ everyMinutes: 60, lookbackDays: 7, maxConcurrentExports: 5, maxExportAttempts: 3, maxLagHours: 48 });
     expect(DEFAULT_CONFIG.asyncRetryAttempts).toBe(2);
   });
 

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTaskIdentifier } from '../handler/export-naming';
+import { DEFAULT_POLICY } from '../handler/policy';
 import { writeSettings } from '../handler/settings';
 import { createExporterFunction } from './support/moto-lambda';
 import { motoMissing, requireTool } from './support/tools';
@@ -31,6 +32,8 @@ const ENV = writeSettings({
   lookbackDays: 7,
   maxConcurrentExports: 5,
   maxExportAttempts: 3,
+  policy: DEFAULT_POLICY,
+  catalogEnabled: false,
 });
 const SCHEDULED = { version: '0', id: 'e2e', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {} };
 
@@ -115,7 +118,9 @@ describe.runIf(runs)('reconciliation and CLI against moto', () => {
     const rows = (JSON.parse(deployed.stdout) as { settings: Array<{ variable: string; value: string; source: string }> }).settings;
     const row = (variable: string) => rows.find((r) => r.variable === variable);
     expect(row('ARCHIVE_BUCKET')).toEqual({ variable: 'ARCHIVE_BUCKET', value: ENV.ARCHIVE_BUCKET, source: 'function' });
-    expect(row('ARCHIVE_PREFIX')).toEqual({ variable: 'ARCHIVE_PREFIX', value: 'exports', source: 'default' });
+    expect(row('ARCHIVE_PREFIX')).toEqual({ variable: 'ARCHIVE_PREFIX', value: 'exports', source: 'function' });
+    // Empty lists are not written (Lambda keeps no empty variable): the contract's default applies.
+    expect(row('INCLUDE_DATABASES')).toEqual({ variable: 'INCLUDE_DATABASES', value: '', source: 'default' });
 
     const overridden = cli(moto.endpoint, ['env', '--function', FUNCTION_NAME], { MAX_CONCURRENT_EXPORTS: '2' });
     expect(overridden.stdout).toMatch(/^MAX_CONCURRENT_EXPORTS\s+2\s+\[shell\]$/m);

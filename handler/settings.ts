@@ -14,6 +14,7 @@ import {
   type SnapshotType,
   TOPIC_ARN,
 } from './formats';
+import { type ArchivePolicy, DEFAULT_POLICY, decodePolicy, encodePolicy, PolicyError } from './policy';
 
 export { SNAPSHOT_TYPES, type SnapshotType } from './formats';
 
@@ -45,6 +46,10 @@ export interface Settings {
   readonly maxConcurrentExports: number;
   /** Attempts per snapshot before it is reported and left alone. @default 3 */
   readonly maxExportAttempts: number;
+  /** How often each database is exported. @default DEFAULT_POLICY (every snapshot) */
+  readonly policy: ArchivePolicy;
+  /** Whether verified exports are registered in the Glue Data Catalog. @default true */
+  readonly catalogEnabled: boolean;
 }
 
 /** How one setting travels through one environment variable. */
@@ -152,6 +157,27 @@ export const SETTING_CODECS: Codecs = {
   lookbackDays: wholeNumber('LOOKBACK_DAYS', 7, 1, 35),
   maxConcurrentExports: wholeNumber('MAX_CONCURRENT_EXPORTS', 5, 1, 5),
   maxExportAttempts: wholeNumber('MAX_EXPORT_ATTEMPTS', 3, 1, 10),
+  policy: {
+    variable: 'ARCHIVE_POLICY',
+    shape: 'the archive policy as JSON, e.g. {"rules":[{"databases":["orders-*"],"cadence":"monthly"}]}',
+    fallback: DEFAULT_POLICY,
+    parse: (value) => {
+      try {
+        return { value: decodePolicy(value) };
+      } catch (error) {
+        const detail = error instanceof PolicyError ? error.problems.join('; ') : (error as Error).message;
+        return { problem: `is not a valid archive policy: ${detail}` };
+      }
+    },
+    write: encodePolicy,
+  },
+  catalogEnabled: {
+    variable: 'CATALOG_ENABLED',
+    shape: '"true" or "false"',
+    fallback: true,
+    parse: (value) => (value === 'true' || value === 'false' ? { value: value === 'true' } : { problem: `must be "true" or "false", got "${value}"` }),
+    write: String,
+  },
 };
 
 /** One setting's problem: the variable and what is wrong with it. */

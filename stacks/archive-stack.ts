@@ -46,6 +46,8 @@ export function exporterEnvironment(
     lookbackDays: config.reconciliation.lookbackDays,
     maxConcurrentExports: config.reconciliation.maxConcurrentExports,
     maxExportAttempts: config.reconciliation.maxExportAttempts,
+    policy: config.policy,
+    catalogEnabled: config.catalog.enabled,
   });
 }
 

@@ -1,6 +1,7 @@
 // The deployment's configuration: its types, the values that apply where nothing is set, and
 // the error that lists what is wrong. Loading is in config-load.ts, checking in config-validate.ts.
 import type { SnapshotType } from '../handler/formats';
+import { type ArchivePolicy, DEFAULT_POLICY } from '../handler/policy';
 
 /** S3 storage classes a lifecycle rule may move exports to. */
 export const STORAGE_CLASSES = [
@@ -59,6 +60,16 @@ export interface ReconciliationConfig {
   readonly maxConcurrentExports: number;
   /** Attempts per snapshot before it is reported and left alone. @default 3 */
   readonly maxExportAttempts: number;
+  /** The lag alarm fires when the oldest snapshot due for archiving has waited longer than this. @default 48 */
+  readonly maxLagHours: number;
+}
+
+/** Registration of verified exports in the Glue Data Catalog, and the Athena workgroup to query them. */
+export interface CatalogConfig {
+  /** Register verified exports in Glue. @default true */
+  readonly enabled: boolean;
+  /** Athena stops a query of the archive's workgroup after scanning this many bytes. @default 107374182400 (100 GiB) */
+  readonly bytesScannedCutoffPerQuery: number;
 }
 
 /** The validated settings of one deployment. */
@@ -89,6 +100,9 @@ export interface ArchiveConfig {
   /** Days the exporter's logs are kept. @default 365 */
   readonly logRetentionDays: number;
   readonly reconciliation: ReconciliationConfig;
+  /** Export cadence per database, and the export price used in cost estimates. @default DEFAULT_POLICY (every snapshot) */
+  readonly policy: ArchivePolicy;
+  readonly catalog: CatalogConfig;
   /** Retries of a failed asynchronous invocation before its event goes to the dead-letter queue (0-2). @default 2 */
   readonly asyncRetryAttempts: number;
   /** E-mail addresses subscribed to the notifications topic (alarms, failed exports). @default [] */
@@ -117,7 +131,9 @@ export const DEFAULT_CONFIG: ArchiveConfig = {
   excludeDatabases: [],
   exportOnly: [],
   logRetentionDays: 365,
-  reconciliation: { everyMinutes: 60, lookbackDays: 7, maxConcurrentExports: 5, maxExportAttempts: 3 },
+  reconciliation: { everyMinutes: 60, lookbackDays: 7, maxConcurrentExports: 5, maxExportAttempts: 3, maxLagHours: 48 },
+  policy: DEFAULT_POLICY,
+  catalog: { enabled: true, bytesScannedCutoffPerQuery: 100 * 1024 ** 3 },
   asyncRetryAttempts: 2,
   notificationEmails: [],
   tags: {},

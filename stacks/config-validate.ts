@@ -11,6 +11,7 @@ import {
   type RemoteStateConfig,
   STORAGE_CLASSES,
 } from './config-types';
+import { validatePolicy } from '../handler/policy';
 import { regionProblem } from './regions';
 
 export type Json = unknown;
@@ -44,6 +45,8 @@ export function validateConfig(input: JsonObject, problems: string[]): ArchiveCo
     'exportOnly',
     'logRetentionDays',
     'reconciliation',
+    'policy',
+    'catalog',
     'asyncRetryAttempts',
     'notificationEmails',
     'tags',
@@ -120,13 +123,27 @@ export function validateConfig(input: JsonObject, problems: string[]): ArchiveCo
   }
 
   const reconcileInput = v.object('reconciliation', input.reconciliation);
-  v.unknownKeys('reconciliation.', reconcileInput, ['everyMinutes', 'lookbackDays', 'maxConcurrentExports', 'maxExportAttempts']);
+  v.unknownKeys('reconciliation.', reconcileInput, ['everyMinutes', 'lookbackDays', 'maxConcurrentExports', 'maxExportAttempts', 'maxLagHours']);
   const dr = d.reconciliation;
   const reconciliation: ReconciliationConfig = {
     everyMinutes: v.integer('reconciliation.everyMinutes', reconcileInput.everyMinutes, dr.everyMinutes, 5),
     lookbackDays: v.integer('reconciliation.lookbackDays', reconcileInput.lookbackDays, dr.lookbackDays, 1),
     maxConcurrentExports: v.integer('reconciliation.maxConcurrentExports', reconcileInput.maxConcurrentExports, dr.maxConcurrentExports, 1),
     maxExportAttempts: v.integer('reconciliation.maxExportAttempts', reconcileInput.maxExportAttempts, dr.maxExportAttempts, 1),
+    maxLagHours: v.integer('reconciliation.maxLagHours', reconcileInput.maxLagHours, dr.maxLagHours, 1),
+  };
+  // The lag is measured once per reconciliation; an alarm tighter than two runs would fire on timing alone.
+  if (reconciliation.maxLagHours * 60 < 2 * reconciliation.everyMinutes) {
+    v.problem(`reconciliation.maxLagHours (${reconciliation.maxLagHours}) must cover at least two reconciliation runs (2 × everyMinutes = ${(2 * reconciliation.everyMinutes) / 60} hours)`);
+  }
+  const policy = validatePolicy(input.policy, problems);
+
+  const catalogInput = v.object('catalog', input.catalog);
+  v.unknownKeys('catalog.', catalogInput, ['enabled', 'bytesScannedCutoffPerQuery']);
+  const catalog = {
+    enabled: v.boolean('catalog.enabled', catalogInput.enabled, d.catalog.enabled),
+    // Athena's smallest per-query limit is 10 MB.
+    bytesScannedCutoffPerQuery: v.integer('catalog.bytesScannedCutoffPerQuery', catalogInput.bytesScannedCutoffPerQuery, d.catalog.bytesScannedCutoffPerQuery, 10_485_760),
   };
   // The "reconciliation has not run" alarm looks back two periods; CloudWatch allows one day.
   if (reconciliation.everyMinutes > 720) v.problem(`reconciliation.everyMinutes must be at most 720 (12 hours), got ${reconciliation.everyMinutes}`);
@@ -168,6 +185,8 @@ export function validateConfig(input: JsonObject, problems: string[]): ArchiveCo
     exportOnly,
     logRetentionDays,
     reconciliation,
+    policy,
+    catalog,
     asyncRetryAttempts,
     notificationEmails,
     tags,
@@ -220,6 +239,15 @@ class Validator {
     if (value === undefined) return fallback;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
       this.problem(`${name} must be a whole number of at least ${minimum}, got ${JSON.stringify(value)}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  boolean(name: string, value: Json, fallback: boolean): boolean {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'boolean') {
+      this.problem(`${name} must be true or false, got ${JSON.stringify(value)}`);
       return fallback;
     }
     return value;

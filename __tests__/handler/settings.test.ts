@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CADENCES, DEFAULT_POLICY } from '../../handler/policy';
 import { readSettings, SETTING_VARIABLES, type Settings, SettingsError, SNAPSHOT_TYPES, writeSettings } from '../../handler/settings';
 
 const valid = {
@@ -24,6 +25,8 @@ describe('readSettings', () => {
       lookbackDays: 7,
       maxConcurrentExports: 5,
       maxExportAttempts: 3,
+      policy: DEFAULT_POLICY,
+      catalogEnabled: true,
     });
   });
 
@@ -67,6 +70,8 @@ describe('readSettings', () => {
     ['NOTIFY_TOPIC_ARN', { NOTIFY_TOPIC_ARN: 'ops-topic' }, /^NOTIFY_TOPIC_ARN must be an SNS topic ARN/],
     ['MAX_CONCURRENT_EXPORTS', { MAX_CONCURRENT_EXPORTS: '9' }, /^MAX_CONCURRENT_EXPORTS must be a whole number from 1 to 5, got "9"/],
     ['LOOKBACK_DAYS', { LOOKBACK_DAYS: 'week' }, /^LOOKBACK_DAYS must be a whole number/],
+    ['ARCHIVE_POLICY', { ARCHIVE_POLICY: '{"rules":[{"databases":["orders-*"],"cadence":"fortnightly"}]}' }, /^ARCHIVE_POLICY is not a valid archive policy: policy\.rules\[0\]\.cadence must be one of/],
+    ['CATALOG_ENABLED', { CATALOG_ENABLED: 'yes' }, /^CATALOG_ENABLED must be "true" or "false", got "yes"/],
   ])('names %s when it is missing or malformed', (variable, change, message) => {
     try {
       readSettings({ ...valid, ...change });
@@ -123,8 +128,19 @@ describe('the settings contract', () => {
       lookbackDays: fc.integer({ min: 1, max: 35 }),
       maxConcurrentExports: fc.integer({ min: 1, max: 5 }),
       maxExportAttempts: fc.integer({ min: 1, max: 10 }),
+      policy: fc.record({
+        defaultCadence: fc.constantFrom(...CADENCES),
+        rules: fc.array(
+          fc.record({ databases: fc.array(pattern.map((p) => `db${p}`), { minLength: 1, maxLength: 2 }), cadence: fc.constantFrom(...CADENCES), manualSnapshots: fc.constantFrom('always' as const, 'cadence' as const) }),
+          { maxLength: 2 },
+        ),
+        exportPricePerGb: fc.constantFrom(0.01, 0.0125, 0.02),
+      }),
+      catalogEnabled: fc.boolean(),
     },
-    { requiredKeys: ['archiveBucket', 'exportRoleArn', 'exportKmsKeyArn', 'archivePrefix', 'snapshotTypes', 'includeDatabases', 'excludeDatabases', 'exportOnly', 'archiveName', 'lookbackDays', 'maxConcurrentExports', 'maxExportAttempts'] },
+    {
+      requiredKeys: ['archiveBucket', 'exportRoleArn', 'exportKmsKeyArn', 'archivePrefix', 'snapshotTypes', 'includeDatabases', 'excludeDatabases', 'exportOnly', 'archiveName', 'lookbackDays', 'maxConcurrentExports', 'maxExportAttempts', 'policy', 'catalogEnabled'],
+    },
   );
 
   it('write then read gives back the same settings, for generated configurations', () => {
