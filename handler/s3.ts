@@ -1,0 +1,72 @@
+// The S3 calls of verification. The client lives at module scope (reused across warm
+// invocations) and uses the SDK's standard region, endpoint and credential resolution, like the
+// clients in rds.ts; every function takes another client as its last argument for tests.
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+import type { ArchiveManifest } from './archive-manifest';
+import { manifestKey, parseManifest, type ListedObject } from './verify-export';
+
+/** The S3 client of every call here; five attempts ride out short throttling. */
+export const s3 = new S3Client({ maxAttempts: 5 });
+
+/** Whether an SDK error carries one of these names or HTTP statuses. */
+function isS3Error(error: unknown, names: readonly string[], httpStatus: number): boolean {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+  return names.includes(e.name ?? '') || names.includes(e.Code ?? '') || e.$metadata?.httpStatusCode === httpStatus;
+}
+
+/** Every object under `prefix`, following ListObjectsV2's pages (an export can hold tens of thousands of files). */
+export async function listAllObjects(bucket: string, prefix: string, client: S3Client = s3): Promise<ListedObject[]> {
+  const objects: ListedObject[] = [];
+  let ContinuationToken: string | undefined;
+  do {
+    const out: ListObjectsV2CommandOutput = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken }));
+    for (const o of out.Contents ?? []) if (o.Key !== undefined) objects.push({ key: o.Key, size: o.Size ?? 0 });
+    ContinuationToken = out.IsTruncated === false ? undefined : out.NextContinuationToken;
+  } while (ContinuationToken);
+  return objects;
+}
+
+/** An object's text; undefined when it does not exist. Other errors are the SDK's. */
+export async function readText(bucket: string, key: string, client: S3Client = s3): Promise<string | undefined> {
+  try {
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return out.Body === undefined ? '' : await out.Body.transformToString('utf-8');
+  } catch (error) {
+    if (isS3Error(error, ['NoSuchKey', 'NotFound'], 404)) return undefined;
+    throw error;
+  }
+}
+
+/** How {@link writeManifestOnce} writes. */
+export interface WriteOptions {
+  /** Replace an existing manifest. @default false */
+  readonly force?: boolean;
+}
+
+/**
+ * Writes the manifest unless one is there already ('exists'), with S3's conditional write
+ * (If-None-Match: *), so concurrent verifications of one export write, and report, once. A
+ * conflicting concurrent write (409) also counts as 'exists': the other writer records the same
+ * export. With `force`, a plain overwrite.
+ */
+export async function writeManifestOnce(bucket: string, key: string, body: string, options: WriteOptions = {}, client: S3Client = s3): Promise<'written' | 'exists'> {
+  try {
+    await client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', ...(options.force === true ? {} : { IfNoneMatch: '*' }) }),
+    );
+    return 'written';
+  } catch (error) {
+    if (options.force !== true && (isS3Error(error, ['PreconditionFailed'], 412) || isS3Error(error, ['ConditionalRequestConflict'], 409))) return 'exists';
+    throw error;
+  }
+}
+
+/**
+ * The manifest in the export's folder. Undefined when there is none, and also when the stored
+ * text is not a readable manifest: verification then makes a new one (see verifyAndRecord),
+ * and readers treat the export as not yet verified. Errors other than a missing object are the SDK's.
+ */
+export async function readManifest(bucket: string, folder: string, client: S3Client = s3): Promise<ArchiveManifest | undefined> {
+  const text = await readText(bucket, manifestKey(folder), client);
+  return text === undefined ? undefined : parseManifest(text);
+}
