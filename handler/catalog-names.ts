@@ -57,6 +57,14 @@ function entityName(raw: string, prefix: string): string {
   return fitLength(name, raw);
 }
 
+/**
+ * What every Glue database of an archive starts with: the archive's name, normalized, and "_".
+ * IAM policies scope the catalog permissions to `database/<prefix>*`.
+ */
+export function glueDatabasePrefix(archiveName: string): string {
+  return `${entityName(archiveName, 'db_')}_`;
+}
+
 /** The Glue database of one source database: `<archive name>_<DB instance or cluster identifier>`, normalized. */
 export function glueDatabaseName(archiveName: string, dbIdentifier: string): string {
   return entityName(`${archiveName}_${dbIdentifier}`, 'db_');

@@ -15,3 +15,25 @@ export const EXPORTS_COMPLETED = 'ExportsCompleted';
 
 /** Emitted for every completed export: the bytes RDS reported as exported. */
 export const EXPORTED_BYTES = 'ExportedBytes';
+
+/** 1 for every export whose manifest says `verified`, 0 otherwise. */
+export const EXPORTS_VERIFIED = 'ExportsVerified';
+
+/** 1 for every export whose manifest says `incomplete` or `missing`, 0 otherwise; alarm on it. */
+export const EXPORTS_INCOMPLETE = 'ExportsIncomplete';
+
+/** The tables of a verified export that are not archived. */
+export const TABLES_NOT_ARCHIVED = 'TablesNotArchived';
+
+/** The bytes of the Parquet parts verification found. */
+export const ARCHIVED_BYTES = 'ArchivedBytes';
+
+/**
+ * Emitted by every reconciliation: hours the oldest snapshot that the policy says must be
+ * archived has waited without a complete export (0 when none). Without a database dimension
+ * it is the overall value the lag alarm watches; with the `Database` dimension, the worst ones.
+ */
+export const ARCHIVE_LAG_HOURS = 'ArchiveLagHours';
+
+/** Dimension naming the source DB instance or cluster, for per-database lag. */
+export const DATABASE_DIMENSION = 'Database';

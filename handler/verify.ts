@@ -15,7 +15,7 @@ import {
   type ExportTaskDescription,
   type ListedObject,
 } from './verify-export';
-import { ARCHIVED_BYTES, EXPORTS_INCOMPLETE, EXPORTS_VERIFIED, TABLES_NOT_ARCHIVED } from './verify-metric-names';
+import { ARCHIVED_BYTES, EXPORTS_INCOMPLETE, EXPORTS_VERIFIED, TABLES_NOT_ARCHIVED } from './metric-names';
 
 /** How {@link verifyAndRecord} verifies one export. */
 export interface VerifyOptions {

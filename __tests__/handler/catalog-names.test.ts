@@ -4,6 +4,7 @@ import {
   columnNameChanged,
   glueColumnName,
   glueDatabaseName,
+  glueDatabasePrefix,
   glueTableName,
   isValidGlueColumnName,
   isValidGlueEntityName,
@@ -22,6 +23,17 @@ describe('glueDatabaseName', () => {
     const name = glueDatabaseName('2026', 'db');
     expect(name).toBe('db_2026_db');
     expect(isValidGlueEntityName(name)).toBe(true);
+  });
+});
+
+describe('glueDatabasePrefix', () => {
+  it('starts every database of the archive, so IAM can scope the catalog to <prefix>*', () => {
+    expect(glueDatabasePrefix('rds-archive-prod')).toBe('rds_archive_prod_');
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z][a-z0-9]*(-[a-z0-9]+){0,3}$/), fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,62}$/), (archive, database) => {
+        expect(glueDatabaseName(archive, database).startsWith(glueDatabasePrefix(archive))).toBe(true);
+      }),
+    );
   });
 });
 

@@ -8,7 +8,7 @@ import type { ArchiveManifest } from '../../handler/archive-manifest';
 import { listAllObjects, readText, writeManifestOnce } from '../../handler/s3';
 import { verifyAndRecord, type VerifyOptions } from '../../handler/verify';
 import { exportFolder, manifestKey, type ExportTaskDescription } from '../../handler/verify-export';
-import { ARCHIVED_BYTES, EXPORTS_INCOMPLETE, EXPORTS_VERIFIED, TABLES_NOT_ARCHIVED } from '../../handler/verify-metric-names';
+import { ARCHIVED_BYTES, EXPORTS_INCOMPLETE, EXPORTS_VERIFIED, TABLES_NOT_ARCHIVED } from '../../handler/metric-names';
 
 const EXPORTS_DIR = path.join(__dirname, '..', 'fixtures', 'rds-exports');
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:rds-archive-prod-notifications';
