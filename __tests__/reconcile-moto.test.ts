@@ -67,7 +67,8 @@ describe.runIf(runs)('reconciliation and CLI against moto', () => {
     expect(tasks.map((t) => t.SourceArn).sort()).toEqual([...arns].sort());
     for (const task of tasks) expect(task.ExportTaskIdentifier).toBe(exportTaskIdentifier(task.SourceArn!));
     expect(run.logs.filter((l) => l.decision === 'started')).toHaveLength(3);
-    expect(run.logs.find((l) => '_aws' in l)).toMatchObject({ Archive: 'rds-archive-test', ReconciliationSucceeded: 1 });
+    expect(run.logs.find((l) => 'ReconciliationSucceeded' in l)).toMatchObject({ Archive: 'rds-archive-test', ReconciliationSucceeded: 1 });
+    expect(run.logs.find((l) => 'ArchiveLagHours' in l && !('Database' in l))).toMatchObject({ Archive: 'rds-archive-test', ArchiveLagHours: expect.any(Number) });
   });
 
   it('a second run starts none', async () => {

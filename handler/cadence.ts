@@ -320,7 +320,7 @@ function moreConclusive(a: MergedExport, b: MergedExport): boolean {
 }
 
 /** Whether a snapshot of this type follows the database's cadence (manual snapshots under `always` do not). */
-function followsCadence(policy: ArchivePolicy, database: string, snapshotType: string): boolean {
+export function followsCadence(policy: ArchivePolicy, database: string, snapshotType: string): boolean {
   const manual: ManualSnapshotPolicy = ruleFor(policy, database).manualSnapshots;
   return snapshotType.toLowerCase() !== 'manual' || manual === 'cadence';
 }

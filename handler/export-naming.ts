@@ -50,3 +50,32 @@ export function exportS3Prefix(archivePrefix: string, databaseIdentifier: string
   const prefix = archivePrefix.replace(/^\/+|\/+$/g, '');
   return prefix === '' ? databaseIdentifier : `${prefix}/${databaseIdentifier}`;
 }
+
+/** The export of one database's cadence period: which database (instance or cluster), which cadence, which period. */
+export interface PeriodExport {
+  readonly kind: 'instance' | 'cluster';
+  readonly database: string;
+  readonly cadence: string;
+  /** The period's key, e.g. "2026-11" (see cadence.ts periodOf). */
+  readonly period: string;
+}
+
+/**
+ * The export task identifier of a database's period under a cadence rule, e.g.
+ * "orders-db-monthly-2026-11-<hash>": one per database and period, whichever snapshot of the
+ * period is exported. RDS refuses a second export under the same identifier, so the event path,
+ * a re-delivered event, the reconciliation and a backfill cannot export one period twice, even
+ * when they race or when the period's first snapshot has since been deleted.
+ */
+export function periodExportIdentifier(unit: PeriodExport, attempt = 1): string {
+  if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`attempt must be a whole number from 1, got ${attempt}`);
+  const hash = createHash('sha256').update(`${unit.kind}\n${unit.database.toLowerCase()}\n${unit.cadence}\n${unit.period}`).digest('hex').slice(0, HASH_LENGTH);
+  const suffix = `-${unit.cadence}-${unit.period.toLowerCase()}-${hash}${attempt > 1 ? `-a${attempt}` : ''}`;
+  let slug = unit.database
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (!/^[a-z]/.test(slug)) slug = `db${slug === '' ? '' : `-${slug}`}`;
+  slug = slug.slice(0, MAX_EXPORT_TASK_IDENTIFIER_LENGTH - suffix.length).replace(/-+$/, '');
+  return `${slug}${suffix}`;
+}

@@ -1,9 +1,11 @@
 // Use case: RDS reports an export's outcome → metrics on success, a notification on failure.
-import { attemptOf } from './export-naming';
+import { classifyAwsError } from './aws-errors';
 import { metricLine, type Decision } from './log';
 import { EXPORTED_BYTES, EXPORTS_COMPLETED } from './metric-names';
 import { listExportTasks, notify } from './rds';
+import { recordCompletedExport } from './record-export';
 import type { SnapshotEvent } from './rds-event';
+import { attemptOfExport } from './reconcile';
 import type { Settings } from './settings';
 
 const GIB = 1024 ** 3;
@@ -12,7 +14,7 @@ const GIB = 1024 ** 3;
 export async function reportExportOutcome(event: SnapshotEvent, settings: Settings): Promise<Decision> {
   const base = { snapshotArn: event.snapshotArn, eventId: event.eventId, messageId: event.messageId };
   const ours = (await listExportTasks(event.snapshotArn))
-    .map((task) => ({ task, attempt: attemptOf(event.snapshotArn, task.ExportTaskIdentifier ?? '', settings.maxExportAttempts) }))
+    .map((task) => ({ task, attempt: attemptOfExport(settings, task) }))
     .filter((t): t is { task: (typeof t)['task']; attempt: number } => t.attempt !== undefined)
     .sort((a, b) => b.attempt - a.attempt);
   const latest = ours[0];
@@ -23,7 +25,19 @@ export async function reportExportOutcome(event: SnapshotEvent, settings: Settin
   if (event.meaning === 'export-completed') {
     const bytes = Math.round((task.TotalExtractedDataInGB ?? 0) * GIB);
     console.log(metricLine(settings.archiveName, { [EXPORTS_COMPLETED]: { value: 1, unit: 'Count' }, [EXPORTED_BYTES]: { value: bytes, unit: 'Bytes' } }));
-    return { decision: 'exported', reason: `export complete: s3://${task.S3Bucket ?? settings.archiveBucket}/${task.S3Prefix ?? ''}`, exportedBytes: bytes, ...fields };
+    const location = `s3://${task.S3Bucket ?? settings.archiveBucket}/${task.S3Prefix ?? ''}`;
+    if (task.S3Bucket !== settings.archiveBucket) {
+      return { decision: 'exported', reason: `export complete: ${location} (not the archive bucket ${settings.archiveBucket}; not verified)`, exportedBytes: bytes, ...fields };
+    }
+    try {
+      // Registered even when the manifest exists: a retried invocation finishes a failed registration.
+      const recorded = await recordCompletedExport(task, settings, { registerExisting: true });
+      const { outcome, totals } = recorded.manifest;
+      return { decision: 'exported', reason: `export complete: ${location}; verified ${outcome}: ${totals.archived} of ${totals.tables} tables archived`, exportedBytes: bytes, outcome, manifestWritten: recorded.written, ...fields };
+    } catch (error) {
+      const classified = classifyAwsError(error);
+      return { decision: classified.errorClass === 'retryable' ? 'retry' : 'failed', reason: `export complete, but verifying or cataloguing it failed: ${classified.message}`, ...fields };
+    }
   }
 
   const what = event.meaning === 'export-canceled' ? 'was canceled' : 'failed';

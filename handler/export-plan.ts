@@ -31,8 +31,13 @@ export type SnapshotDecision =
 /** Inputs of the plan. */
 export interface PlanInputs {
   readonly snapshots: readonly SnapshotRecord[];
-  /** Every export task of the account and region (running ones use the shared quota). */
+  /** The export tasks of the snapshots planned for (running ones use the shared quota). */
   readonly tasks: readonly ExportTaskRecord[];
+  /**
+   * Exports running in the account, ours or not, when `tasks` does not hold them all (a
+   * reconciliation asks only about its own snapshots). @default the running ones among `tasks`
+   */
+  readonly runningInAccount?: number;
   /** Exports that may run at once (the account's quota, or less). */
   readonly maxConcurrentExports: number;
   /** Attempts per snapshot, the first included, before it is reported and left alone. */
@@ -73,6 +78,7 @@ export function planExports(inputs: PlanInputs): ExportPlan {
     if (isRunning(status)) running++;
     if (!FAILED.has(status)) coveringTask.set(task.sourceArn, task);
   }
+  running = Math.max(running, inputs.runningInAccount ?? 0);
   const freeSlots = Math.max(0, inputs.maxConcurrentExports - running);
 
   const decisions: SnapshotDecision[] = [];

@@ -5,6 +5,10 @@ import type { Decision } from './log';
 import { countRunningExports, describeSnapshot, notify, startExport } from './rds';
 import type { SnapshotEvent } from './rds-event';
 import { selectSnapshot, type SnapshotInfo } from './selection';
+import { periodBounds } from './cadence';
+import type { PeriodExport } from './export-naming';
+import type { Cadence } from './policy';
+import { periodExportOf, type ReconcileResult, reconcile } from './reconcile';
 import type { Settings } from './settings';
 
 /** Starts the export of the snapshot an event is about, attempt 1. */
@@ -36,6 +40,8 @@ export async function exportCreatedSnapshot(event: SnapshotEvent, settings: Sett
 
   // RDS's own ARN for the snapshot wins over the event's (derived ones especially).
   const snapshotArn = snapshot.snapshotArn || event.snapshotArn;
+  const period = periodExportOf(settings, { ...snapshot, snapshotArn });
+  if (period !== undefined) return exportPeriodOf(snapshot, period, { ...base, snapshotArn }, settings);
   const identifier = exportTaskIdentifier(snapshotArn, 1);
   const withId = { ...base, snapshotArn, exportTaskIdentifier: identifier, database: snapshot.databaseIdentifier };
   try {
@@ -65,6 +71,47 @@ export async function exportCreatedSnapshot(event: SnapshotEvent, settings: Sett
       default:
         return failure(classified.errorClass, classified.message, withId);
     }
+  }
+}
+
+/**
+ * A snapshot of a database under a cadence rule: the event runs the reconciliation for that
+ * database from the start of the snapshot's period, so the event, a re-delivered event, the
+ * schedule and a backfill make the same decision, and the period's export identifier keeps the
+ * period to one export even when they race.
+ */
+async function exportPeriodOf(snapshot: SnapshotInfo, period: PeriodExport, base: Omit<Decision, 'decision' | 'reason'> & { snapshotArn: string }, settings: Settings): Promise<Decision> {
+  const fields = { ...base, database: period.database, period: period.period };
+  let result: ReconcileResult;
+  try {
+    result = await reconcile(settings, { since: periodBounds(period.cadence as Cadence, snapshot.createdAt!).start, database: snapshot.databaseIdentifier });
+  } catch (error) {
+    const classified = classifyAwsError(error);
+    return failure(classified.errorClass, `deciding the ${period.cadence} export of ${period.period} failed: ${classified.message}`, fields);
+  }
+  const arn = base.snapshotArn;
+  const cadence = result.cadence.find((d) => d.snapshotArn === arn);
+  const planned = result.plan.decisions.find((d) => d.snapshotArn === arn);
+  const startFailure = result.failures.find((f) => f.snapshotArn === arn);
+  const others = result.started.filter((started) => started !== arn);
+  const alsoStarted = others.length > 0 ? `; also started the due export of ${others.join(', ')}` : '';
+  if (startFailure !== undefined) {
+    if (startFailure.errorClass === 'quota') return { decision: 'deferred', reason: `${startFailure.reason}; the next reconciliation starts it`, ...fields };
+    if (startFailure.errorClass === 'gone') return { decision: 'skipped', reason: startFailure.reason, ...fields };
+    return failure(startFailure.errorClass, startFailure.reason, fields);
+  }
+  switch (planned?.kind) {
+    case 'start':
+      return { decision: 'started', reason: `${base.eventId}: export of ${period.period} started (${cadence?.reason ?? period.cadence})${alsoStarted}`, exportTaskIdentifier: planned.exportTaskIdentifier, ...fields };
+    case 'deferred':
+      return { decision: 'deferred', reason: `${result.plan.running} exports are running (MAX_CONCURRENT_EXPORTS ${settings.maxConcurrentExports}); the next reconciliation starts this one`, exportTaskIdentifier: planned.exportTaskIdentifier, ...fields };
+    case 'running':
+    case 'exported':
+      return { decision: 'duplicate', reason: `the export of ${period.period} already exists (${planned.exportTaskIdentifier}): nothing to do${alsoStarted}`, exportTaskIdentifier: planned.exportTaskIdentifier, ...fields };
+    case 'gave-up':
+      return { decision: 'skipped', reason: `all ${planned.attempts} export attempts of ${period.period} failed (last ${planned.lastExportTaskIdentifier}); reported when the last one failed`, ...fields };
+    default:
+      return { decision: 'skipped', reason: `${cadence?.reason ?? 'the policy does not export this snapshot'}${alsoStarted}`, coveredBy: cadence?.coveredBy, ...fields };
   }
 }
 

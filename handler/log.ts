@@ -20,20 +20,29 @@ export function logDecision(decision: Decision): void {
   console.log(JSON.stringify({ level: decision.decision === 'failed' || decision.decision === 'retry' ? 'ERROR' : 'INFO', ...decision }));
 }
 
-/** A CloudWatch embedded-metric-format line: CloudWatch turns it into metrics, no API call needed. */
-export function metricLine(archiveName: string, metrics: Readonly<Record<string, { value: number; unit: 'Count' | 'Bytes' }>>, now: Date = new Date()): string {
+/**
+ * A CloudWatch embedded-metric-format line: CloudWatch turns it into metrics, no API call needed.
+ * Every metric has the Archive dimension, plus `dimensions` when given (e.g. Database).
+ */
+export function metricLine(
+  archiveName: string,
+  metrics: Readonly<Record<string, { value: number; unit: 'Count' | 'Bytes' | 'None' }>>,
+  now: Date = new Date(),
+  dimensions: Readonly<Record<string, string>> = {},
+): string {
   return JSON.stringify({
     _aws: {
       Timestamp: now.getTime(),
       CloudWatchMetrics: [
         {
           Namespace: METRICS_NAMESPACE,
-          Dimensions: [[ARCHIVE_DIMENSION]],
+          Dimensions: [[ARCHIVE_DIMENSION, ...Object.keys(dimensions)]],
           Metrics: Object.entries(metrics).map(([name, m]) => ({ Name: name, Unit: m.unit })),
         },
       ],
     },
     [ARCHIVE_DIMENSION]: archiveName,
+    ...dimensions,
     ...Object.fromEntries(Object.entries(metrics).map(([name, m]) => [name, m.value])),
   });
 }

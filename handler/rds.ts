@@ -73,37 +73,95 @@ export async function describeSnapshot(kind: SnapshotKind, snapshotIdentifier: s
   return found === undefined ? undefined : instanceSnapshotInfo(found);
 }
 
-/** Every instance and cluster snapshot of the given types in the region, following pagination. */
-export async function listSnapshots(types: readonly string[]): Promise<SnapshotInfo[]> {
+/** Which snapshots to list: all of the region, or one database's. */
+export interface SnapshotScope {
+  /** Only this DB instance's or cluster's snapshots. @default every database */
+  readonly database?: string;
+}
+
+/** Every instance and cluster snapshot of the given types in the region (or of one database), following pagination. */
+export async function listSnapshots(types: readonly string[], scope: SnapshotScope = {}): Promise<SnapshotInfo[]> {
   const snapshots: SnapshotInfo[] = [];
   for (const SnapshotType of types) {
     let marker: string | undefined;
     do {
-      const out: DescribeDBSnapshotsCommandOutput = await rds.send(new DescribeDBSnapshotsCommand({ SnapshotType, Marker: marker, MaxRecords: 100 }));
+      const out: DescribeDBSnapshotsCommandOutput = await rds.send(new DescribeDBSnapshotsCommand({ SnapshotType, DBInstanceIdentifier: scope.database, Marker: marker, MaxRecords: 100 }));
       snapshots.push(...(out.DBSnapshots ?? []).map(instanceSnapshotInfo));
       marker = out.Marker;
     } while (marker);
     marker = undefined;
     do {
-      const out: DescribeDBClusterSnapshotsCommandOutput = await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType, Marker: marker, MaxRecords: 100 }));
+      const out: DescribeDBClusterSnapshotsCommandOutput = await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType, DBClusterIdentifier: scope.database, Marker: marker, MaxRecords: 100 }));
       snapshots.push(...(out.DBClusterSnapshots ?? []).map(clusterSnapshotInfo));
       marker = out.Marker;
     } while (marker);
   }
-  return snapshots;
+  // A database filter matches an instance or a cluster of that name; keep exactly that name.
+  return scope.database === undefined ? snapshots : snapshots.filter((s) => s.databaseIdentifier.toLowerCase() === scope.database!.toLowerCase());
 }
 
 /** Export tasks of the region (all, one snapshot's, or those in some states), following pagination. */
 export async function listExportTasks(sourceArn?: string, statuses?: readonly string[]): Promise<ExportTask[]> {
+  return describeExportTasks({ SourceArn: sourceArn, Filters: statuses === undefined ? undefined : [{ Name: 'status', Values: [...statuses] }] });
+}
+
+async function describeExportTasks(input: { SourceArn?: string; Filters?: { Name: string; Values: string[] }[] }): Promise<ExportTask[]> {
   const tasks: ExportTask[] = [];
-  const Filters = statuses === undefined ? undefined : [{ Name: 'status', Values: [...statuses] }];
   let marker: string | undefined;
   do {
-    const out: DescribeExportTasksCommandOutput = await rds.send(new DescribeExportTasksCommand({ SourceArn: sourceArn, Filters, Marker: marker, MaxRecords: 100 }));
+    const out: DescribeExportTasksCommandOutput = await rds.send(new DescribeExportTasksCommand({ ...input, Marker: marker, MaxRecords: 100 }));
     tasks.push(...(out.ExportTasks ?? []));
     marker = out.Marker;
   } while (marker);
   return tasks;
+}
+
+/** Values per filter in one DescribeExportTasks call: a page then holds every task of a batch. */
+export const FILTER_BATCH_SIZE = 25;
+
+/**
+ * The export tasks whose `field` (source ARN or task identifier) is one of `values`: batched
+ * filter calls, so the cost grows with the values asked about, not with the account's export
+ * history. Results are checked against the values here, so a service that ignores the filter costs
+ * time, never correctness. A service that refuses several values in one filter is asked one at a time.
+ */
+export async function findExportTasks(field: 'source-arn' | 'export-task-identifier', values: readonly string[]): Promise<ExportTask[]> {
+  const wanted = new Set(values);
+  const key = (task: ExportTask) => (field === 'source-arn' ? task.SourceArn : task.ExportTaskIdentifier) ?? '';
+  const batches: string[][] = [];
+  const unique = [...wanted];
+  for (let i = 0; i < unique.length; i += FILTER_BATCH_SIZE) batches.push(unique.slice(i, i + FILTER_BATCH_SIZE));
+  const found = await mapWithConcurrency(batches, 4, async (batch) => {
+    try {
+      return await describeExportTasks({ Filters: [{ Name: field, Values: batch }] });
+    } catch (error) {
+      const name = (error as { name?: string }).name ?? '';
+      if (batch.length === 1 || !/InvalidParameter/.test(name)) throw error;
+      const single = await mapWithConcurrency(batch, 4, (value) => describeExportTasks({ Filters: [{ Name: field, Values: [value] }] }));
+      return single.flat();
+    }
+  });
+  const seen = new Set<string>();
+  return found.flat().filter((task) => {
+    const id = task.ExportTaskIdentifier ?? '';
+    if (!wanted.has(key(task)) || seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/** Maps `items` with at most `limit` calls in flight, keeping the order. */
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** Export tasks running now, ours or not: they share the account's quota. */

@@ -1,24 +1,24 @@
-// Use case: the scheduled reconciliation. Lists recent snapshots and all export tasks, plans
-// with the shared planner, starts what is missing (oldest first, within the free slots).
+// Use case: the reconciliation, shared by the schedule, the CLI's backfill and (for databases
+// under a cadence rule) the event path. It lists the snapshots of the window, asks RDS about the
+// export tasks of those snapshots and of their cadence periods only (so its cost follows the
+// window, not the account's export history), decides with the cadence policy and the planner, and
+// starts what is due, oldest first, within the free export slots.
+import type { ExportTask } from '@aws-sdk/client-rds';
+import { archiveLag } from './archive-lag';
 import { classifyAwsError, type ErrorClass } from './aws-errors';
-import { exportS3Prefix, exportTaskIdentifier } from './export-naming';
-import { planExports, type ExportPlan } from './export-plan';
-import { logDecision, metricLine, type Decision } from './log';
-import { RECONCILIATION_SUCCEEDED } from './metric-names';
-import { listExportTasks, listSnapshots, startExport } from './rds';
-import { matchesGlob, selectSnapshot, type SnapshotInfo } from './selection';
+import { applyCadence, type CadenceDecision, type CadenceExport, decisionWindowStart, type ExportState, followsCadence, periodOf } from './cadence';
+import { attemptOf, exportS3Prefix, exportTaskIdentifier, type PeriodExport, periodExportIdentifier } from './export-naming';
+import { type ExportPlan, planExports } from './export-plan';
+import { type Decision, logDecision, metricLine } from './log';
+import { ARCHIVE_LAG_HOURS, DATABASE_DIMENSION, RECONCILIATION_SUCCEEDED } from './metric-names';
+import { ruleFor } from './policy';
+import { countRunningExports, findExportTasks, listSnapshots, mapWithConcurrency, startExport } from './rds';
+import { recordCompletedExport } from './record-export';
+import { matchesGlob, type SnapshotInfo, selectSnapshot } from './selection';
 import type { Settings } from './settings';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** What a reconciliation (or a backfill) found and did. */
-export interface ReconcileResult {
-  readonly plan: ExportPlan;
-  readonly snapshots: readonly SnapshotInfo[];
-  readonly started: readonly string[];
-  /** Starts that failed, with the reason; retryable ones wait for the next run. */
-  readonly failures: readonly StartFailure[];
-}
+const FAILED = new Set(['FAILED', 'CANCELED']);
 
 /** A due start that did not happen. */
 export interface StartFailure {
@@ -29,6 +29,36 @@ export interface StartFailure {
   readonly reason: string;
 }
 
+/** What a reconciliation (or a backfill) found and did. */
+export interface ReconcileResult {
+  readonly plan: ExportPlan;
+  /** The snapshots decided about (the window, widened back to the start of the oldest cadence period). */
+  readonly snapshots: readonly SnapshotInfo[];
+  /** The cadence policy's decision for each of them. */
+  readonly cadence: readonly CadenceDecision[];
+  /** The export tasks of those snapshots and of their cadence periods. */
+  readonly tasks: readonly ExportTask[];
+  /** The export states the decisions were made from. */
+  readonly exports: readonly CadenceExport[];
+  readonly started: readonly string[];
+  /** Starts that failed, with the reason; retryable ones wait for the next run. */
+  readonly failures: readonly StartFailure[];
+}
+
+/** Options of one reconciliation. */
+export interface ReconcileOptions {
+  /** Consider snapshots created at or after this time (cadence periods reach back further). */
+  readonly since: Date;
+  /** Only databases matching this glob (the CLI's --database); undefined for all. */
+  readonly databasePattern?: string;
+  /** Only this DB instance or cluster, listed with RDS's identifier filter (the event path). @default every database */
+  readonly database?: string;
+  /** Plan only; start nothing. @default false */
+  readonly dryRun?: boolean;
+  /** Called after each start, for progress output. */
+  readonly onStarted?: (snapshotArn: string, exportTaskIdentifier: string) => void;
+}
+
 /**
  * Whether a failed start still counts as "waiting for a free export slot": the quota was full,
  * or the snapshot is gone and no longer due. Anything else means the archive is not keeping up.
@@ -37,36 +67,99 @@ export function isWaitingForSlot(failure: StartFailure): boolean {
   return failure.errorClass === 'quota' || failure.errorClass === 'gone';
 }
 
-/** Options of one reconciliation. */
-export interface ReconcileOptions {
-  /** Consider snapshots created at or after this time. */
-  readonly since: Date;
-  /** Only databases matching this glob (the CLI's --database); undefined for all. */
-  readonly databasePattern?: string;
-  /** Plan only; start nothing. */
-  readonly dryRun?: boolean;
-  /** Called after each start, for progress output. */
-  readonly onStarted?: (snapshotArn: string, exportTaskIdentifier: string) => void;
+/** The cadence period a snapshot is exported for, or undefined when it is exported on its own (cadence "every", manual "always"). */
+export function periodExportOf(settings: Pick<Settings, 'policy'>, snapshot: SnapshotInfo): PeriodExport | undefined {
+  const rule = ruleFor(settings.policy, snapshot.databaseIdentifier);
+  if (rule.cadence === 'every' || snapshot.createdAt === undefined || !followsCadence(settings.policy, snapshot.databaseIdentifier, snapshot.snapshotType)) return undefined;
+  return { kind: snapshot.kind, database: snapshot.databaseIdentifier, cadence: rule.cadence, period: periodOf(rule.cadence, snapshot.createdAt) };
+}
+
+/**
+ * The attempt number of an export task this archive started (by its snapshot's identifier or
+ * its cadence period's), or undefined when the task is not one of ours.
+ */
+export function attemptOfExport(settings: Pick<Settings, 'policy' | 'maxExportAttempts'>, task: Pick<ExportTask, 'ExportTaskIdentifier' | 'SourceArn' | 'S3Prefix' | 'SnapshotTime'>): number | undefined {
+  const id = task.ExportTaskIdentifier ?? '';
+  const arn = task.SourceArn ?? '';
+  const own = attemptOf(arn, id, settings.maxExportAttempts);
+  if (own !== undefined) return own;
+  const database = (task.S3Prefix ?? '').split('/').filter(Boolean).pop() ?? '';
+  const rule = ruleFor(settings.policy, database);
+  if (rule.cadence === 'every' || task.SnapshotTime === undefined) return undefined;
+  const unit: PeriodExport = { kind: /:cluster-snapshot:/.test(arn) ? 'cluster' : 'instance', database, cadence: rule.cadence, period: periodOf(rule.cadence, task.SnapshotTime) };
+  for (let attempt = 1; attempt <= settings.maxExportAttempts; attempt++) if (periodExportIdentifier(unit, attempt) === id) return attempt;
+  return undefined;
+}
+
+/** The identifiers a snapshot's export attempts take: its period's, or its own. */
+function identifierOf(settings: Settings, snapshot: SnapshotInfo | undefined, snapshotArn: string, attempt: number): string {
+  const unit = snapshot === undefined ? undefined : periodExportOf(settings, snapshot);
+  return unit === undefined ? exportTaskIdentifier(snapshotArn, attempt) : periodExportIdentifier(unit, attempt);
+}
+
+/** Each snapshot's export state, as the cadence policy reads it (complete > running > gave up > failed). */
+function exportStates(settings: Settings, tasks: readonly ExportTask[], byArn: ReadonlyMap<string, SnapshotInfo>, periodOfTask: ReadonlyMap<string, PeriodExport>): CadenceExport[] {
+  const byId = new Map(tasks.map((task) => [task.ExportTaskIdentifier ?? '', task]));
+  const states: CadenceExport[] = [];
+  for (const task of tasks) {
+    const arn = task.SourceArn ?? '';
+    const status = (task.Status ?? '').toUpperCase();
+    let state: ExportState = status === 'COMPLETE' ? 'complete' : FAILED.has(status) ? 'failed' : 'running';
+    if (state === 'failed') {
+      // Given up when every attempt identifier of this snapshot (or its period) exists and failed.
+      const unit = periodOfTask.get(task.ExportTaskIdentifier ?? '') ?? (byArn.has(arn) ? periodExportOf(settings, byArn.get(arn)!) : undefined);
+      const attempts = Array.from({ length: settings.maxExportAttempts }, (_, i) => (unit === undefined ? exportTaskIdentifier(arn, i + 1) : periodExportIdentifier(unit, i + 1)));
+      if (attempts.every((id) => FAILED.has((byId.get(id)?.Status ?? '').toUpperCase()))) state = 'gave-up';
+    }
+    const unit = periodOfTask.get(task.ExportTaskIdentifier ?? '');
+    states.push({
+      snapshotArn: arn,
+      state,
+      exportTaskIdentifier: task.ExportTaskIdentifier,
+      database: unit?.database ?? byArn.get(arn)?.databaseIdentifier,
+      snapshotCreatedAt: task.SnapshotTime,
+    });
+  }
+  return states;
 }
 
 /** Plans and (unless dry-run) starts the missing exports. */
 export async function reconcile(settings: Settings, options: ReconcileOptions): Promise<ReconcileResult> {
-  const [all, tasks] = await Promise.all([listSnapshots(settings.snapshotTypes), listExportTasks()]);
+  const windowStart = decisionWindowStart(settings.policy, options.since);
+  const [listed, runningInAccount] = await Promise.all([listSnapshots(settings.snapshotTypes, { database: options.database }), countRunningExports()]);
   const pattern = options.databasePattern;
-  const snapshots = all.filter((s) => s.createdAt === undefined || s.createdAt.getTime() >= options.since.getTime());
+  const snapshots = listed.filter((s) => s.createdAt === undefined || s.createdAt.getTime() >= windowStart.getTime());
+  const byArn = new Map(snapshots.map((s) => [s.snapshotArn, s]));
+  // --database narrows the configured selection; it never widens it.
+  const selected = new Set(snapshots.filter((s) => selectSnapshot(s, settings).selected && (pattern === undefined || matchesGlob(pattern, s.databaseIdentifier))).map((s) => s.snapshotArn));
+
+  // The periods of the window, and every attempt identifier each may have used.
+  const periodOfTask = new Map<string, PeriodExport>();
+  for (const snapshot of snapshots) {
+    const unit = periodExportOf(settings, snapshot);
+    if (unit === undefined || !selected.has(snapshot.snapshotArn)) continue;
+    for (let attempt = 1; attempt <= settings.maxExportAttempts; attempt++) periodOfTask.set(periodExportIdentifier(unit, attempt), unit);
+  }
+  const [bySource, byPeriod] = await Promise.all([findExportTasks('source-arn', [...selected]), findExportTasks('export-task-identifier', [...periodOfTask.keys()])]);
+  const tasks = [...new Map([...bySource, ...byPeriod].map((task) => [task.ExportTaskIdentifier ?? '', task])).values()];
+  const exports = exportStates(settings, tasks, byArn, periodOfTask);
+
+  const cadence = applyCadence({
+    policy: settings.policy,
+    snapshots: snapshots.map((s) => ({ snapshotArn: s.snapshotArn, database: s.databaseIdentifier, snapshotType: s.snapshotType, createdAt: s.createdAt ?? new Date(0), eligible: selected.has(s.snapshotArn) })),
+    exports,
+  });
+  // Snapshots before `since` are listed only to decide their period; only a period's snapshot is acted on.
+  const due = new Set(cadence.filter((d) => d.due && (d.period !== undefined || (byArn.get(d.snapshotArn)?.createdAt?.getTime() ?? 0) >= options.since.getTime())).map((d) => d.snapshotArn));
   const plan = planExports({
-    snapshots: snapshots.map((s) => ({
-      snapshotArn: s.snapshotArn,
-      createdAt: s.createdAt ?? new Date(0),
-      // --database narrows the configured selection; it never widens it.
-      eligible: selectSnapshot(s, settings).selected && (pattern === undefined || matchesGlob(pattern, s.databaseIdentifier)),
-    })),
+    snapshots: snapshots.map((s) => ({ snapshotArn: s.snapshotArn, createdAt: s.createdAt ?? new Date(0), eligible: due.has(s.snapshotArn) })),
     tasks: tasks.map((t) => ({ exportTaskIdentifier: t.ExportTaskIdentifier ?? '', sourceArn: t.SourceArn ?? '', status: t.Status ?? '' })),
+    runningInAccount,
     maxConcurrentExports: settings.maxConcurrentExports,
     maxAttempts: settings.maxExportAttempts,
-    exportTaskIdentifier,
+    exportTaskIdentifier: (arn, attempt) => identifierOf(settings, byArn.get(arn), arn, attempt),
   });
-  const byArn = new Map(snapshots.map((s) => [s.snapshotArn, s]));
+
   const started: string[] = [];
   const failures: StartFailure[] = [];
   if (!options.dryRun) {
@@ -92,18 +185,50 @@ export async function reconcile(settings: Settings, options: ReconcileOptions): 
       }
     }
   }
-  return { plan, snapshots, started, failures };
+  return { plan, snapshots, cadence, tasks, exports, started, failures };
+}
+
+/** Verifies the completed exports into the archive bucket that have no manifest yet; returns the failures. */
+async function verifyCompletedExports(settings: Settings, result: ReconcileResult): Promise<{ exportTaskIdentifier: string; reason: string }[]> {
+  const completed = result.tasks.filter((t) => (t.Status ?? '').toUpperCase() === 'COMPLETE' && t.S3Bucket === settings.archiveBucket);
+  const failures: { exportTaskIdentifier: string; reason: string }[] = [];
+  await mapWithConcurrency(completed, 4, async (task) => {
+    try {
+      await recordCompletedExport(task, settings);
+    } catch (error) {
+      failures.push({ exportTaskIdentifier: task.ExportTaskIdentifier ?? '', reason: classifyAwsError(error).message });
+    }
+  });
+  return failures;
+}
+
+/** How many databases' lag is emitted with a Database dimension, worst first. */
+const LAG_DATABASES = 10;
+
+/** The lag metrics: the overall value (the alarm's) and the worst databases'. */
+function lagMetricLines(settings: Settings, result: ReconcileResult, now: Date): string[] {
+  const lag = archiveLag({
+    decisions: result.cadence,
+    snapshots: result.snapshots.map((s) => ({ snapshotArn: s.snapshotArn, createdAt: s.createdAt ?? now })),
+    exports: result.exports,
+    now,
+    limit: LAG_DATABASES,
+  });
+  const hours = (value: number) => ({ [ARCHIVE_LAG_HOURS]: { value: Math.round(value * 100) / 100, unit: 'None' as const } });
+  return [metricLine(settings.archiveName, hours(lag.overallHours), now), ...lag.byDatabase.map((d) => metricLine(settings.archiveName, hours(d.hours), now, { [DATABASE_DIMENSION]: d.database }))];
 }
 
 /**
- * The scheduled run: reconcile the lookback window, log every action, and emit the heartbeat
- * metric only when every due start either started or waits for a free export slot. A run whose
- * starts failed for another reason (throttling, server errors) emits none, so the silence alarm
- * fires if that persists; misconfiguration fails the invocation.
+ * The scheduled run: reconcile the lookback window, verify completed exports that have no
+ * manifest, log every action, emit the lag, and emit the heartbeat only when every due start
+ * either started or waits for a free export slot. A run whose starts failed for another reason
+ * (throttling, server errors) emits none, so the silence alarm fires if that persists;
+ * misconfiguration fails the invocation.
  */
 export async function scheduledReconciliation(settings: Settings, now: Date = new Date()): Promise<void> {
   const result = await reconcile(settings, { since: new Date(now.getTime() - settings.lookbackDays * DAY_MS) });
   const startedSet = new Set(result.started);
+  const cadenceOf = new Map(result.cadence.map((d) => [d.snapshotArn, d]));
   for (const decision of result.plan.decisions) {
     if (decision.kind === 'start') {
       if (startedSet.has(decision.snapshotArn)) {
@@ -112,26 +237,36 @@ export async function scheduledReconciliation(settings: Settings, now: Date = ne
     } else if (decision.kind === 'deferred' || decision.kind === 'gave-up') {
       const reason = decision.kind === 'deferred' ? `no free export slot (${result.plan.running} running); next reconciliation` : `all ${decision.attempts} attempts failed; reported when the last one failed`;
       logDecision({ decision: decision.kind, reason, snapshotArn: decision.snapshotArn });
+    } else if (decision.kind === 'ineligible') {
+      const cadence = cadenceOf.get(decision.snapshotArn);
+      // A snapshot the policy skips says why (which rule, which export covers its period).
+      if (cadence !== undefined && cadence.reason !== 'not selected' && !cadence.due) {
+        logDecision({ decision: 'skipped', reason: cadence.reason, snapshotArn: decision.snapshotArn, database: cadence.database, period: cadence.period, coveredBy: cadence.coveredBy });
+      }
     }
   }
   for (const failure of result.failures) {
     logDecision({ decision: failure.retryable ? 'retry' : 'failed', reason: failure.reason, snapshotArn: failure.snapshotArn } satisfies Decision);
   }
-  const summary = Object.entries(
-    result.plan.decisions.reduce<Record<string, number>>((counts, d) => ({ ...counts, [d.kind]: (counts[d.kind] ?? 0) + 1 }), {}),
-  );
+  const verificationFailures = await verifyCompletedExports(settings, result);
+  for (const failure of verificationFailures) {
+    logDecision({ decision: 'retry', reason: `verifying the completed export failed: ${failure.reason}; the next reconciliation tries again`, exportTaskIdentifier: failure.exportTaskIdentifier });
+  }
+  const summary = Object.entries(result.plan.decisions.reduce<Record<string, number>>((counts, d) => ({ ...counts, [d.kind]: (counts[d.kind] ?? 0) + 1 }), {}));
   const notKeepingUp = result.failures.filter((f) => !isWaitingForSlot(f));
   console.log(
     JSON.stringify({
-      level: notKeepingUp.length > 0 ? 'WARN' : 'INFO',
+      level: notKeepingUp.length > 0 || verificationFailures.length > 0 ? 'WARN' : 'INFO',
       reconciliation: 'finished',
       snapshots: result.snapshots.length,
       started: result.started.length,
       failedStarts: notKeepingUp.length,
+      failedVerifications: verificationFailures.length,
       running: result.plan.running,
       decisions: Object.fromEntries(summary),
     }),
   );
+  for (const line of lagMetricLines(settings, result, now)) console.log(line);
   const misconfigured = result.failures.filter((f) => !f.retryable);
   if (misconfigured.length > 0) {
     throw new Error(`reconciliation could not start ${misconfigured.length} export(s): ${misconfigured[0]!.reason}`);

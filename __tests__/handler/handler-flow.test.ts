@@ -17,6 +17,7 @@ import {
   StartExportTaskCommand,
   type DBSnapshot,
 } from '@aws-sdk/client-rds';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
@@ -31,6 +32,7 @@ expect.extend(allCustomMatcher);
 
 const rds = mockClient(RDSClient);
 const sns = mockClient(SNSClient);
+const s3 = mockClient(S3Client);
 const ENV = {
   ARCHIVE_BUCKET: 'rds-archive-dev-123456789012-eu-west-1',
   EXPORT_ROLE_ARN: 'arn:aws:iam::123456789012:role/rds-archive-dev-export',
@@ -69,6 +71,11 @@ const decisions = () => logs.filter((l) => 'decision' in l);
 beforeEach(() => {
   rds.reset();
   sns.reset();
+  s3.reset();
+  // An empty archive bucket: an export whose files are not there verifies as missing.
+  s3.on(ListObjectsV2Command).resolves({ Contents: [], IsTruncated: false });
+  s3.on(GetObjectCommand).rejects(new NoSuchKey({ $metadata: {}, message: 'The specified key does not exist.' }));
+  s3.on(PutObjectCommand).resolves({});
   for (const [name, value] of Object.entries(ENV)) vi.stubEnv(name, value);
   logs = [];
   vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
@@ -280,19 +287,37 @@ describe('export outcome events', () => {
     expect(decisions()).toEqual([expect.objectContaining({ decision: 'gave-up', willRetry: false })]);
   });
 
-  it('emit metrics for a completed export', async () => {
+  it('emit metrics for a completed export, verify it, and report it once when its files are missing', async () => {
+    // Prepare
     rds.on(DescribeExportTasksCommand, { SourceArn: MANUAL_ARN }).resolves({
       ExportTasks: [{ ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN, 1), SourceArn: MANUAL_ARN, Status: 'COMPLETE', TotalExtractedDataInGB: 2, S3Bucket: ENV.ARCHIVE_BUCKET, S3Prefix: 'exports/billing' }],
     });
+
+    // Act
     await handler(outcome('0161'));
-    const metric = logs.find((l) => '_aws' in l)!;
+
+    // Assess
+    const metric = logs.find((l) => 'ExportsCompleted' in l)!;
     expect(metric).toMatchObject({
       _aws: { CloudWatchMetrics: [{ Namespace: 'RdsSnapshotArchive', Dimensions: [['Archive']], Metrics: [{ Name: 'ExportsCompleted', Unit: 'Count' }, { Name: 'ExportedBytes', Unit: 'Bytes' }] }] },
       Archive: 'rds-archive-dev',
       ExportsCompleted: 1,
       ExportedBytes: 2 * 1024 ** 3,
     });
-    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
+    const manifestKey = `exports/billing/${exportTaskIdentifier(MANUAL_ARN, 1)}/archive-manifest.json`;
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: ENV.ARCHIVE_BUCKET, Key: manifestKey, IfNoneMatch: '*' });
+    expect(logs.find((l) => 'ExportsIncomplete' in l)).toMatchObject({ ExportsIncomplete: 1, ExportsVerified: 0 });
+    expect(decisions().find((d) => d.decision === 'exported')).toMatchObject({ outcome: 'missing', manifestWritten: true });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('a completed export whose verification cannot reach S3 fails the invocation for a retry', async () => {
+    rds.on(DescribeExportTasksCommand, { SourceArn: MANUAL_ARN }).resolves({
+      ExportTasks: [{ ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN, 1), SourceArn: MANUAL_ARN, Status: 'COMPLETE', S3Bucket: ENV.ARCHIVE_BUCKET, S3Prefix: 'exports/billing' }],
+    });
+    s3.on(ListObjectsV2Command).rejects(Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }));
+    await expect(handler(outcome('0161'))).rejects.toThrow(/export complete, but verifying or cataloguing it failed/);
+    expect(decisions()).toEqual([expect.objectContaining({ decision: 'retry' })]);
   });
 
   it('ignore outcomes of exports this archive did not start', async () => {
@@ -319,7 +344,7 @@ describe('scheduled reconciliation', () => {
     rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: [{ ExportTaskIdentifier: exportTaskIdentifier(exported.DBSnapshotArn!), SourceArn: exported.DBSnapshotArn, Status: 'COMPLETE' }] });
     await handler(scheduled);
     expect(rds.commandCalls(StartExportTaskCommand).map((c) => c.args[0].input.SourceArn)).toEqual([older.DBSnapshotArn, old.DBSnapshotArn]);
-    expect(logs.find((l) => '_aws' in l)).toMatchObject({ Archive: 'rds-archive-dev', ReconciliationSucceeded: 1 });
+    expect(logs.find((l) => 'ReconciliationSucceeded' in l)).toMatchObject({ Archive: 'rds-archive-dev', ReconciliationSucceeded: 1 });
   });
 
   it('fails (no heartbeat) when a start is misconfigured', async () => {
@@ -328,7 +353,7 @@ describe('scheduled reconciliation', () => {
     rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
     rds.on(StartExportTaskCommand).rejects(new IamRoleNotFoundFault({ $metadata: {}, message: 'no role' }));
     await expect(handler(scheduled)).rejects.toThrow(/EXPORT_ROLE_ARN names a role that does not exist/);
-    expect(logs.find((l) => '_aws' in l)).toBeUndefined();
+    expect(logs.find((l) => 'ReconciliationSucceeded' in l)).toBeUndefined();
   });
 
   it.each([
@@ -347,7 +372,7 @@ describe('scheduled reconciliation', () => {
     // Assess: one started, one failed and logged; the run says so and sends no heartbeat.
     expect(decisions().map((d) => d.decision).sort()).toEqual(['retry', 'started']);
     expect(logs.find((l) => l.reconciliation === 'finished')).toMatchObject({ level: 'WARN', failedStarts: 1 });
-    expect(logs.find((l) => '_aws' in l)).toBeUndefined();
+    expect(logs.find((l) => 'ReconciliationSucceeded' in l)).toBeUndefined();
   });
 
   it('still sends its heartbeat when a start waits for a free export slot', async () => {
@@ -356,7 +381,7 @@ describe('scheduled reconciliation', () => {
     rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
     rds.on(StartExportTaskCommand).rejects(Object.assign(new Error('quota'), { name: 'ExportTaskLimitReachedFault', $metadata: { httpStatusCode: 400 } }));
     await handler(scheduled);
-    expect(logs.find((l) => '_aws' in l)).toMatchObject({ ReconciliationSucceeded: 1 });
+    expect(logs.find((l) => 'ReconciliationSucceeded' in l)).toMatchObject({ ReconciliationSucceeded: 1 });
   });
 
   it('narrows the configured selection with a backfill --database pattern, never widens it', async () => {
