@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Testing } from 'cdktf';
 import { ArchiveStack } from '../stacks/archive-stack';
+import { isAllowed, type IdentityStatement } from './support/iam-policy';
 import { asList, configFrom, onlyResource, resources, statement, statementsOf, synthStack, type Statement } from './support/synth';
 
 const defaults = synthStack();
@@ -13,6 +14,7 @@ const keyArn = `\${${ref('aws_kms_key')}.arn}`;
 const bucketArn = `\${${ref('aws_s3_bucket')}.arn}`;
 const account = '${data.aws_caller_identity.account.account_id}';
 const partition = '${data.aws_partition.partition.partition}';
+const dnsSuffix = '${data.aws_partition.partition.dns_suffix}';
 
 /** The resource of a type whose `name` ends with `suffix`, and its Terraform address. */
 function named(stack: typeof defaults, type: string, suffix: string): { address: string; resource: Record<string, unknown> } {
@@ -139,12 +141,47 @@ describe('archive bucket', () => {
   it('applies the default lifecycle and aborts incomplete uploads', () => {
     const [rule] = onlyResource(defaults, 'aws_s3_bucket_lifecycle_configuration').rule as Record<string, unknown>[];
     expect(rule).toMatchObject({
+      id: 'archive-exports',
       status: 'Enabled',
       transition: [{ days: 30, storage_class: 'GLACIER_IR' }],
       noncurrent_version_expiration: [{ noncurrent_days: 90 }],
       abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
     });
     expect(rule).not.toHaveProperty('expiration');
+  });
+
+  it("moves only the archive prefix's objects to the archive storage class", () => {
+    // Prepare
+    const lifecycleRules = (stack: typeof defaults) => onlyResource(stack, 'aws_s3_bucket_lifecycle_configuration').rule as Array<Record<string, unknown>>;
+    // Act
+    const withoutPrefix = synthStack(configFrom({ archivePrefix: '' }));
+    // Assess
+    expect(lifecycleRules(defaults)[0]!.filter).toEqual([{ prefix: 'exports/' }]);
+    expect(lifecycleRules(withoutPrefix)[0]!.filter).toEqual([{ prefix: '' }]);
+  });
+
+  it('expires Athena query results after 30 days and never moves them to another storage class', () => {
+    // Prepare
+    const rules = onlyResource(defaults, 'aws_s3_bucket_lifecycle_configuration').rule as Array<Record<string, unknown>>;
+    // Act
+    const results = rules.filter((r) => r.id === 'athena-query-results');
+    // Assess
+    expect(results).toEqual([
+      {
+        id: 'athena-query-results',
+        status: 'Enabled',
+        filter: [{ prefix: 'athena-results/' }],
+        expiration: [{ days: 30 }],
+        noncurrent_version_expiration: [{ noncurrent_days: 1 }],
+        abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+      },
+    ]);
+  });
+
+  it('has no rule for query results when the catalog is disabled', () => {
+    const stack = synthStack(configFrom({ catalog: { enabled: false } }));
+    const rules = onlyResource(stack, 'aws_s3_bucket_lifecycle_configuration').rule as Array<Record<string, unknown>>;
+    expect(rules.map((r) => r.id)).toEqual(['archive-exports']);
   });
 
   it('applies a configured lifecycle with expiration', () => {
@@ -253,10 +290,229 @@ describe('exporter role', () => {
   });
 });
 
+describe('exporter permissions: least privilege, checked request by request', () => {
+  const statements = policyOfRole(defaults, exporterRole.id) as unknown as IdentityStatement[];
+  const exportFolder = `${bucketArn}/exports/orders-db/orders-db-2026-11-25-abcdef0123`;
+  const glue = `arn:${partition}:glue:us-east-1:${account}`;
+  const rds = `arn:${partition}:rds:us-east-1:${account}`;
+  const viaS3 = { 'kms:ViaService': `s3.us-east-1.${dnsSuffix}` };
+
+  it('writes manifests in export folders', () => {
+    expect(isAllowed(statements, 's3:PutObject', `${exportFolder}/archive-manifest.json`)).toBe(true);
+  });
+
+  it('does not write export data', () => {
+    expect(isAllowed(statements, 's3:PutObject', `${exportFolder}/orders/public.orders/1/part-00000-0.gz.parquet`)).toBe(false);
+  });
+
+  it("does not write RDS's metadata files", () => {
+    expect(isAllowed(statements, 's3:PutObject', `${exportFolder}/export_info_orders-db-2026-11-25-abcdef0123.json`)).toBe(false);
+  });
+
+  it('does not write manifests outside the archive prefix', () => {
+    expect(isAllowed(statements, 's3:PutObject', `${bucketArn}/elsewhere/orders-db/x/archive-manifest.json`)).toBe(false);
+    expect(isAllowed(statements, 's3:PutObject', `${bucketArn}/archive-manifest.json`)).toBe(false);
+  });
+
+  it('deletes nothing in S3', () => {
+    const deletes = statements.flatMap((s) => asList(s.Action as string | string[])).filter((a) => /^s3:(\*|Delete)/i.test(a));
+    expect(deletes).toEqual([]);
+    expect(isAllowed(statements, 's3:DeleteObject', `${exportFolder}/archive-manifest.json`)).toBe(false);
+  });
+
+  it("reads RDS's metadata files and the manifests", () => {
+    for (const key of ['export_info_orders-db-2026-11-25-abcdef0123.json', 'export_tables_info_orders-db-2026-11-25-abcdef0123_from_1_to_3.json', 'archive-manifest.json']) {
+      expect(isAllowed(statements, 's3:GetObject', `${exportFolder}/${key}`), key).toBe(true);
+    }
+  });
+
+  it('does not read the exported data', () => {
+    expect(isAllowed(statements, 's3:GetObject', `${exportFolder}/orders/public.orders/1/part-00000-0.gz.parquet`)).toBe(false);
+  });
+
+  it('lists the archive prefix only', () => {
+    expect(isAllowed(statements, 's3:ListBucket', bucketArn, { 's3:prefix': 'exports/orders-db/orders-db-2026-11-25-abcdef0123/' })).toBe(true);
+    expect(isAllowed(statements, 's3:ListBucket', bucketArn, { 's3:prefix': 'athena-results/' })).toBe(false);
+  });
+
+  it('lists the whole bucket when no archive prefix is configured', () => {
+    const stack = synthStack(configFrom({ archivePrefix: '' }));
+    const list = statement(policyOfRole(stack, roleNamed(stack, '-exporter').id), 'ListArchivePrefix');
+    expect(list).toEqual({ Sid: 'ListArchivePrefix', Effect: 'Allow', Action: 's3:ListBucket', Resource: `\${${ref('aws_s3_bucket', stack)}.arn}` });
+  });
+
+  it('starts exports of its own account and region snapshots', () => {
+    expect(isAllowed(statements, 'rds:StartExportTask', `${rds}:snapshot:rds:orders-db-2026-11-25-03-10`)).toBe(true);
+    expect(isAllowed(statements, 'rds:StartExportTask', `${rds}:cluster-snapshot:ledger-manual-1`)).toBe(true);
+  });
+
+  it("does not start exports of another account's or region's snapshots", () => {
+    expect(isAllowed(statements, 'rds:StartExportTask', `arn:${partition}:rds:us-east-1:999999999999:snapshot:shared-1`)).toBe(false);
+    expect(isAllowed(statements, 'rds:StartExportTask', `arn:${partition}:rds:eu-west-1:${account}:snapshot:orders-1`)).toBe(false);
+  });
+
+  it('describes export tasks in their own statement, the only RDS action on "*"', () => {
+    expect(statement(statements as unknown as Statement[], 'DescribeExports')).toEqual({ Sid: 'DescribeExports', Effect: 'Allow', Action: 'rds:DescribeExportTasks', Resource: '*' });
+  });
+
+  it('uses the archive key for data only through S3, SNS and SQS', () => {
+    for (const service of ['s3', 'sns', 'sqs']) {
+      expect(isAllowed(statements, 'kms:Decrypt', keyArn, { 'kms:ViaService': `${service}.us-east-1.${dnsSuffix}` }), service).toBe(true);
+    }
+    expect(isAllowed(statements, 'kms:Decrypt', keyArn, {})).toBe(false);
+    expect(isAllowed(statements, 'kms:GenerateDataKey', keyArn, { 'kms:ViaService': `lambda.us-east-1.${dnsSuffix}` })).toBe(false);
+    expect(isAllowed(statements, 'kms:Decrypt', keyArn, { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' })).toBe(false);
+  });
+
+  it('has no statement that decrypts or makes data keys without the ViaService condition', () => {
+    const unconditioned = (statements as unknown as Statement[])
+      .filter((s) => asList(s.Action).some((a) => a === 'kms:Decrypt' || a === 'kms:GenerateDataKey'))
+      .filter((s) => s.Condition?.StringEquals?.['kms:ViaService'] === undefined)
+      .map((s) => s.Sid);
+    expect(unconditioned).toEqual([]);
+  });
+
+  it("registers in Glue only this archive's databases and tables", () => {
+    expect(isAllowed(statements, 'glue:CreateTable', `${glue}:table/rds_archive_dev_orders_db/t_orders_public_orders`)).toBe(true);
+    expect(isAllowed(statements, 'glue:CreatePartition', `${glue}:database/rds_archive_dev_orders_db`)).toBe(true);
+    expect(isAllowed(statements, 'glue:CreateDatabase', `${glue}:catalog`)).toBe(true);
+    expect(isAllowed(statements, 'glue:CreateTable', `${glue}:table/billing_prod_ledger/t_entries`)).toBe(false);
+    expect(isAllowed(statements, 'glue:GetTable', `arn:${partition}:glue:eu-west-1:${account}:table/rds_archive_dev_orders_db/t_orders`)).toBe(false);
+  });
+
+  it('grants no Glue wildcard action', () => {
+    const glueActions = statements.flatMap((s) => asList(s.Action as string | string[])).filter((a) => a.startsWith('glue:'));
+    expect(glueActions.filter((a) => a.includes('*'))).toEqual([]);
+    expect(glueActions.sort()).toEqual(
+      ['glue:CreateDatabase', 'glue:CreatePartition', 'glue:CreateTable', 'glue:GetDatabase', 'glue:GetPartition', 'glue:GetTable', 'glue:UpdateTable'].sort(),
+    );
+  });
+
+  it('deletes nothing in Glue', () => {
+    const glueActions = statements.flatMap((s) => asList(s.Action as string | string[])).filter((a) => a.startsWith('glue:'));
+    expect(glueActions.filter((a) => /delete/i.test(a))).toEqual([]);
+    expect(isAllowed(statements, 'glue:DeleteTable', `${glue}:table/rds_archive_dev_orders_db/t_orders`)).toBe(false);
+  });
+
+  it('has no Glue permissions when the catalog is disabled', () => {
+    const stack = synthStack(configFrom({ catalog: { enabled: false } }));
+    const actions = policyOfRole(stack, roleNamed(stack, '-exporter').id).flatMap((s) => asList(s.Action));
+    expect(actions.filter((a) => a.startsWith('glue:'))).toEqual([]);
+  });
+
+  it('names the KMS services with the partition DNS suffix, so China regions work', () => {
+    expect(statement(statements as unknown as Statement[], 'UseKeyThroughS3AndSns').Condition).toEqual({
+      StringEquals: { 'kms:ViaService': [`s3.us-east-1.${dnsSuffix}`, `sns.us-east-1.${dnsSuffix}`] },
+    });
+    expect(isAllowed(statements, 'kms:GenerateDataKey', keyArn, viaS3)).toBe(true);
+  });
+});
+
+describe('operator policy', () => {
+  const policy = onlyResource(defaults, 'aws_iam_policy');
+  const operator = statementsOf(policy.policy);
+  const exporter = policyOfRole(defaults, exporterRole.id);
+  const exporterOnly = ['WriteOwnLogs', 'SendDeadLetters', 'UseKeyThroughSqs'];
+
+  it('is named after the deployment and says what it is for', () => {
+    expect(policy.name).toBe('rds-archive-dev-operator');
+    expect(String(policy.description)).toMatch(/npm run archive/);
+  });
+
+  it('holds every statement the exporter shares with operators, unchanged', () => {
+    const shared = exporter.filter((s) => !exporterOnly.includes(s.Sid));
+    expect(shared.length).toBeGreaterThan(10);
+    for (const s of shared) expect(operator, s.Sid).toContainEqual(s);
+  });
+
+  it("adds reading the exporter's configuration and listing functions, and nothing else", () => {
+    const extra = operator.filter((s) => !exporter.some((e) => e.Sid === s.Sid));
+    expect(extra).toEqual([
+      { Sid: 'ReadExporterConfiguration', Effect: 'Allow', Action: 'lambda:GetFunctionConfiguration', Resource: `\${${ref('aws_lambda_function')}.arn}` },
+      { Sid: 'ListExporterFunctions', Effect: 'Allow', Action: 'lambda:ListFunctions', Resource: '*' },
+    ]);
+  });
+
+  it("has none of the exporter's own logs, dead-letter or SQS key permissions", () => {
+    expect(operator.map((s) => s.Sid).filter((sid) => exporterOnly.includes(sid))).toEqual([]);
+  });
+});
+
+describe('Athena workgroup', () => {
+  const workgroup = onlyResource(defaults, 'aws_athena_workgroup');
+
+  it('is named after the deployment and never force-destroyed', () => {
+    expect(workgroup).toMatchObject({ name: 'rds-archive-dev', force_destroy: false });
+  });
+
+  it('writes results to the archive bucket, encrypted with the archive key', () => {
+    expect((workgroup.configuration as Record<string, unknown>).result_configuration).toEqual({
+      output_location: `s3://\${${ref('aws_s3_bucket')}.bucket}/athena-results/`,
+      encryption_configuration: { encryption_option: 'SSE_KMS', kms_key_arn: keyArn },
+    });
+  });
+
+  it('enforces its configuration, publishes metrics and limits the bytes a query scans', () => {
+    expect(workgroup.configuration).toMatchObject({ enforce_workgroup_configuration: true, publish_cloudwatch_metrics_enabled: true, bytes_scanned_cutoff_per_query: 107_374_182_400 });
+    const stack = synthStack(configFrom({ catalog: { bytesScannedCutoffPerQuery: 10_737_418_240 } }));
+    expect(onlyResource(stack, 'aws_athena_workgroup').configuration).toMatchObject({ bytes_scanned_cutoff_per_query: 10_737_418_240 });
+  });
+
+  it('is not created when the catalog is disabled', () => {
+    expect(resources(synthStack(configFrom({ catalog: { enabled: false } })), 'aws_athena_workgroup')).toHaveLength(0);
+  });
+});
+
+describe('archive health alarms', () => {
+  const alarms = resources(defaults, 'aws_cloudwatch_metric_alarm');
+  const lag = alarms.find((a) => a.alarm_name === 'rds-archive-dev-archive-lag')!;
+  const incomplete = alarms.find((a) => a.alarm_name === 'rds-archive-dev-exports-incomplete')!;
+
+  it("watch the archive's overall lag, the maximum over one reconciliation period", () => {
+    expect(lag).toMatchObject({
+      namespace: 'RdsSnapshotArchive',
+      metric_name: 'ArchiveLagHours',
+      dimensions: { Archive: 'rds-archive-dev' },
+      statistic: 'Maximum',
+      period: 3600,
+      evaluation_periods: 1,
+    });
+  });
+
+  it('fire on a lag above maxLagHours, and leave missing data to the reconciliation-silent alarm', () => {
+    expect(lag).toMatchObject({ threshold: 48, comparison_operator: 'GreaterThanThreshold', treat_missing_data: 'notBreaching' });
+  });
+
+  it('follow the configured reconciliation period and maximum lag', () => {
+    const stack = synthStack(configFrom({ reconciliation: { everyMinutes: 15, maxLagHours: 6 } }));
+    const configured = resources(stack, 'aws_cloudwatch_metric_alarm').find((a) => a.alarm_name === 'rds-archive-dev-archive-lag');
+    expect(configured).toMatchObject({ period: 900, threshold: 6 });
+  });
+
+  it('fire on any incomplete export in a period', () => {
+    expect(incomplete).toMatchObject({
+      namespace: 'RdsSnapshotArchive',
+      metric_name: 'ExportsIncomplete',
+      dimensions: { Archive: 'rds-archive-dev' },
+      statistic: 'Sum',
+      period: 3600,
+      threshold: 0,
+      comparison_operator: 'GreaterThanThreshold',
+      treat_missing_data: 'notBreaching',
+    });
+  });
+
+  it('notify the notifications topic when they fire and when they clear', () => {
+    for (const alarm of [lag, incomplete]) expect(alarm).toMatchObject({ alarm_actions: [notificationsTopicArn], ok_actions: [notificationsTopicArn] });
+  });
+});
+
 describe('no wildcards where IAM offers better', () => {
   const allowStatements: Array<{ where: string; s: Statement }> = [];
-  for (const policy of resources(defaults, 'aws_iam_role_policy')) {
-    for (const s of statementsOf(policy.policy)) allowStatements.push({ where: String(policy.name), s });
+  for (const type of ['aws_iam_role_policy', 'aws_iam_policy']) {
+    for (const policy of resources(defaults, type)) {
+      for (const s of statementsOf(policy.policy)) allowStatements.push({ where: String(policy.name), s });
+    }
   }
   for (const [type, attribute] of [['aws_sns_topic_policy', 'policy'], ['aws_kms_key', 'policy']] as const) {
     for (const r of resources(defaults, type)) for (const s of statementsOf(r[attribute])) allowStatements.push({ where: type, s });
@@ -269,11 +525,17 @@ describe('no wildcards where IAM offers better', () => {
     expect(wildcards).toEqual(['aws_kms_key/AccountControlsTheKey']);
   });
 
-  it('uses Resource "*" in role policies only for the export-task actions IAM cannot scope', () => {
+  it('uses Resource "*" in IAM policies only for the actions IAM cannot scope (DescribeExportTasks, ListFunctions)', () => {
     const starred = allowStatements
       .filter(({ where, s }) => where !== 'aws_kms_key' && asList(s.Resource).includes('*'))
-      .map(({ s }) => s.Sid);
-    expect(starred).toEqual(['StartAndDescribeExports']);
+      .map(({ where, s }) => `${where}/${s.Sid}: ${asList(s.Action).join(',')}`);
+    expect(starred.sort()).toEqual(
+      [
+        'export-snapshots/DescribeExports: rds:DescribeExportTasks',
+        'rds-archive-dev-operator/DescribeExports: rds:DescribeExportTasks',
+        'rds-archive-dev-operator/ListExporterFunctions: lambda:ListFunctions',
+      ].sort(),
+    );
   });
 });
 
@@ -393,8 +655,10 @@ describe('never miss a snapshot: schedule, dead letters, alarms, notifications',
     expect(queue).toMatchObject({ name: 'rds-archive-dev-dead-letters', kms_master_key_id: keyArn, message_retention_seconds: 1_209_600 });
   });
 
-  it('alarms on dead letters, function errors and a silent reconciliation, to the notifications topic', () => {
-    expect(alarms).toHaveLength(3);
+  it('alarms on dead letters, function errors, a silent reconciliation, archive lag and incomplete exports, to the notifications topic', () => {
+    expect(alarms.map((a) => a.alarm_name).sort()).toEqual(
+      ['rds-archive-dev-archive-lag', 'rds-archive-dev-dead-letters', 'rds-archive-dev-exporter-errors', 'rds-archive-dev-exports-incomplete', 'rds-archive-dev-reconciliation-silent'].sort(),
+    );
     for (const a of alarms) {
       expect(a.alarm_actions).toEqual([notificationsTopicArn]);
       expect(a.ok_actions).toEqual([notificationsTopicArn]);
@@ -422,11 +686,17 @@ describe('never miss a snapshot: schedule, dead letters, alarms, notifications',
     expect(emails).toEqual(['dba@example.com', 'oncall@example.com']);
   });
 
-  it('lets the exporter notify, dead-letter and encrypt for both, and nothing more', () => {
+  it('lets the exporter notify and dead-letter, with the key through SQS for the dead letters', () => {
     const statements = policyOfRole(defaults, exporterRole.id);
     expect(statement(statements, 'NotifyOperators')).toMatchObject({ Action: 'sns:Publish', Resource: notificationsTopicArn });
     expect(statement(statements, 'SendDeadLetters')).toMatchObject({ Action: 'sqs:SendMessage', Resource: `\${${queueAddress}.arn}` });
-    expect(statement(statements, 'EncryptNotificationsAndDeadLetters')).toMatchObject({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: keyArn });
+    expect(statement(statements, 'UseKeyThroughSqs')).toEqual({
+      Sid: 'UseKeyThroughSqs',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: keyArn,
+      Condition: { StringEquals: { 'kms:ViaService': `sqs.us-east-1.${dnsSuffix}` } },
+    });
   });
 });
 
@@ -447,18 +717,33 @@ describe('state backend', () => {
 });
 
 describe('stack', () => {
-  it('outputs the bucket, key, export role, topic and function', () => {
+  it('outputs the bucket, key, export role, topics, function, operator policy and workgroup', () => {
     expect(Object.keys(defaults.output).sort()).toEqual([
       'archive-bucket',
+      'athena-workgroup',
       'dead-letter-queue-url',
       'export-role-arn',
       'exporter-function-name',
       'kms-key-arn',
       'notifications-topic-arn',
+      'operator-policy-arn',
       'snapshot-events-topic-arn',
     ]);
     expect(defaults.output['exporter-function-name']!.value).toBe('rds-archive-dev-exporter');
     expect(defaults.output['kms-key-arn']!.value).toBe(keyArn);
+  });
+
+  it('outputs the operator policy ARN, saying who to attach it to', () => {
+    expect(defaults.output['operator-policy-arn']).toEqual({
+      value: `\${${ref('aws_iam_policy')}.arn}`,
+      description: 'IAM policy to attach to the roles or users that run `npm run archive`',
+    });
+  });
+
+  it('outputs the Athena workgroup name only when the catalog is enabled', () => {
+    expect(defaults.output['athena-workgroup']!.value).toBe(`\${${ref('aws_athena_workgroup')}.name}`);
+    const stack = synthStack(configFrom({ catalog: { enabled: false } }));
+    expect(Object.keys(stack.output)).not.toContain('athena-workgroup');
   });
 
   it('tags every resource through the provider', () => {

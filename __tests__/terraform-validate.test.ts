@@ -29,6 +29,8 @@ const configurations: Record<string, ArchiveConfig> = {
     remoteState: { bucket: 'acme-terraform-state', keyPrefix: 'rds-archive', region: 'us-east-1' },
   }),
   'existing bucket': configFrom({ environment: 'byo', existingBucketNames: { 'us-east-1': 'acme-rds-archive' } }),
+  // No Glue, no workgroup, and the S3 statements and lifecycle of an archive that is the whole bucket.
+  'catalog disabled, no prefix': configFrom({ environment: 'nocat', archivePrefix: '', catalog: { enabled: false } }),
 };
 
 function terraform(cwd: string, args: string[], env: NodeJS.ProcessEnv): { status: number | null; output: string } {

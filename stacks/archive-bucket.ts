@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
@@ -16,13 +16,24 @@ export interface ArchiveBucketProps {
   readonly bucketName: string;
   /** ARN of the KMS key for default encryption. */
   readonly kmsKeyArn: string;
+  /** S3 prefix the exports go under (no trailing slash); empty for the whole bucket. The lifecycle rule of the exports applies below it. */
+  readonly archivePrefix: string;
   readonly lifecycle: LifecycleConfig;
   /** @default undefined (no Object Lock) */
   readonly objectLock?: ObjectLockConfig;
+  /**
+   * Where Athena writes query results (ending in "/"); they expire after
+   * {@link QUERY_RESULTS_EXPIRATION_DAYS} days.
+   * @default undefined (no query results, no rule for them)
+   */
+  readonly queryResultsPrefix?: string;
 }
 
 /** Days after which an unfinished multipart upload (an export cut short) is cleaned up. */
 export const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
+
+/** Days Athena query results are kept: long enough to download, not kept as an archive. */
+export const QUERY_RESULTS_EXPIRATION_DAYS = 30;
 
 /**
  * The S3 bucket that holds the exports: SSE-KMS with bucket keys, versioning, every public
@@ -75,21 +86,35 @@ export class ArchiveBucket extends Construct {
     });
 
     const { lifecycle } = props;
+    // The exports' rule applies below the archive prefix only, so that nothing else in the bucket
+    // (Athena's query results) moves to a storage class Athena cannot read.
+    const rules: S3BucketLifecycleConfigurationRule[] = [
+      {
+        id: 'archive-exports',
+        status: 'Enabled',
+        filter: [{ prefix: props.archivePrefix === '' ? '' : `${props.archivePrefix}/` }],
+        transition: [{ days: lifecycle.transitionAfterDays, storageClass: lifecycle.transitionStorageClass }],
+        ...(lifecycle.expirationDays !== undefined ? { expiration: [{ days: lifecycle.expirationDays }] } : {}),
+        noncurrentVersionExpiration: [{ noncurrentDays: lifecycle.noncurrentVersionExpirationDays }],
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS }],
+      },
+    ];
+    if (props.queryResultsPrefix !== undefined) {
+      rules.push({
+        id: 'athena-query-results',
+        status: 'Enabled',
+        filter: [{ prefix: props.queryResultsPrefix }],
+        expiration: [{ days: QUERY_RESULTS_EXPIRATION_DAYS }],
+        // Versioning keeps an expired result as a noncurrent version; it has no value after that.
+        noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS }],
+      });
+    }
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: bucket.id,
       // S3 rejects lifecycle rules on a bucket whose versioning is still being set up.
       dependsOn: [versioning],
-      rule: [
-        {
-          id: 'archive-exports',
-          status: 'Enabled',
-          filter: [{ prefix: '' }],
-          transition: [{ days: lifecycle.transitionAfterDays, storageClass: lifecycle.transitionStorageClass }],
-          ...(lifecycle.expirationDays !== undefined ? { expiration: [{ days: lifecycle.expirationDays }] } : {}),
-          noncurrentVersionExpiration: [{ noncurrentDays: lifecycle.noncurrentVersionExpirationDays }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS }],
-        },
-      ],
+      rule: rules,
     });
 
     if (props.objectLock !== undefined) {

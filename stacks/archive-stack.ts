@@ -14,6 +14,10 @@ import { SnapshotEvents } from './snapshot-events';
 import { FailureRouting } from './failure-routing';
 import { Notifications } from './notifications';
 import { ReconcileSchedule } from './reconcile-schedule';
+import { archiveAccessStatements } from './archive-access';
+import { ArchiveAlarms } from './archive-alarms';
+import { ArchiveWorkgroup, QUERY_RESULTS_PREFIX } from './athena-workgroup';
+import { OperatorPolicy } from './operator-policy';
 
 /** Settings of one region's archive stack. */
 export interface ArchiveStackProps {
@@ -54,7 +58,8 @@ export function exporterEnvironment(
 /**
  * One region's snapshot archive: key, bucket, export role, event topic and subscriptions, the
  * exporter Lambda with its reconciliation schedule, dead-letter queue, alarms and
- * notifications topic, with remote state when configured.
+ * notifications topic, the operator policy, and the Athena workgroup when the catalog is on,
+ * with remote state when configured.
  */
 export class ArchiveStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: ArchiveStackProps) {
@@ -68,7 +73,7 @@ export class ArchiveStack extends TerraformStack {
 
     const identity = new DataAwsCallerIdentity(this, 'account');
     const partition = new DataAwsPartition(this, 'partition');
-    const aws: AwsScope = { partition: partition.partition, accountId: identity.accountId, region };
+    const aws: AwsScope = { partition: partition.partition, accountId: identity.accountId, region, dnsSuffix: partition.dnsSuffix };
 
     const exportRole = new ExportRole(this, 'export-role', { scope: aws, baseName });
     const exporter = new ExporterFunction(this, 'exporter', {
@@ -91,8 +96,10 @@ export class ArchiveStack extends TerraformStack {
         : new ArchiveBucket(this, 'bucket', {
             bucketName: `${baseName}-${aws.accountId}-${region}`,
             kmsKeyArn: key.keyArn,
+            archivePrefix: config.archivePrefix,
             lifecycle: config.lifecycle,
             objectLock: config.objectLock,
+            queryResultsPrefix: config.catalog.enabled ? QUERY_RESULTS_PREFIX : undefined,
           });
     exportRole.grantAccess({ bucketArn: bucket.bucketArn, archivePrefix: config.archivePrefix, kmsKeyArn: key.keyArn });
 
@@ -104,11 +111,20 @@ export class ArchiveStack extends TerraformStack {
       notificationsTopicArn: notifications.topicArn,
       reconcileEveryMinutes: config.reconciliation.everyMinutes,
     });
-    const fn = exporter.deploy({
+    // What operating the archive takes, granted alike to the exporter and to operators.
+    const archiveAccess = archiveAccessStatements({
+      scope: aws,
       exportRoleArn: exportRole.roleArn,
       kmsKeyArn: key.keyArn,
-      topicArn: events.topicArn,
+      bucketArn: bucket.bucketArn,
+      archivePrefix: config.archivePrefix,
       notificationsTopicArn: notifications.topicArn,
+      catalogArchiveName: config.catalog.enabled ? baseName : undefined,
+    });
+    const fn = exporter.deploy({
+      archiveAccess,
+      kmsKeyArn: key.keyArn,
+      topicArn: events.topicArn,
       deadLetterQueueArn: failures.deadLetterQueueArn,
       asyncRetryAttempts: config.asyncRetryAttempts,
       environment: exporterEnvironment(config, {
@@ -120,6 +136,21 @@ export class ArchiveStack extends TerraformStack {
     });
     failures.watchFunction(fn.functionName);
     new ReconcileSchedule(this, 'reconcile', { baseName, everyMinutes: config.reconciliation.everyMinutes, functionName: fn.functionName, functionArn: fn.arn });
+    new ArchiveAlarms(this, 'archive-alarms', {
+      baseName,
+      notificationsTopicArn: notifications.topicArn,
+      reconcileEveryMinutes: config.reconciliation.everyMinutes,
+      maxLagHours: config.reconciliation.maxLagHours,
+    });
+    const operator = new OperatorPolicy(this, 'operator', { baseName, archiveAccess, exporterFunctionArn: fn.arn });
+    const workgroup = config.catalog.enabled
+      ? new ArchiveWorkgroup(this, 'athena', {
+          baseName,
+          bucketName: bucket.bucketName,
+          kmsKeyArn: key.keyArn,
+          bytesScannedCutoffPerQuery: config.catalog.bytesScannedCutoffPerQuery,
+        })
+      : undefined;
 
     const outputs: Record<string, { value: string; description: string }> = {
       'archive-bucket': { value: bucket.bucketName, description: 'S3 bucket the exports are written to' },
@@ -129,6 +160,10 @@ export class ArchiveStack extends TerraformStack {
       'exporter-function-name': { value: exporter.functionName, description: 'Lambda function that starts the exports' },
       'notifications-topic-arn': { value: notifications.topicArn, description: 'SNS topic for alarms and export failures; subscribe operators here' },
       'dead-letter-queue-url': { value: failures.deadLetterQueueUrl, description: 'SQS queue holding snapshot events the exporter could not handle' },
+      'operator-policy-arn': { value: operator.policyArn, description: 'IAM policy to attach to the roles or users that run `npm run archive`' },
+      ...(workgroup !== undefined
+        ? { 'athena-workgroup': { value: workgroup.workgroupName, description: 'Athena workgroup to query the cataloged exports with (results encrypted in the archive bucket)' } }
+        : {}),
     };
     for (const [outputId, output] of Object.entries(outputs)) {
       new TerraformOutput(this, outputId, output);

@@ -12,7 +12,7 @@ import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { bundleHandlerCached, deterministicZip } from './bundle';
-import { policyDocument, type AwsScope, type PolicyStatement } from './policy';
+import { policyDocument, serviceEndpoint, type AwsScope, type PolicyStatement } from './policy';
 
 /** Settings of the exporter Lambda. */
 export interface ExporterFunctionProps {
@@ -23,17 +23,12 @@ export interface ExporterFunctionProps {
   readonly logRetentionDays: number;
 }
 
-/** Where the exporter may act, known once the bucket, key and export role exist. */
-export interface ExporterAccess {
-  readonly exportRoleArn: string;
-  readonly kmsKeyArn: string;
-  /** The topic the exporter tells operators about failures on. */
-  readonly notificationsTopicArn: string;
-  readonly deadLetterQueueArn: string;
-}
-
 /** What the exporter is wired to once the key, bucket, export role and topic exist. */
-export interface ExporterWiring extends ExporterAccess {
+export interface ExporterWiring {
+  /** What operating the archive takes (archive-access.ts: archiveAccessStatements). */
+  readonly archiveAccess: readonly PolicyStatement[];
+  /** The archive key, which encrypts the dead-letter queue. */
+  readonly kmsKeyArn: string;
   /** The SNS topic whose messages invoke the function. */
   readonly topicArn: string;
   /** Asynchronous invocations that still fail after their retries go to this queue. */
@@ -110,11 +105,11 @@ export class ExporterFunction extends Construct {
 
   /** Grants the function what it needs, then creates it and subscribes it to the topic. */
   deploy(wiring: ExporterWiring): LambdaFunction {
-    const { topicArn, environment, asyncRetryAttempts, ...access } = wiring;
+    const { topicArn, environment, asyncRetryAttempts, archiveAccess, kmsKeyArn, deadLetterQueueArn } = wiring;
     const rolePolicy = new IamRolePolicy(this, 'permissions', {
       name: 'export-snapshots',
       role: this.role.name,
-      policy: policyDocument(exporterRolePolicy({ ...access, scope: this.props.scope, logGroupArn: this.logGroup.arn })),
+      policy: policyDocument(exporterRolePolicy({ scope: this.props.scope, logGroupArn: this.logGroup.arn, archiveAccess, kmsKeyArn, deadLetterQueueArn })),
     });
     const fn = new LambdaFunction(this, 'function', {
       functionName: this.functionName,
@@ -129,7 +124,7 @@ export class ExporterFunction extends Construct {
       // A reconciliation lists every snapshot and export of the region; events take a second.
       timeout: 300,
       environment: { variables: { ...environment } },
-      deadLetterConfig: { targetArn: access.deadLetterQueueArn },
+      deadLetterConfig: { targetArn: deadLetterQueueArn },
       // The log group and permissions exist before the first invocation can need them.
       dependsOn: [this.logGroup, rolePolicy],
     });
@@ -155,15 +150,20 @@ export class ExporterFunction extends Construct {
 }
 
 /** Inputs of the exporter's permissions policy. */
-export interface ExporterPolicyInputs extends ExporterAccess {
+export interface ExporterPolicyInputs {
   readonly scope: AwsScope;
   readonly logGroupArn: string;
+  /** What operating the archive takes (archive-access.ts), shared with the operator policy. */
+  readonly archiveAccess: readonly PolicyStatement[];
+  readonly kmsKeyArn: string;
+  readonly deadLetterQueueArn: string;
 }
 
-/** The exporter role's permissions: its own logs, the RDS calls, PassRole, and the key grant. */
+/**
+ * The exporter role's permissions: its own logs, what operating the archive takes, and the
+ * dead-letter queue Lambda writes to as this role.
+ */
 export function exporterRolePolicy(inputs: ExporterPolicyInputs): PolicyStatement[] {
-  const { partition, region, accountId } = inputs.scope;
-  const rds = `arn:${partition}:rds:${region}:${accountId}`;
   return [
     {
       Sid: 'WriteOwnLogs',
@@ -171,45 +171,7 @@ export function exporterRolePolicy(inputs: ExporterPolicyInputs): PolicyStatemen
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       Resource: `${inputs.logGroupArn}:*`,
     },
-    {
-      Sid: 'DescribeSnapshots',
-      Effect: 'Allow',
-      Action: ['rds:DescribeDBSnapshots', 'rds:DescribeDBClusterSnapshots'],
-      Resource: [`${rds}:snapshot:*`, `${rds}:cluster-snapshot:*`, `${rds}:db:*`, `${rds}:cluster:*`],
-    },
-    {
-      // Export tasks are not a resource type IAM can name, so these take "*"; the export itself
-      // is bounded by the role passed below and the key grant.
-      Sid: 'StartAndDescribeExports',
-      Effect: 'Allow',
-      Action: ['rds:StartExportTask', 'rds:DescribeExportTasks'],
-      Resource: '*',
-    },
-    {
-      Sid: 'PassExportRoleOnly',
-      Effect: 'Allow',
-      Action: 'iam:PassRole',
-      Resource: inputs.exportRoleArn,
-    },
-    {
-      Sid: 'GrantKeyToRdsOnly',
-      Effect: 'Allow',
-      Action: 'kms:CreateGrant',
-      Resource: inputs.kmsKeyArn,
-      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-    },
-    {
-      Sid: 'DescribeKey',
-      Effect: 'Allow',
-      Action: 'kms:DescribeKey',
-      Resource: inputs.kmsKeyArn,
-    },
-    {
-      Sid: 'NotifyOperators',
-      Effect: 'Allow',
-      Action: 'sns:Publish',
-      Resource: inputs.notificationsTopicArn,
-    },
+    ...inputs.archiveAccess,
     {
       // Lambda sends events that failed every retry to the dead-letter queue as this role.
       Sid: 'SendDeadLetters',
@@ -218,11 +180,12 @@ export function exporterRolePolicy(inputs: ExporterPolicyInputs): PolicyStatemen
       Resource: inputs.deadLetterQueueArn,
     },
     {
-      // The notifications topic and the dead-letter queue are encrypted with the archive key.
-      Sid: 'EncryptNotificationsAndDeadLetters',
+      // The dead-letter queue is encrypted with the archive key; SQS uses it on the sender's behalf.
+      Sid: 'UseKeyThroughSqs',
       Effect: 'Allow',
-      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: inputs.kmsKeyArn,
+      Condition: { StringEquals: { 'kms:ViaService': serviceEndpoint(inputs.scope, 'sqs') } },
     },
   ];
 }

@@ -23,6 +23,13 @@ export interface AwsScope {
   readonly partition: string;
   readonly accountId: string;
   readonly region: string;
+  /** The partition's DNS suffix ("amazonaws.com", "amazonaws.com.cn" in China), for service endpoint names such as kms:ViaService. */
+  readonly dnsSuffix: string;
+}
+
+/** The endpoint name of a regional service, as kms:ViaService names it: `<service>.<region>.<dns suffix>`. */
+export function serviceEndpoint(scope: AwsScope, service: string): string {
+  return `${service}.${scope.region}.${scope.dnsSuffix}`;
 }
 
 /** Lets an AWS service, acting for this account only, publish to a topic. */

@@ -25,6 +25,8 @@ interface Outputs {
   'exporter-function-name': string;
   'notifications-topic-arn': string;
   'dead-letter-queue-url': string;
+  'operator-policy-arn': string;
+  'athena-workgroup': string;
 }
 
 interface DeliveredNotification {
@@ -149,6 +151,8 @@ describe.runIf(runs)('deploy rehearsal against moto', () => {
     const otherKey = `arn:aws:kms:us-east-1:${ACCOUNT}:key/00000000-0000-0000-0000-000000000000`;
     const bucket = outputs['archive-bucket'];
     const snapshot = `arn:aws:rds:us-east-1:${ACCOUNT}:snapshot:orders-manual-1`;
+    const exportFolder = `arn:aws:s3:::${bucket}/exports/orders-db/orders-manual-1-0123456789`;
+    const glue = `arn:aws:glue:us-east-1:${ACCOUNT}`;
     const logStream = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/rds-archive-e2e-exporter:log-stream:2026/11/25/[$LATEST]abc`;
     const exporterAllows: Array<[string, string]> = [
       ['rds:StartExportTask', snapshot],
@@ -161,6 +165,15 @@ describe.runIf(runs)('deploy rehearsal against moto', () => {
       ['sns:Publish', outputs['notifications-topic-arn']],
       ['sqs:SendMessage', `arn:aws:sqs:us-east-1:${ACCOUNT}:rds-archive-e2e-dead-letters`],
       ['logs:PutLogEvents', logStream],
+      ['rds:StartExportTask', `arn:aws:rds:us-east-1:${ACCOUNT}:cluster-snapshot:ledger-1`],
+      ['s3:PutObject', `${exportFolder}/archive-manifest.json`],
+      ['s3:GetObject', `${exportFolder}/export_info_orders-manual-1-0123456789.json`],
+      ['s3:GetObject', `${exportFolder}/export_tables_info_orders-manual-1-0123456789_from_1_to_2.json`],
+      ['s3:GetObject', `${exportFolder}/archive-manifest.json`],
+      ['glue:CreateDatabase', `${glue}:catalog`],
+      ['glue:CreateTable', `${glue}:table/rds_archive_e2e_orders_db/t_orders_public_orders`],
+      ['glue:CreatePartition', `${glue}:database/rds_archive_e2e_orders_db`],
+      ['glue:UpdateTable', `${glue}:table/rds_archive_e2e_orders_db/t_orders_public_orders`],
     ];
     const exporterDenies: Array<[string, string]> = [
       ['iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/admin`],
@@ -172,9 +185,25 @@ describe.runIf(runs)('deploy rehearsal against moto', () => {
       ['s3:GetObject', `arn:aws:s3:::${bucket}/exports/orders-db/x.parquet`],
       ['sns:Publish', outputs['snapshot-events-topic-arn']],
       ['logs:PutLogEvents', `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/other:log-stream:x`],
+      ['rds:StartExportTask', 'arn:aws:rds:us-east-1:999999999999:snapshot:shared-1'],
+      ['rds:StartExportTask', `arn:aws:rds:eu-west-1:${ACCOUNT}:snapshot:orders-manual-1`],
+      ['s3:PutObject', `${exportFolder}/orders/public.orders/1/part-00000.parquet`],
+      ['s3:PutObject', `${exportFolder}/export_info_orders-manual-1-0123456789.json`],
+      ['s3:PutObject', `arn:aws:s3:::${bucket}/elsewhere/x/archive-manifest.json`],
+      ['s3:DeleteObject', `${exportFolder}/archive-manifest.json`],
+      ['s3:DeleteObjectVersion', `${exportFolder}/archive-manifest.json`],
+      ['glue:CreateTable', `${glue}:table/other_archive_orders_db/t_orders`],
+      ['glue:DeleteTable', `${glue}:table/rds_archive_e2e_orders_db/t_orders_public_orders`],
+      ['glue:DeleteDatabase', `${glue}:database/rds_archive_e2e_orders_db`],
+      ['glue:BatchDeletePartition', `${glue}:table/rds_archive_e2e_orders_db/t_orders_public_orders`],
     ];
     for (const [action, resource] of exporterAllows) expect(isAllowed(exporter, action, resource), `exporter may ${action} on ${resource}`).toBe(true);
     for (const [action, resource] of exporterDenies) expect(isAllowed(exporter, action, resource), `exporter may not ${action} on ${resource}`).toBe(false);
+    // Conditions, as deployed: the prefix of a listing, and the key only through S3, SNS and SQS.
+    expect(isAllowed(exporter, 's3:ListBucket', `arn:aws:s3:::${bucket}`, { 's3:prefix': 'exports/orders-db/orders-manual-1-0123456789/' })).toBe(true);
+    expect(isAllowed(exporter, 's3:ListBucket', `arn:aws:s3:::${bucket}`, { 's3:prefix': 'athena-results/' })).toBe(false);
+    for (const service of ['s3', 'sns', 'sqs']) expect(isAllowed(exporter, 'kms:Decrypt', key, { 'kms:ViaService': `${service}.us-east-1.amazonaws.com` }), `key via ${service}`).toBe(true);
+    expect(isAllowed(exporter, 'kms:Decrypt', key, {}), 'the key used directly').toBe(false);
 
     for (const [action, resource] of [
       ['s3:PutObject', `arn:aws:s3:::${bucket}/exports/orders-db/export-1/orders/part-0.parquet`],
@@ -197,6 +226,20 @@ describe.runIf(runs)('deploy rehearsal against moto', () => {
     }
     expect(trust.Statement).toEqual([expect.objectContaining({ Principal: { Service: 'export.rds.amazonaws.com' }, Action: 'sts:AssumeRole' })]);
 
+    step('reading the operator policy back from moto');
+    const operatorArn = outputs['operator-policy-arn'];
+    expect(operatorArn).toBe(`arn:aws:iam::${ACCOUNT}:policy/rds-archive-e2e-operator`);
+    const versionId = xmlValue(await query({ Action: 'GetPolicy', PolicyArn: operatorArn }), 'DefaultVersionId');
+    const operator = (JSON.parse(xmlValue(await query({ Action: 'GetPolicyVersion', PolicyArn: operatorArn, VersionId: versionId }), 'Document')) as { Statement: Array<IdentityStatement & { Sid: string }> }).Statement;
+    const exporterOnly = ['WriteOwnLogs', 'SendDeadLetters', 'UseKeyThroughSqs'];
+    for (const shared of (exporter as Array<IdentityStatement & { Sid: string }>).filter((s) => !exporterOnly.includes(s.Sid))) expect(operator, shared.Sid).toContainEqual(shared);
+    const fnArn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${outputs['exporter-function-name']}`;
+    expect(isAllowed(operator, 'lambda:GetFunctionConfiguration', fnArn)).toBe(true);
+    expect(isAllowed(operator, 'lambda:ListFunctions', '*')).toBe(true);
+    expect(isAllowed(operator, 'lambda:UpdateFunctionConfiguration', fnArn)).toBe(false);
+    expect(isAllowed(operator, 'sqs:SendMessage', `arn:aws:sqs:us-east-1:${ACCOUNT}:rds-archive-e2e-dead-letters`)).toBe(false);
+    expect(isAllowed(operator, 'logs:PutLogEvents', logStream)).toBe(false);
+
     step('reading the bucket policy back from moto');
     const bucketPolicy = JSON.parse(await motoApi(moto.endpoint, 's3', `/${bucket}?policy`)) as { Statement: unknown[] };
     expect(bucketPolicy.Statement).toEqual([
@@ -208,6 +251,37 @@ describe.runIf(runs)('deploy rehearsal against moto', () => {
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       }),
     ]);
+  });
+
+  it('the Athena workgroup writes encrypted results to the archive bucket, with a scan limit, and the bucket expires them', async () => {
+    step('reading the Athena workgroup back from moto');
+    expect(outputs['athena-workgroup']).toBe('rds-archive-e2e');
+    const answer = await motoApi(moto.endpoint, 'athena', '/', JSON.stringify({ WorkGroup: outputs['athena-workgroup'] }), {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'AmazonAthena.GetWorkGroup',
+    });
+    const workgroup = (JSON.parse(answer) as { WorkGroup: { Name: string; State: string; Configuration: Record<string, unknown> } }).WorkGroup;
+    expect(workgroup).toMatchObject({ Name: 'rds-archive-e2e', State: 'ENABLED' });
+    expect(workgroup.Configuration).toMatchObject({
+      EnforceWorkGroupConfiguration: true,
+      PublishCloudWatchMetricsEnabled: true,
+      BytesScannedCutoffPerQuery: 107_374_182_400,
+      ResultConfiguration: {
+        OutputLocation: `s3://${outputs['archive-bucket']}/athena-results/`,
+        EncryptionConfiguration: { EncryptionOption: 'SSE_KMS', KmsKey: outputs['kms-key-arn'] },
+      },
+    });
+
+    step('reading the bucket lifecycle back from moto');
+    const lifecycle = await motoApi(moto.endpoint, 's3', `/${outputs['archive-bucket']}?lifecycle`);
+    const rules = [...lifecycle.matchAll(/<Rule>([\s\S]*?)<\/Rule>/g)].map((m) => ({ id: xmlValue(m[1]!, 'ID'), prefix: xmlValue(m[1]!, 'Prefix'), rule: m[1]! }));
+    expect(rules.map(({ id, prefix }) => ({ id, prefix })).sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: 'archive-exports', prefix: 'exports/' },
+      { id: 'athena-query-results', prefix: 'athena-results/' },
+    ]);
+    const results = rules.find((r) => r.id === 'athena-query-results')!.rule;
+    expect(xmlValue(xmlValue(results, 'Expiration'), 'Days')).toBe('30');
+    expect(results).not.toContain('<Transition>');
   });
 
   async function deliverThroughTopic(rdsMessage: Record<string, string>): Promise<unknown> {

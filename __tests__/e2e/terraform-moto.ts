@@ -10,7 +10,7 @@ import { MOTO_CLIENT_CONFIG } from '../support/moto';
 const ROOT = path.join(__dirname, '..', '..');
 
 /** Services the stack uses, by the provider's endpoint names. */
-const SERVICES = ['cloudwatch', 'events', 'iam', 'kms', 'lambda', 'logs', 'rds', 's3', 'sns', 'sqs', 'sts'];
+const SERVICES = ['athena', 'cloudwatch', 'events', 'iam', 'kms', 'lambda', 'logs', 'rds', 's3', 'sns', 'sqs', 'sts'];
 
 /** Prints a step of the rehearsal, so its output says what it is doing. */
 export function step(message: string): void {
@@ -89,14 +89,15 @@ export function initArgs(): string[] {
 /**
  * Calls a moto REST or query API directly, for services whose SDK clients the project does
  * not install. moto reads the service and region from the authorization header and does not
- * check the signature.
+ * check the signature. `headers` replace the defaults (a JSON API's X-Amz-Target and content type).
  */
-export async function motoApi(endpoint: string, service: string, pathAndQuery: string, body?: string): Promise<string> {
+export async function motoApi(endpoint: string, service: string, pathAndQuery: string, body?: string, headers: Record<string, string> = {}): Promise<string> {
   const response = await fetch(`${endpoint}${pathAndQuery}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: {
       authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${MOTO_CLIENT_CONFIG.region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
       ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+      ...headers,
     },
     body,
   });
