@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BACKFILL_USAGE, parseCommandLine, parseDate, STATUS_USAGE, USAGE, UsageError } from '../cli/args';
-import { formatTable } from '../cli/archive';
+import { STATUS_COLUMNS, statusRow } from '../cli/commands/status';
+import { formatTable } from '../cli/table';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const parse = (...argv: string[]) => parseCommandLine(argv, NOW);
@@ -33,7 +34,7 @@ describe('archive command line', () => {
   });
 
   it.each([
-    [['frobnicate'], /unknown command "frobnicate"; the commands are status, backfill, env/, USAGE],
+    [['frobnicate'], /unknown command "frobnicate"; the commands are status, backfill, verify, catalog, coverage, env/, USAGE],
     [['backfill'], /backfill needs --since DATE/, BACKFILL_USAGE],
     [['backfill', '--since'], /backfill: Option '--since <value>' argument missing/, BACKFILL_USAGE],
     [['status', '--bogus'], /status: Unknown option '--bogus'/, STATUS_USAGE],
@@ -57,13 +58,52 @@ describe('archive command line', () => {
 });
 
 describe('status table', () => {
-  it('aligns columns under their headers', () => {
-    const table = formatTable([
-      { exportTaskIdentifier: 'orders-1-abc', snapshot: 'orders-1', database: 'orders', status: 'COMPLETE', progress: '100%', started: '2026-11-01T00:00:00.000Z', location: 's3://b/exports/orders/orders-1-abc/' },
-    ]);
-    const [header, row] = table.split('\n');
-    expect(header).toMatch(/^EXPORT\s+SNAPSHOT\s+DATABASE\s+STATUS\s+PROGRESS\s+STARTED\s+S3 LOCATION$/);
-    expect(row!.indexOf('orders-1 ')).toBe(header!.indexOf('SNAPSHOT'));
-    expect(row!.indexOf('COMPLETE')).toBe(header!.indexOf('STATUS'));
+  it('aligns columns under their headers, with the verification outcome', () => {
+    // Prepare
+    const row = statusRow(
+      { ExportTaskIdentifier: 'orders-1-abc', SourceArn: 'arn:aws:rds:us-east-1:1:snapshot:orders-1', S3Bucket: 'b', S3Prefix: 'exports/orders', Status: 'complete', PercentProgress: 100, TaskStartTime: new Date('2026-11-01T00:00:00Z') },
+      'incomplete',
+    );
+
+    // Act
+    const [header, line] = formatTable(STATUS_COLUMNS, [row]).split('\n');
+
+    // Assess
+    expect(header).toMatch(/^EXPORT\s+SNAPSHOT\s+DATABASE\s+STATUS\s+PROGRESS\s+VERIFIED\s+STARTED\s+S3 LOCATION$/);
+    expect(line!.indexOf('orders-1 ')).toBe(header!.indexOf('SNAPSHOT'));
+    expect(line!.indexOf('COMPLETE')).toBe(header!.indexOf('STATUS'));
+    expect(line!.indexOf('incomplete')).toBe(header!.indexOf('VERIFIED'));
+    expect(line).toMatch(/s3:\/\/b\/exports\/orders\/orders-1-abc\/$/);
+  });
+
+  it('shows "-" for an export not verified yet', () => {
+    expect(statusRow({ ExportTaskIdentifier: 'x', Status: 'IN_PROGRESS' }, undefined).verified).toBe('-');
+  });
+});
+
+describe('verify, catalog and coverage command lines', () => {
+  it('reads verify with export ids, --since defaulting to 30 days, --force and --json', () => {
+    expect(parse('verify', 'orders-1-abc', 'billing-2-def', '--force', '--json')).toEqual({
+      command: 'verify',
+      exportIds: ['orders-1-abc', 'billing-2-def'],
+      since: new Date(NOW.getTime() - 30 * 86_400_000),
+      force: true,
+      json: true,
+    });
+    expect(parse('verify', '--since', '7d')).toMatchObject({ exportIds: [], since: new Date(NOW.getTime() - 7 * 86_400_000), force: false });
+  });
+
+  it('rejects an export id that cannot be one, naming where to find real ones', () => {
+    expect(usageError(['verify', 'not/an/id']).message).toBe('verify: not an export task identifier: not/an/id (see the EXPORT column of "npm run archive -- status")');
+  });
+
+  it('reads catalog and coverage', () => {
+    expect(parse('catalog', '--dry-run', '--region', 'eu-west-1')).toEqual({ command: 'catalog', since: new Date(NOW.getTime() - 30 * 86_400_000), dryRun: true, region: 'eu-west-1' });
+    expect(parse('coverage', '--json', '--function', 'rds-archive-prod-exporter')).toEqual({ command: 'coverage', since: undefined, json: true, functionName: 'rds-archive-prod-exporter' });
+  });
+
+  it('rejects a malformed --function and --region', () => {
+    expect(usageError(['status', '--function', 'not a name']).message).toMatch(/^--function "not a name" is not a Lambda function name/);
+    expect(usageError(['status', '--region', 'mars']).message).toBe('--region "mars" is not a region name such as us-east-1');
   });
 });

@@ -14,6 +14,9 @@ export const USAGE = `Usage: npm run archive -- <command> [options]
 Commands:
   status     list this archive's exports: snapshot, database, status, progress, start, S3 location
   backfill   start the missing exports of existing snapshots, within the export quota
+  verify     verify completed exports table by table and record their manifests
+  catalog    register verified exports in the Glue Data Catalog (exports made before it was on)
+  coverage   per database: cadence, newest archived snapshot, lag, what is due, and the cost
   env        print the settings the CLI would use, and where each comes from
 
 Run "npm run archive -- <command> --help" for a command's options.
@@ -33,6 +36,34 @@ export const BACKFILL_USAGE = `Usage: npm run archive -- backfill --since DATE [
   --dry-run            print the plan and start nothing
 Starts at most MAX_CONCURRENT_EXPORTS (default 5) minus the exports running now; run it again
 later for the rest.
+${DEPLOYMENT_OPTIONS}`;
+
+export const VERIFY_USAGE = `Usage: npm run archive -- verify [EXPORT_ID ...] [--since DATE] [--force] [--json] [--function NAME] [--region REGION]
+
+  EXPORT_ID      export task identifiers to verify; default: every completed export into the
+                 archive bucket started since --since
+  --since DATE   exports started on or after DATE (default 30d)
+  --force        verify again and rewrite manifests that exist (and report again)
+  --json         print JSON instead of lines
+Prints one line per export and each table not archived, with the reason. Exits 1 when an
+export is incomplete or missing.
+${DEPLOYMENT_OPTIONS}`;
+
+export const CATALOG_USAGE = `Usage: npm run archive -- catalog [--since DATE] [--dry-run] [--function NAME] [--region REGION]
+
+  --since DATE   exports started on or after DATE (default 30d)
+  --dry-run      read the catalog and print what would change; write nothing
+Registers the tables of verified exports (those with a manifest) in the Glue Data Catalog.
+Registering an export twice changes nothing.
+${DEPLOYMENT_OPTIONS}`;
+
+export const COVERAGE_USAGE = `Usage: npm run archive -- coverage [--since DATE] [--json] [--function NAME] [--region REGION]
+
+  --since DATE   the window to report on (default: the deployment's LOOKBACK_DAYS)
+  --json         print JSON instead of a table
+Lists every database with a snapshot in the window: its cadence, newest archived snapshot and
+its manifest outcome, age, next due period, exports and GB archived, snapshots due but not
+archived, and the estimated export cost. Databases the selection skips are listed with why.
 ${DEPLOYMENT_OPTIONS}`;
 
 export const ENV_USAGE = `Usage: npm run archive -- env [--json] [--function NAME] [--region REGION]
@@ -55,7 +86,10 @@ export type Command =
   | { readonly command: 'help'; readonly text: string }
   | ({ readonly command: 'status'; readonly since?: Date; readonly json: boolean } & DeploymentOptions)
   | ({ readonly command: 'backfill'; readonly since: Date; readonly database?: string; readonly dryRun: boolean } & DeploymentOptions)
-  | ({ readonly command: 'env'; readonly json: boolean } & DeploymentOptions);
+  | ({ readonly command: 'env'; readonly json: boolean } & DeploymentOptions)
+  | ({ readonly command: 'verify'; readonly exportIds: readonly string[]; readonly since: Date; readonly force: boolean; readonly json: boolean } & DeploymentOptions)
+  | ({ readonly command: 'catalog'; readonly since: Date; readonly dryRun: boolean } & DeploymentOptions)
+  | ({ readonly command: 'coverage'; readonly since?: Date; readonly json: boolean } & DeploymentOptions);
 
 /** Bad command-line input; the message says what and how to get help. */
 export class UsageError extends Error {
@@ -87,11 +121,19 @@ const COMMON_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   help: { type: 'boolean', short: 'h' },
 };
 
-const COMMANDS: Readonly<Record<string, { readonly usage: string; readonly options: Readonly<Record<string, OptionSpec>> }>> = {
+const COMMANDS: Readonly<Record<string, { readonly usage: string; readonly options: Readonly<Record<string, OptionSpec>>; readonly positionals?: boolean }>> = {
   status: { usage: STATUS_USAGE, options: { since: { type: 'string' }, json: { type: 'boolean' } } },
   backfill: { usage: BACKFILL_USAGE, options: { since: { type: 'string' }, database: { type: 'string' }, 'dry-run': { type: 'boolean' } } },
+  verify: { usage: VERIFY_USAGE, options: { since: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } }, positionals: true },
+  catalog: { usage: CATALOG_USAGE, options: { since: { type: 'string' }, 'dry-run': { type: 'boolean' } } },
+  coverage: { usage: COVERAGE_USAGE, options: { since: { type: 'string' }, json: { type: 'boolean' } } },
   env: { usage: ENV_USAGE, options: { json: { type: 'boolean' } } },
 };
+
+/** What `verify` and `catalog` look back over when no --since is given. */
+export const DEFAULT_RECENT_DAYS = 30;
+// An export task identifier: a letter, then letters, digits and hyphens.
+const EXPORT_ID = /^[A-Za-z][A-Za-z0-9-]{0,254}$/;
 
 // Lambda function names: letters, digits, hyphens and underscores, up to 64; an ARN is accepted too.
 const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/;
@@ -115,8 +157,9 @@ export function parseCommandLine(argv: readonly string[], now: Date = new Date()
   if (spec === undefined) throw new UsageError(`unknown command "${command}"; the commands are ${Object.keys(COMMANDS).join(', ')}`);
   const { usage } = spec;
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ args: [...rest], strict: true, allowPositionals: false, options: { ...spec.options, ...COMMON_OPTIONS } }));
+    ({ values, positionals } = parseArgs({ args: [...rest], strict: true, allowPositionals: spec.positionals === true, options: { ...spec.options, ...COMMON_OPTIONS } }));
   } catch (error) {
     throw new UsageError(`${command}: ${(error as Error).message.split('\n')[0]}`, usage);
   }
@@ -126,6 +169,14 @@ export function parseCommandLine(argv: readonly string[], now: Date = new Date()
   const since = typeof values.since === 'string' ? parseDate(values.since, now, usage) : undefined;
   if (since !== undefined && since.getTime() > now.getTime()) throw new UsageError(`--since ${values.since} is in the future`, usage);
   if (command === 'status') return { command: 'status', since, json: values.json === true, ...deployment };
+  if (command === 'coverage') return { command: 'coverage', since, json: values.json === true, ...deployment };
+  const recent = since ?? new Date(now.getTime() - DEFAULT_RECENT_DAYS * 86_400_000);
+  if (command === 'catalog') return { command: 'catalog', since: recent, dryRun: values['dry-run'] === true, ...deployment };
+  if (command === 'verify') {
+    const bad = positionals.filter((id) => !EXPORT_ID.test(id));
+    if (bad.length > 0) throw new UsageError(`verify: not an export task identifier: ${bad.join(', ')} (see the EXPORT column of "npm run archive -- status")`, usage);
+    return { command: 'verify', exportIds: positionals, since: recent, force: values.force === true, json: values.json === true, ...deployment };
+  }
   if (since === undefined) throw new UsageError('backfill needs --since DATE: how far back to look for snapshots without exports', usage);
   const database = values.database as string | undefined;
   if (database !== undefined && !DATABASE_PATTERN.pattern.test(database)) {

@@ -39,6 +39,7 @@ export function instanceSnapshotInfo(s: DBSnapshot): SnapshotInfo {
     snapshotType: s.SnapshotType ?? '',
     status: s.Status ?? '',
     createdAt: s.SnapshotCreateTime,
+    sizeGb: s.AllocatedStorage,
   };
 }
 
@@ -54,6 +55,7 @@ export function clusterSnapshotInfo(s: DBClusterSnapshot): SnapshotInfo {
     snapshotType: s.SnapshotType ?? '',
     status: s.Status ?? '',
     createdAt: s.SnapshotCreateTime,
+    sizeGb: s.AllocatedStorage,
   };
 }
 
@@ -100,9 +102,10 @@ export async function listSnapshots(types: readonly string[], scope: SnapshotSco
   return scope.database === undefined ? snapshots : snapshots.filter((s) => s.databaseIdentifier.toLowerCase() === scope.database!.toLowerCase());
 }
 
-/** Export tasks of the region (all, one snapshot's, or those in some states), following pagination. */
-export async function listExportTasks(sourceArn?: string, statuses?: readonly string[]): Promise<ExportTask[]> {
-  return describeExportTasks({ SourceArn: sourceArn, Filters: statuses === undefined ? undefined : [{ Name: 'status', Values: [...statuses] }] });
+/** Export tasks of the region (all, one snapshot's, those in some states, or into one bucket), following pagination. */
+export async function listExportTasks(sourceArn?: string, statuses?: readonly string[], bucket?: string): Promise<ExportTask[]> {
+  const filters = [...(statuses === undefined ? [] : [{ Name: 'status', Values: [...statuses] }]), ...(bucket === undefined ? [] : [{ Name: 's3-bucket', Values: [bucket] }])];
+  return describeExportTasks({ SourceArn: sourceArn, Filters: filters.length === 0 ? undefined : filters });
 }
 
 async function describeExportTasks(input: { SourceArn?: string; Filters?: { Name: string; Values: string[] }[] }): Promise<ExportTask[]> {

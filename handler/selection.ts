@@ -16,6 +16,8 @@ export interface SnapshotInfo {
   readonly snapshotType: string;
   readonly status: string;
   readonly createdAt?: Date;
+  /** The snapshot's size as RDS reports it (AllocatedStorage, GiB); exports are billed per GB of snapshot. */
+  readonly sizeGb?: number;
 }
 
 /** The decision about one snapshot. */

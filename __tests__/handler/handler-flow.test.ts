@@ -375,6 +375,34 @@ describe('scheduled reconciliation', () => {
     expect(logs.find((l) => 'ReconciliationSucceeded' in l)).toBeUndefined();
   });
 
+  it('reports the age of a due snapshot without an export as ArchiveLagHours, overall and for its database', async () => {
+    // Prepare: five foreign exports fill the quota, so the 3-day-old snapshot stays unexported.
+    const stuck = recent('rds:orders-db-3', 3);
+    rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'automated' }).resolves({ DBSnapshots: [stuck] });
+    rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'manual' }).resolves({ DBSnapshots: [] });
+    rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
+    rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: Array.from({ length: 5 }, (_, i) => ({ ExportTaskIdentifier: `foreign-${i}`, SourceArn: `arn:aws:rds:eu-west-1:123456789012:snapshot:other-${i}`, Status: 'IN_PROGRESS' })) });
+
+    // Act
+    await handler(scheduled);
+
+    // Assess
+    expect(rds).toHaveReceivedCommandTimes(StartExportTaskCommand, 0);
+    const lag = logs.filter((l) => 'ArchiveLagHours' in l);
+    expect(lag.find((l) => !('Database' in l))!.ArchiveLagHours).toBeCloseTo(72, 0);
+    expect(lag.find((l) => l.Database === 'orders-db')).toMatchObject({ Archive: 'rds-archive-dev', _aws: { CloudWatchMetrics: [{ Dimensions: [['Archive', 'Database']] }] } });
+  });
+
+  it('reports ArchiveLagHours 0 when every due snapshot has a complete export', async () => {
+    const done = recent('rds:orders-db-3', 3);
+    rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'automated' }).resolves({ DBSnapshots: [done] });
+    rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'manual' }).resolves({ DBSnapshots: [] });
+    rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
+    rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: [{ ExportTaskIdentifier: exportTaskIdentifier(done.DBSnapshotArn!), SourceArn: done.DBSnapshotArn, Status: 'COMPLETE' }] });
+    await handler(scheduled);
+    expect(logs.filter((l) => 'ArchiveLagHours' in l)).toEqual([expect.objectContaining({ ArchiveLagHours: 0 })]);
+  });
+
   it('still sends its heartbeat when a start waits for a free export slot', async () => {
     rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'automated' }).resolves({ DBSnapshots: [recent('rds:orders-db-3', 3)] });
     rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'manual' }).resolves({ DBSnapshots: [] });
