@@ -5,7 +5,7 @@ import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ArchiveManifest } from '../../handler/archive-manifest';
-import { listAllObjects, readText, writeManifestOnce } from '../../handler/s3';
+import { listAllObjects, readManifest, readText, writeManifestOnce } from '../../handler/s3';
 import { verifyAndRecord, type VerifyOptions } from '../../handler/verify';
 import { exportFolder, manifestKey, type ExportTaskDescription } from '../../handler/verify-export';
 import { ARCHIVED_BYTES, EXPORTS_INCOMPLETE, EXPORTS_VERIFIED, TABLES_NOT_ARCHIVED } from '../../handler/metric-names';
@@ -96,7 +96,9 @@ describe('verifyAndRecord', () => {
     const { manifest, written } = await verifyAndRecord(task, options({ database: 'orders-db' }), { notify });
 
     // Assess
-    const lists = s3.commandCalls(ListObjectsV2Command);
+    // The first listing asks whether a manifest exists; the export's folder takes three pages.
+    const [probe, ...lists] = s3.commandCalls(ListObjectsV2Command);
+    expect(probe!.args[0].input.Prefix).toMatch(/\/archive-manifest\.json$/);
     expect(lists).toHaveLength(3);
     expect(lists.map((c) => c.args[0].input.ContinuationToken)).toEqual([undefined, `token-${PAGE_SIZE}`, `token-${2 * PAGE_SIZE}`]);
     expect(written).toBe(true);
@@ -140,7 +142,9 @@ describe('verifyAndRecord', () => {
     const puts = s3.commandCalls(PutObjectCommand);
     expect(puts).toHaveLength(1);
     expect(puts[0]!.args[0].input).toMatchObject({ Key: 'exports/shop-db/shop-manual-before-upgrade-51d0a7c3e2/archive-manifest.json', IfNoneMatch: '*', ContentType: 'application/json' });
-    expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(listsAfterFirst);
+    // The second call only asks whether the manifest exists, then reads it.
+    const secondLists = s3.commandCalls(ListObjectsV2Command).slice(listsAfterFirst);
+    expect(secondLists.map((c) => c.args[0].input.Prefix)).toEqual(['exports/shop-db/shop-manual-before-upgrade-51d0a7c3e2/archive-manifest.json']);
     expect(notify).toHaveBeenCalledTimes(1);
     expect(metricLines()).toHaveLength(1);
     expect(metricLines()[0]).toMatchObject({ [EXPORTS_VERIFIED]: 0, [EXPORTS_INCOMPLETE]: 1, [TABLES_NOT_ARCHIVED]: 1 });
@@ -280,6 +284,18 @@ describe('the S3 shell', () => {
     expect(await writeManifestOnce('b', 'k', 'four', {}, client)).toBe('exists');
     s3.on(PutObjectCommand).rejects(new S3ServiceException({ name: 'AccessDenied', $fault: 'client', message: 'Access Denied', $metadata: { httpStatusCode: 403 } }));
     await expect(writeManifestOnce('b', 'k', 'five', {}, client)).rejects.toThrow('Access Denied');
+  });
+
+  it('asks the listing whether a manifest exists, so a 403 for a missing key is never read as "absent"', async () => {
+    // Prepare: S3 answers every GET with 403, as it does for a missing key without ListBucket on it.
+    const client = new S3Client({ region: 'eu-west-1' });
+    s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: 'AccessDenied', $fault: 'client', message: 'Access Denied', $metadata: { httpStatusCode: 403 } }));
+
+    // Act, Assess: absent from the listing → undefined without a GET; listed → the 403 surfaces.
+    expect(await readManifest('b', 'exports/db/id/', client)).toBeUndefined();
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    bucket.set('exports/db/id/archive-manifest.json', '{}');
+    await expect(readManifest('b', 'exports/db/id/', client)).rejects.toThrow('Access Denied');
   });
 
   it('lists an empty folder as nothing', async () => {
