@@ -414,8 +414,20 @@ describe('operator policy', () => {
   const exporter = policyOfRole(defaults, exporterRole.id);
   const exporterOnly = ['WriteOwnLogs', 'SendDeadLetters', 'UseKeyThroughSqs'];
 
+  it('names its IAM roles and policy per region, so two regions of one account can both deploy', () => {
+    // Prepare
+    const config = configFrom({ regions: ['us-east-1', 'eu-west-1'] });
+
+    // Act
+    const names = config.regions.map((region) => [...resources(synthStack(config, region), 'aws_iam_role'), ...resources(synthStack(config, region), 'aws_iam_policy')].map((r) => String(r.name)));
+
+    // Assess
+    expect(names[0]).toEqual(expect.arrayContaining(['rds-archive-dev-us-east-1-export', 'rds-archive-dev-us-east-1-exporter', 'rds-archive-dev-us-east-1-operator']));
+    expect(names[0]!.filter((name) => names[1]!.includes(name))).toEqual([]);
+  });
+
   it('is named after the deployment and says what it is for', () => {
-    expect(policy.name).toBe('rds-archive-dev-operator');
+    expect(policy.name).toBe('rds-archive-dev-us-east-1-operator');
     expect(String(policy.description)).toMatch(/npm run archive/);
   });
 
@@ -532,8 +544,8 @@ describe('no wildcards where IAM offers better', () => {
     expect(starred.sort()).toEqual(
       [
         'export-snapshots/DescribeExports: rds:DescribeExportTasks',
-        'rds-archive-dev-operator/DescribeExports: rds:DescribeExportTasks',
-        'rds-archive-dev-operator/ListExporterFunctions: lambda:ListFunctions',
+        'rds-archive-dev-us-east-1-operator/DescribeExports: rds:DescribeExportTasks',
+        'rds-archive-dev-us-east-1-operator/ListExporterFunctions: lambda:ListFunctions',
       ].sort(),
     );
   });

@@ -6,7 +6,7 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { ArchiveBucket } from './archive-bucket';
 import { ArchiveKey } from './archive-key';
 import { writeSettings } from '../handler/settings';
-import { exporterFunctionName, resourceBaseName, stackName, type ArchiveConfig } from './config';
+import { exporterFunctionName, iamName, resourceBaseName, stackName, type ArchiveConfig } from './config';
 import { ExporterFunction } from './exporter-function';
 import { ExportRole } from './export-role';
 import type { AwsScope } from './policy';
@@ -75,10 +75,11 @@ export class ArchiveStack extends TerraformStack {
     const partition = new DataAwsPartition(this, 'partition');
     const aws: AwsScope = { partition: partition.partition, accountId: identity.accountId, region, dnsSuffix: partition.dnsSuffix };
 
-    const exportRole = new ExportRole(this, 'export-role', { scope: aws, baseName });
+    const exportRole = new ExportRole(this, 'export-role', { scope: aws, roleName: iamName(config, region, 'export') });
     const exporter = new ExporterFunction(this, 'exporter', {
       scope: aws,
       functionName: exporterFunctionName(config),
+      roleName: iamName(config, region, 'exporter'),
       logRetentionDays: config.logRetentionDays,
     });
     const key = new ArchiveKey(this, 'key', {
@@ -142,7 +143,7 @@ export class ArchiveStack extends TerraformStack {
       reconcileEveryMinutes: config.reconciliation.everyMinutes,
       maxLagHours: config.reconciliation.maxLagHours,
     });
-    const operator = new OperatorPolicy(this, 'operator', { baseName, archiveAccess, exporterFunctionArn: fn.arn });
+    const operator = new OperatorPolicy(this, 'operator', { baseName, policyName: iamName(config, region, 'operator'), archiveAccess, exporterFunctionArn: fn.arn });
     const workgroup = config.catalog.enabled
       ? new ArchiveWorkgroup(this, 'athena', {
           baseName,

@@ -73,6 +73,9 @@ export function validateConfig(input: JsonObject, problems: string[]): ArchiveCo
     }
   }
   for (const region of regions) {
+    // IAM role names (<namePrefix>-<environment>-<region>-exporter) allow 64 characters.
+    const iamLength = `${namePrefix}-${environment}-${region}-exporter`.length;
+    if (iamLength > 64) v.problem(`namePrefix and environment are too long: the exporter role for ${region} would be named with ${iamLength} characters, IAM allows 64`);
     if (existingBucketNames[region] !== undefined) continue;
     const length = namePrefix.length + environment.length + region.length + BUCKET_NAME_OVERHEAD;
     if (length > 63) {

@@ -6,8 +6,8 @@ import { policyDocument, type AwsScope, type PolicyStatement } from './policy';
 /** Settings of the role RDS assumes to write exports. */
 export interface ExportRoleProps {
   readonly scope: AwsScope;
-  /** Name shared by the deployment's resources; the role is <baseName>-export. */
-  readonly baseName: string;
+  /** The role's name (naming.ts: iamName). */
+  readonly roleName: string;
 }
 
 /** Where the export role may write, known only once the bucket and key exist. */
@@ -33,7 +33,7 @@ export class ExportRole extends Construct {
   constructor(scope: Construct, id: string, props: ExportRoleProps) {
     super(scope, id);
     const role = new IamRole(this, 'role', {
-      name: `${props.baseName}-export`,
+      name: props.roleName,
       description: 'Assumed by RDS to write snapshot exports into the archive bucket',
       assumeRolePolicy: policyDocument(exportTrustPolicy(props.scope)),
     });

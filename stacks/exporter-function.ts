@@ -17,8 +17,10 @@ import { policyDocument, serviceEndpoint, type AwsScope, type PolicyStatement } 
 /** Settings of the exporter Lambda. */
 export interface ExporterFunctionProps {
   readonly scope: AwsScope;
-  /** The function's name (naming.ts: exporterFunctionName); its role and log group follow it. */
+  /** The function's name (naming.ts: exporterFunctionName); its log group follows it. */
   readonly functionName: string;
+  /** The execution role's name (naming.ts: iamName). */
+  readonly roleName: string;
   /** Days the function's logs are kept. */
   readonly logRetentionDays: number;
 }
@@ -83,7 +85,7 @@ export class ExporterFunction extends Construct {
     this.props = props;
     const { functionName } = props;
     this.role = new IamRole(this, 'role', {
-      name: functionName,
+      name: props.roleName,
       description: 'Runs the RDS snapshot exporter Lambda',
       assumeRolePolicy: policyDocument([
         {

@@ -16,3 +16,12 @@ export function stackName(config: ArchiveConfig, region: string): string {
 export function exporterFunctionName(config: Pick<ArchiveConfig, 'namePrefix' | 'environment'>): string {
   return `${config.namePrefix}-${config.environment}-exporter`;
 }
+
+/**
+ * The name of an IAM role or policy of one region's stack, e.g. "rds-archive-dev-eu-west-1-export".
+ * IAM names are global to the account while each region has its own stack, so the region is part
+ * of the name; without it, a second region's stack could not create its roles.
+ */
+export function iamName(config: Pick<ArchiveConfig, 'namePrefix' | 'environment'>, region: string, purpose: 'export' | 'exporter' | 'operator'): string {
+  return `${resourceBaseName(config)}-${region}-${purpose}`;
+}

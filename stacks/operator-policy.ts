@@ -4,8 +4,10 @@ import { policyDocument, type PolicyStatement } from './policy';
 
 /** Settings of the operator policy. */
 export interface OperatorPolicyProps {
-  /** Name shared by the deployment's resources; the policy is <baseName>-operator. */
+  /** Name shared by the deployment's resources, for the description. */
   readonly baseName: string;
+  /** The policy's name (naming.ts: iamName). */
+  readonly policyName: string;
   /** What operating the archive takes (archive-access.ts: archiveAccessStatements), as the exporter has it. */
   readonly archiveAccess: readonly PolicyStatement[];
   /** The deployed exporter function, whose environment the CLI reads its settings from. */
@@ -24,7 +26,7 @@ export class OperatorPolicy extends Construct {
   constructor(scope: Construct, id: string, props: OperatorPolicyProps) {
     super(scope, id);
     const policy = new IamPolicy(this, 'policy', {
-      name: `${props.baseName}-operator`,
+      name: props.policyName,
       description: `Lets an operator run the archive CLI (npm run archive) for ${props.baseName}: find snapshots, start, verify and catalog their exports, as the exporter does`,
       policy: policyDocument(operatorPolicy(props.archiveAccess, props.exporterFunctionArn)),
     });
