@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { measureHandlerThroughput } from './bench-handler';
 import { measurePlanner } from './bench-planner';
+import { measureReconcileScaling } from './bench-reconcile';
 
 const ROOT = path.join(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -113,6 +114,14 @@ async function main(): Promise<void> {
   const planner = measurePlanner({ snapshots: 10_000, tasks: 10_000, runs: RUNS });
   checks.push({ name: 'planner (10,000 + 10,000)', value: `${planner.ms.toFixed(1)} ms`, target: '< 1000 ms', met: planner.ms < 1000 });
 
+  process.stderr.write('bench: reconciliation of a large account against a stub RDS endpoint (20 ms per call)\n');
+  const reconciliation = await measureReconcileScaling();
+  checks.push(...reconciliation.checks);
+
+  process.stderr.write('bench: event fuzzing through the bundle (vitest, __tests__/fuzz)\n');
+  const fuzz = measureFuzzing();
+  checks.push({ name: 'event fuzzing', value: fuzz.summary, target: 'no wrong export, no unexpected failure', met: fuzz.passed });
+
   const tsc = measure('tsc --noEmit', Math.min(RUNS, 3), {
     tsc: () => runNode([path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit']),
   });
@@ -131,10 +140,22 @@ async function main(): Promise<void> {
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(
     path.join(resultsDir, 'results.json'),
-    `${JSON.stringify({ machine, runs: RUNS, synth, cli, bundle: { rawKb: bundleKb, gzipKb }, load, throughput, planner, tsc, checks }, null, 2)}\n`,
+    `${JSON.stringify({ machine, runs: RUNS, synth, cli, bundle: { rawKb: bundleKb, gzipKb }, load, throughput, planner, reconciliation, fuzz, tsc, checks }, null, 2)}\n`,
   );
   console.log(`\nwritten to .bench/results.json`);
   if (checks.some((c) => c.met === false)) process.exitCode = 1;
+}
+
+/** Runs the fuzzing suite once and reads its summary line (count, records, time, seed). */
+function measureFuzzing(): { passed: boolean; summary: string } {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '__tests__/fuzz/events.fuzz.test.ts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  const line = /event fuzzing: (\d+) events \((\d+) SNS records\) through the bundle in ([\d.]+) s, seed (\d+)/.exec(result.stdout);
+  const summary = line === null ? 'no summary line (see npx vitest run __tests__/fuzz)' : `${line[1]} events (${line[2]} records) in ${line[3]} s, seed ${line[4]}`;
+  return { passed: result.status === 0, summary: `${summary}: ${result.status === 0 ? 'passed' : 'FAILED'}` };
 }
 
 main().catch((error: unknown) => {
