@@ -3,11 +3,11 @@
 // to stderr with exit code 2.
 import * as path from 'node:path';
 import { ArchiveStack } from './stacks/archive-stack';
-import { ConfigError, loadConfig, stackName } from './stacks/config';
+import { type ArchiveConfig, ConfigError, loadConfig, stackName } from './stacks/config';
 import { requestedOutdir, synthesizeInto } from './stacks/synth-output';
 
 function main(): void {
-  let config;
+  let config: ArchiveConfig;
   try {
     config = loadConfig();
   } catch (error) {
@@ -28,7 +28,7 @@ function main(): void {
       new ArchiveStack(app, stackName(config, region), { config, region });
     }
   });
-  console.log(`rds-snapshot-archive: synthesized ${stacks.join(', ')} into ${path.relative(process.cwd(), outdir) || "."}/stacks`);
+  console.log(`rds-snapshot-archive: synthesized ${stacks.join(', ')} into ${path.relative(process.cwd(), outdir) || '.'}/stacks`);
 }
 
 main();

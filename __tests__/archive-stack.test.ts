@@ -85,7 +85,13 @@ describe('KMS key', () => {
 
   it('grants no one else', () => {
     expect(policy.map((s) => s.Sid).sort()).toEqual(
-      ['AccountControlsTheKey', 'CloudWatchAlarmsPublishToEncryptedTopic', 'ExportRoleEncryptsExports', 'ExporterGrantsToRdsOnly', 'RdsEventsPublishToEncryptedTopic'].sort(),
+      [
+        'AccountControlsTheKey',
+        'CloudWatchAlarmsPublishToEncryptedTopic',
+        'ExportRoleEncryptsExports',
+        'ExporterGrantsToRdsOnly',
+        'RdsEventsPublishToEncryptedTopic',
+      ].sort(),
     );
   });
 
@@ -185,7 +191,9 @@ describe('archive bucket', () => {
   });
 
   it('applies a configured lifecycle with expiration', () => {
-    const stack = synthStack(configFrom({ lifecycle: { transitionStorageClass: 'DEEP_ARCHIVE', transitionAfterDays: 180, expirationDays: 3650, noncurrentVersionExpirationDays: 7 } }));
+    const stack = synthStack(
+      configFrom({ lifecycle: { transitionStorageClass: 'DEEP_ARCHIVE', transitionAfterDays: 180, expirationDays: 3650, noncurrentVersionExpirationDays: 7 } }),
+    );
     const [rule] = onlyResource(stack, 'aws_s3_bucket_lifecycle_configuration').rule as Record<string, unknown>[];
     expect(rule).toMatchObject({
       transition: [{ days: 180, storage_class: 'DEEP_ARCHIVE' }],
@@ -270,7 +278,9 @@ describe('exporter role', () => {
     expect(rdsActions.sort()).toEqual(['rds:DescribeDBClusterSnapshots', 'rds:DescribeDBSnapshots', 'rds:DescribeExportTasks', 'rds:StartExportTask']);
     const describe = statement(statements, 'DescribeSnapshots');
     for (const resource of asList(describe.Resource)) {
-      expect(resource).toMatch(new RegExp(`^arn:\\$\\{data\\.aws_partition\\.partition\\.partition\\}:rds:us-east-1:\\$\\{data\\.aws_caller_identity\\.account\\.account_id\\}:(snapshot|cluster-snapshot|db|cluster):\\*$`));
+      expect(resource).toMatch(
+        /^arn:\$\{data\.aws_partition\.partition\.partition\}:rds:us-east-1:\$\{data\.aws_caller_identity\.account\.account_id\}:(snapshot|cluster-snapshot|db|cluster):\*$/,
+      );
     }
   });
 
@@ -321,7 +331,11 @@ describe('exporter permissions: least privilege, checked request by request', ()
   });
 
   it("reads RDS's metadata files and the manifests", () => {
-    for (const key of ['export_info_orders-db-2026-11-25-abcdef0123.json', 'export_tables_info_orders-db-2026-11-25-abcdef0123_from_1_to_3.json', 'archive-manifest.json']) {
+    for (const key of [
+      'export_info_orders-db-2026-11-25-abcdef0123.json',
+      'export_tables_info_orders-db-2026-11-25-abcdef0123_from_1_to_3.json',
+      'archive-manifest.json',
+    ]) {
       expect(isAllowed(statements, 's3:GetObject', `${exportFolder}/${key}`), key).toBe(true);
     }
   });
@@ -352,7 +366,12 @@ describe('exporter permissions: least privilege, checked request by request', ()
   });
 
   it('describes export tasks in their own statement, the only RDS action on "*"', () => {
-    expect(statement(statements as unknown as Statement[], 'DescribeExports')).toEqual({ Sid: 'DescribeExports', Effect: 'Allow', Action: 'rds:DescribeExportTasks', Resource: '*' });
+    expect(statement(statements as unknown as Statement[], 'DescribeExports')).toEqual({
+      Sid: 'DescribeExports',
+      Effect: 'Allow',
+      Action: 'rds:DescribeExportTasks',
+      Resource: '*',
+    });
   });
 
   it('uses the archive key for data only through S3, SNS and SQS', () => {
@@ -419,10 +438,14 @@ describe('operator policy', () => {
     const config = configFrom({ regions: ['us-east-1', 'eu-west-1'] });
 
     // Act
-    const names = config.regions.map((region) => [...resources(synthStack(config, region), 'aws_iam_role'), ...resources(synthStack(config, region), 'aws_iam_policy')].map((r) => String(r.name)));
+    const names = config.regions.map((region) =>
+      [...resources(synthStack(config, region), 'aws_iam_role'), ...resources(synthStack(config, region), 'aws_iam_policy')].map((r) => String(r.name)),
+    );
 
     // Assess
-    expect(names[0]).toEqual(expect.arrayContaining(['rds-archive-dev-us-east-1-export', 'rds-archive-dev-us-east-1-exporter', 'rds-archive-dev-us-east-1-operator']));
+    expect(names[0]).toEqual(
+      expect.arrayContaining(['rds-archive-dev-us-east-1-export', 'rds-archive-dev-us-east-1-exporter', 'rds-archive-dev-us-east-1-operator']),
+    );
     expect(names[0]!.filter((name) => names[1]!.includes(name))).toEqual([]);
   });
 
@@ -465,7 +488,11 @@ describe('Athena workgroup', () => {
   });
 
   it('enforces its configuration, publishes metrics and limits the bytes a query scans', () => {
-    expect(workgroup.configuration).toMatchObject({ enforce_workgroup_configuration: true, publish_cloudwatch_metrics_enabled: true, bytes_scanned_cutoff_per_query: 107_374_182_400 });
+    expect(workgroup.configuration).toMatchObject({
+      enforce_workgroup_configuration: true,
+      publish_cloudwatch_metrics_enabled: true,
+      bytes_scanned_cutoff_per_query: 107_374_182_400,
+    });
     const stack = synthStack(configFrom({ catalog: { bytesScannedCutoffPerQuery: 10_737_418_240 } }));
     expect(onlyResource(stack, 'aws_athena_workgroup').configuration).toMatchObject({ bytes_scanned_cutoff_per_query: 10_737_418_240 });
   });
@@ -526,7 +553,10 @@ describe('no wildcards where IAM offers better', () => {
       for (const s of statementsOf(policy.policy)) allowStatements.push({ where: String(policy.name), s });
     }
   }
-  for (const [type, attribute] of [['aws_sns_topic_policy', 'policy'], ['aws_kms_key', 'policy']] as const) {
+  for (const [type, attribute] of [
+    ['aws_sns_topic_policy', 'policy'],
+    ['aws_kms_key', 'policy'],
+  ] as const) {
     for (const r of resources(defaults, type)) for (const s of statementsOf(r[attribute])) allowStatements.push({ where: type, s });
   }
 
@@ -611,9 +641,21 @@ describe('exporter function', () => {
       ARCHIVE_POLICY: '{}',
       CATALOG_ENABLED: 'true',
     });
-    const configured = synthStack(configFrom({ snapshotTypes: ['awsbackup'], includeDatabases: ['orders-*', 'billing'], excludeDatabases: ['*-test'], exportOnly: ['orders.public', 'billing'] }));
+    const configured = synthStack(
+      configFrom({
+        snapshotTypes: ['awsbackup'],
+        includeDatabases: ['orders-*', 'billing'],
+        excludeDatabases: ['*-test'],
+        exportOnly: ['orders.public', 'billing'],
+      }),
+    );
     const variables = (onlyResource(configured, 'aws_lambda_function') as typeof fn).environment.variables;
-    expect(variables).toMatchObject({ SNAPSHOT_TYPES: 'awsbackup', INCLUDE_DATABASES: 'orders-*,billing', EXCLUDE_DATABASES: '*-test', EXPORT_ONLY: 'orders.public,billing' });
+    expect(variables).toMatchObject({
+      SNAPSHOT_TYPES: 'awsbackup',
+      INCLUDE_DATABASES: 'orders-*,billing',
+      EXCLUDE_DATABASES: '*-test',
+      EXPORT_ONLY: 'orders.public,billing',
+    });
   });
 
   it('logs to its own log group with the configured retention', () => {
@@ -625,13 +667,27 @@ describe('exporter function', () => {
 
   it('is subscribed to the snapshot events topic, which alone (with the schedule) may invoke it', () => {
     const topic = eventsTopicArn;
-    expect(onlyResource(defaults, 'aws_sns_topic_subscription')).toMatchObject({ topic_arn: topic, protocol: 'lambda', endpoint: `\${${ref('aws_lambda_function')}.arn}` });
-    const permissions = resources(defaults, 'aws_lambda_permission').map((p) => ({ principal: p.principal, source_arn: p.source_arn, action: p.action, function_name: p.function_name }));
+    expect(onlyResource(defaults, 'aws_sns_topic_subscription')).toMatchObject({
+      topic_arn: topic,
+      protocol: 'lambda',
+      endpoint: `\${${ref('aws_lambda_function')}.arn}`,
+    });
+    const permissions = resources(defaults, 'aws_lambda_permission').map((p) => ({
+      principal: p.principal,
+      source_arn: p.source_arn,
+      action: p.action,
+      function_name: p.function_name,
+    }));
     const functionName = `\${${ref('aws_lambda_function')}.function_name}`;
     expect(permissions).toEqual(
       expect.arrayContaining([
         { action: 'lambda:InvokeFunction', principal: 'sns.amazonaws.com', source_arn: topic, function_name: functionName },
-        { action: 'lambda:InvokeFunction', principal: 'events.amazonaws.com', source_arn: `\${${ref('aws_cloudwatch_event_rule')}.arn}`, function_name: functionName },
+        {
+          action: 'lambda:InvokeFunction',
+          principal: 'events.amazonaws.com',
+          source_arn: `\${${ref('aws_cloudwatch_event_rule')}.arn}`,
+          function_name: functionName,
+        },
       ]),
     );
     expect(permissions).toHaveLength(2);
@@ -669,14 +725,31 @@ describe('never miss a snapshot: schedule, dead letters, alarms, notifications',
 
   it('alarms on dead letters, function errors, a silent reconciliation, archive lag and incomplete exports, to the notifications topic', () => {
     expect(alarms.map((a) => a.alarm_name).sort()).toEqual(
-      ['rds-archive-dev-archive-lag', 'rds-archive-dev-dead-letters', 'rds-archive-dev-exporter-errors', 'rds-archive-dev-exports-incomplete', 'rds-archive-dev-reconciliation-silent'].sort(),
+      [
+        'rds-archive-dev-archive-lag',
+        'rds-archive-dev-dead-letters',
+        'rds-archive-dev-exporter-errors',
+        'rds-archive-dev-exports-incomplete',
+        'rds-archive-dev-reconciliation-silent',
+      ].sort(),
     );
     for (const a of alarms) {
       expect(a.alarm_actions).toEqual([notificationsTopicArn]);
       expect(a.ok_actions).toEqual([notificationsTopicArn]);
     }
-    expect(alarm('-dead-letters')).toMatchObject({ namespace: 'AWS/SQS', metric_name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: `\${${queueAddress}.name}` }, threshold: 0, comparison_operator: 'GreaterThanThreshold' });
-    expect(alarm('-exporter-errors')).toMatchObject({ namespace: 'AWS/Lambda', metric_name: 'Errors', dimensions: { FunctionName: `\${${ref('aws_lambda_function')}.function_name}` }, threshold: 0 });
+    expect(alarm('-dead-letters')).toMatchObject({
+      namespace: 'AWS/SQS',
+      metric_name: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: `\${${queueAddress}.name}` },
+      threshold: 0,
+      comparison_operator: 'GreaterThanThreshold',
+    });
+    expect(alarm('-exporter-errors')).toMatchObject({
+      namespace: 'AWS/Lambda',
+      metric_name: 'Errors',
+      dimensions: { FunctionName: `\${${ref('aws_lambda_function')}.function_name}` },
+      threshold: 0,
+    });
     expect(alarm('-reconciliation-silent')).toMatchObject({
       namespace: 'RdsSnapshotArchive',
       metric_name: 'ReconciliationSucceeded',
@@ -692,9 +765,15 @@ describe('never miss a snapshot: schedule, dead letters, alarms, notifications',
   it('notifies through an encrypted topic CloudWatch may publish to, with the configured e-mail subscriptions', () => {
     expect(notificationsTopic.resource).toMatchObject({ name: 'rds-archive-dev-notifications', kms_master_key_id: keyArn });
     const topicPolicy = resources(defaults, 'aws_sns_topic_policy').find((p) => p.arn === notificationsTopicArn)!;
-    expect(statement(statementsOf(topicPolicy.policy), 'CloudWatchAlarmsPublish')).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: { StringEquals: { 'aws:SourceAccount': account } } });
+    expect(statement(statementsOf(topicPolicy.policy), 'CloudWatchAlarmsPublish')).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Condition: { StringEquals: { 'aws:SourceAccount': account } },
+    });
     const stack = synthStack(configFrom({ notificationEmails: ['dba@example.com', 'oncall@example.com'] }));
-    const emails = resources(stack, 'aws_sns_topic_subscription').filter((s) => s.protocol === 'email').map((s) => s.endpoint);
+    const emails = resources(stack, 'aws_sns_topic_subscription')
+      .filter((s) => s.protocol === 'email')
+      .map((s) => s.endpoint);
     expect(emails).toEqual(['dba@example.com', 'oncall@example.com']);
   });
 
@@ -718,7 +797,10 @@ describe('state backend', () => {
   });
 
   it('is S3 with encryption and S3-native locking, one key per stack', () => {
-    const config = configFrom({ regions: ['us-east-1', 'eu-west-1'], remoteState: { bucket: 'acme-terraform-state', keyPrefix: 'platform/rds-archive', region: 'us-east-1' } });
+    const config = configFrom({
+      regions: ['us-east-1', 'eu-west-1'],
+      remoteState: { bucket: 'acme-terraform-state', keyPrefix: 'platform/rds-archive', region: 'us-east-1' },
+    });
     const keys = config.regions.map((region) => {
       const backend = (synthStack(config, region).terraform.backend as { s3: Record<string, unknown> }).s3;
       expect(backend).toMatchObject({ bucket: 'acme-terraform-state', region: 'us-east-1', encrypt: true, use_lockfile: true });
@@ -760,7 +842,9 @@ describe('stack', () => {
 
   it('tags every resource through the provider', () => {
     const stack = synthStack(configFrom({ environment: 'prod', tags: { CostCenter: 'db' } }));
-    expect(stack.provider.aws).toEqual([{ region: 'us-east-1', default_tags: [{ tags: { CostCenter: 'db', Application: 'rds-snapshot-archive', Environment: 'prod' } }] }]);
+    expect(stack.provider.aws).toEqual([
+      { region: 'us-east-1', default_tags: [{ tags: { CostCenter: 'db', Application: 'rds-snapshot-archive', Environment: 'prod' } }] },
+    ]);
   });
 
   it('synthesizes one stack per region, each with its own provider region', () => {

@@ -34,7 +34,17 @@ const ENV = writeSettings({
   policy: { ...DEFAULT_POLICY, rules: [{ databases: ['orders-*'], cadence: 'monthly', manualSnapshots: 'cadence' }] },
   catalogEnabled: false,
 });
-const SCHEDULED = { version: '0', id: 'policy', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {} };
+const SCHEDULED = {
+  version: '0',
+  id: 'policy',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time: new Date().toISOString(),
+  region: 'us-east-1',
+  resources: [],
+  detail: {},
+};
 
 function created(identifier: string, arn: string, messageId: string): unknown {
   return snsEventFor(TOPIC, snapshotCreatedMessage('instance', identifier, arn), messageId);
@@ -82,19 +92,29 @@ describe.runIf(runs)('the archive policy against moto', () => {
     expect(secondDecision!.reason).toContain(`also started the due export of ${arns['orders-manual-1']}`);
     expect(tasks[0]!.SourceArn).toBe(arns['orders-manual-1']);
     expect(first.logs.find((l) => 'decision' in l)).toMatchObject({ decision: 'duplicate' });
-    expect(again.logs.find((l) => 'decision' in l)).toMatchObject({ decision: 'skipped', reason: expect.stringContaining(`${month} is already covered by the complete export (${ordersPeriod})`) });
+    expect(again.logs.find((l) => 'decision' in l)).toMatchObject({
+      decision: 'skipped',
+      reason: expect.stringContaining(`${month} is already covered by the complete export (${ordersPeriod})`),
+    });
   });
 
   it('billing-db, without a rule, gets one export per snapshot', async () => {
-    for (const snapshot of ['billing-manual-1', 'billing-manual-2']) expect(runHandler(moto.endpoint, ENV, created(snapshot, arns[snapshot]!, snapshot))).toMatchObject({ ok: true });
+    for (const snapshot of ['billing-manual-1', 'billing-manual-2'])
+      expect(runHandler(moto.endpoint, ENV, created(snapshot, arns[snapshot]!, snapshot))).toMatchObject({ ok: true });
     const tasks = (await exportTasksOf(motoRds(moto.endpoint))).filter((t) => t.S3Prefix === 'exports/billing-db');
-    expect(tasks.map((t) => t.ExportTaskIdentifier).sort()).toEqual([exportTaskIdentifier(arns['billing-manual-1']!), exportTaskIdentifier(arns['billing-manual-2']!)].sort());
+    expect(tasks.map((t) => t.ExportTaskIdentifier).sort()).toEqual(
+      [exportTaskIdentifier(arns['billing-manual-1']!), exportTaskIdentifier(arns['billing-manual-2']!)].sort(),
+    );
   });
 
   it('a reconciliation that sees orders-eu first exports it once, logs the other snapshot as skipped, and a backfill and an event then add nothing', async () => {
     // Act
     const scheduled = runHandler(moto.endpoint, ENV, SCHEDULED);
-    const backfill = spawnSync(process.execPath, ['scripts/run-ts.js', 'cli/main.ts', 'backfill', '--since', '1d', '--function', FUNCTION_NAME], { cwd: ROOT, encoding: 'utf8', env: motoProcessEnv(moto.endpoint, {}) });
+    const backfill = spawnSync(process.execPath, ['scripts/run-ts.js', 'cli/main.ts', 'backfill', '--since', '1d', '--function', FUNCTION_NAME], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: motoProcessEnv(moto.endpoint, {}),
+    });
     const event = runHandler(moto.endpoint, ENV, created('orders-eu-manual-2', arns['orders-eu-manual-2']!, 'eu-2'));
 
     // Assess
@@ -102,7 +122,9 @@ describe.runIf(runs)('the archive policy against moto', () => {
     expect(backfill.status).toBe(0);
     expect(event).toMatchObject({ ok: true });
     const tasks = (await exportTasksOf(motoRds(moto.endpoint))).filter((t) => t.S3Prefix === 'exports/orders-eu');
-    expect(tasks.map((t) => t.ExportTaskIdentifier)).toEqual([periodExportIdentifier({ kind: 'instance', database: 'orders-eu', cadence: 'monthly', period: month })]);
+    expect(tasks.map((t) => t.ExportTaskIdentifier)).toEqual([
+      periodExportIdentifier({ kind: 'instance', database: 'orders-eu', cadence: 'monthly', period: month }),
+    ]);
     const skipped = scheduled.logs.filter((l) => l.decision === 'skipped' && l.database === 'orders-eu');
     expect(skipped).toHaveLength(1);
     expect(skipped[0]!.reason).toBe(`rule 1 (orders-*) says monthly: ${month} falls to ${arns['orders-eu-manual-1']}, whose export is due`);

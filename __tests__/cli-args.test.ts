@@ -29,8 +29,18 @@ describe('archive command line', () => {
   });
 
   it('reads backfill options', () => {
-    expect(parse('backfill', '--since', '7d', '--database', 'orders-*', '--dry-run')).toEqual({ command: 'backfill', since: new Date('2026-11-18T12:00:00Z'), database: 'orders-*', dryRun: true });
-    expect(parse('backfill', '--since=2026-11-01T06:30:00Z')).toEqual({ command: 'backfill', since: new Date('2026-11-01T06:30:00Z'), database: undefined, dryRun: false });
+    expect(parse('backfill', '--since', '7d', '--database', 'orders-*', '--dry-run')).toEqual({
+      command: 'backfill',
+      since: new Date('2026-11-18T12:00:00Z'),
+      database: 'orders-*',
+      dryRun: true,
+    });
+    expect(parse('backfill', '--since=2026-11-01T06:30:00Z')).toEqual({
+      command: 'backfill',
+      since: new Date('2026-11-01T06:30:00Z'),
+      database: undefined,
+      dryRun: false,
+    });
   });
 
   it.each([
@@ -42,7 +52,11 @@ describe('archive command line', () => {
     [['status', '--since', '2026-13-45'], /--since "2026-13-45" is not a date/, STATUS_USAGE],
     [['status', '--since', 'yesterday'], /--since "yesterday" is not a date/, STATUS_USAGE],
     [['backfill', '--since', '2027-01-01'], /--since 2027-01-01 is in the future/, BACKFILL_USAGE],
-    [['backfill', '--since', '7d', '--database', 'orders db'], /--database "orders db" must be one of the glob patterns of letters, digits, hyphens, \* and \?/, BACKFILL_USAGE],
+    [
+      ['backfill', '--since', '7d', '--database', 'orders db'],
+      /--database "orders db" must be one of the glob patterns of letters, digits, hyphens, \* and \?/,
+      BACKFILL_USAGE,
+    ],
     [['status', '--dry-run'], /status: Unknown option '--dry-run'/, STATUS_USAGE],
   ])('rejects %j with a clear message and the right usage', (argv, message, usage) => {
     const error = usageError(argv);
@@ -61,7 +75,15 @@ describe('status table', () => {
   it('aligns columns under their headers, with the verification outcome', () => {
     // Prepare
     const row = statusRow(
-      { ExportTaskIdentifier: 'orders-1-abc', SourceArn: 'arn:aws:rds:us-east-1:1:snapshot:orders-1', S3Bucket: 'b', S3Prefix: 'exports/orders', Status: 'complete', PercentProgress: 100, TaskStartTime: new Date('2026-11-01T00:00:00Z') },
+      {
+        ExportTaskIdentifier: 'orders-1-abc',
+        SourceArn: 'arn:aws:rds:us-east-1:1:snapshot:orders-1',
+        S3Bucket: 'b',
+        S3Prefix: 'exports/orders',
+        Status: 'complete',
+        PercentProgress: 100,
+        TaskStartTime: new Date('2026-11-01T00:00:00Z'),
+      },
       'incomplete',
     );
 
@@ -94,12 +116,24 @@ describe('verify, catalog and coverage command lines', () => {
   });
 
   it('rejects an export id that cannot be one, naming where to find real ones', () => {
-    expect(usageError(['verify', 'not/an/id']).message).toBe('verify: not an export task identifier: not/an/id (see the EXPORT column of "npm run archive -- status")');
+    expect(usageError(['verify', 'not/an/id']).message).toBe(
+      'verify: not an export task identifier: not/an/id (see the EXPORT column of "npm run archive -- status")',
+    );
   });
 
   it('reads catalog and coverage', () => {
-    expect(parse('catalog', '--dry-run', '--region', 'eu-west-1')).toEqual({ command: 'catalog', since: new Date(NOW.getTime() - 30 * 86_400_000), dryRun: true, region: 'eu-west-1' });
-    expect(parse('coverage', '--json', '--function', 'rds-archive-prod-exporter')).toEqual({ command: 'coverage', since: undefined, json: true, functionName: 'rds-archive-prod-exporter' });
+    expect(parse('catalog', '--dry-run', '--region', 'eu-west-1')).toEqual({
+      command: 'catalog',
+      since: new Date(NOW.getTime() - 30 * 86_400_000),
+      dryRun: true,
+      region: 'eu-west-1',
+    });
+    expect(parse('coverage', '--json', '--function', 'rds-archive-prod-exporter')).toEqual({
+      command: 'coverage',
+      since: undefined,
+      json: true,
+      functionName: 'rds-archive-prod-exporter',
+    });
   });
 
   it('rejects a malformed --function and --region', () => {

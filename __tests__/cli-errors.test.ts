@@ -75,18 +75,26 @@ describe('CLI errors at the terminal', () => {
   it('no credentials: names the chain it tried and suggests AWS_PROFILE', async () => {
     const run = await cli(['env', '--region', 'eu-west-1', '--function', 'rds-archive-dev-exporter'], {});
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/^error: no AWS credentials: the AWS SDK looked for them in the environment \(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\), in the shared files .* Set AWS_PROFILE to a configured profile/);
+    expect(run.stderr).toMatch(
+      /^error: no AWS credentials: the AWS SDK looked for them in the environment \(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\), in the shared files .* Set AWS_PROFILE to a configured profile/,
+    );
     expectNoStackTrace(run.stderr);
   });
 
   it('endpoint unreachable: names the endpoint and what to check', async () => {
-    const run = await cli(['status', '--region', 'us-east-1', '--function', 'rds-archive-dev-exporter'], { ...CREDENTIALS, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    const run = await cli(['status', '--region', 'us-east-1', '--function', 'rds-archive-dev-exporter'], {
+      ...CREDENTIALS,
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toBe('error: could not reach http://127.0.0.1:9 (ECONNREFUSED): check AWS_ENDPOINT_URL (unset it to reach AWS itself).\n');
   });
 
   it('access denied: names the action, the resource and the policy that grants it', async () => {
-    const run = await cli(['backfill', '--since', '7d', '--region', 'us-east-1', '--function', 'rds-archive-dev-exporter'], { ...CREDENTIALS, AWS_ENDPOINT_URL: denyingEndpoint });
+    const run = await cli(['backfill', '--since', '7d', '--region', 'us-east-1', '--function', 'rds-archive-dev-exporter'], {
+      ...CREDENTIALS,
+      AWS_ENDPOINT_URL: denyingEndpoint,
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
       /^error: access denied: arn:aws:iam::123456789012:user\/ops may not perform lambda:GetFunctionConfiguration on arn:aws:lambda:us-east-1:123456789012:function:rds-archive-dev-exporter\. The README \("Permissions for the CLI"\) lists what the CLI needs; the stack output operator-policy-arn/,
@@ -103,7 +111,11 @@ describe('CLI errors at the terminal', () => {
 
 describe('explainAwsError', () => {
   it('reads the action, resource and principal out of an IAM denial', () => {
-    expect(deniedAction('User: arn:aws:sts::1:assumed-role/ops/me is not authorized to perform: rds:StartExportTask on resource: arn:aws:rds:us-east-1:1:snapshot:x because no identity-based policy allows it')).toEqual({
+    expect(
+      deniedAction(
+        'User: arn:aws:sts::1:assumed-role/ops/me is not authorized to perform: rds:StartExportTask on resource: arn:aws:rds:us-east-1:1:snapshot:x because no identity-based policy allows it',
+      ),
+    ).toEqual({
       principal: 'arn:aws:sts::1:assumed-role/ops/me',
       action: 'rds:StartExportTask',
       resource: 'arn:aws:rds:us-east-1:1:snapshot:x',
@@ -111,7 +123,9 @@ describe('explainAwsError', () => {
   });
 
   it('tells expired or unknown credentials apart from missing ones', () => {
-    expect(explainAwsError({ name: 'ExpiredTokenException', message: 'The security token included in the request is expired' })?.message).toMatch(/^AWS rejected the credentials \(ExpiredTokenException: .*aws sso login/);
+    expect(explainAwsError({ name: 'ExpiredTokenException', message: 'The security token included in the request is expired' })?.message).toMatch(
+      /^AWS rejected the credentials \(ExpiredTokenException: .*aws sso login/,
+    );
   });
 
   it('finds a connection error in the cause chain', () => {

@@ -63,7 +63,10 @@ describe('configuration sources', () => {
   });
 
   it('reads reconciliation and notification overrides from the environment', () => {
-    const config = configFrom({}, { RDS_ARCHIVE_RECONCILE_EVERY_MINUTES: '30', RDS_ARCHIVE_LOOKBACK_DAYS: '14', RDS_ARCHIVE_NOTIFICATION_EMAILS: 'dba@example.com,oncall@example.com' });
+    const config = configFrom(
+      {},
+      { RDS_ARCHIVE_RECONCILE_EVERY_MINUTES: '30', RDS_ARCHIVE_LOOKBACK_DAYS: '14', RDS_ARCHIVE_NOTIFICATION_EMAILS: 'dba@example.com,oncall@example.com' },
+    );
     expect(config.reconciliation).toMatchObject({ everyMinutes: 30, lookbackDays: 14 });
     expect(config.notificationEmails).toEqual(['dba@example.com', 'oncall@example.com']);
   });
@@ -92,7 +95,12 @@ describe('configuration sources', () => {
     });
     expect(config.namePrefix).toBe('acme-rds');
     expect(config.existingBucketNames).toEqual({ 'eu-west-1': 'acme-eu-archive' });
-    expect(config.lifecycle).toEqual({ transitionStorageClass: 'DEEP_ARCHIVE', transitionAfterDays: 90, expirationDays: 3650, noncurrentVersionExpirationDays: 30 });
+    expect(config.lifecycle).toEqual({
+      transitionStorageClass: 'DEEP_ARCHIVE',
+      transitionAfterDays: 90,
+      expirationDays: 3650,
+      noncurrentVersionExpirationDays: 30,
+    });
     expect(config.includeDatabases).toEqual(['orders-*', 'billing']);
     expect(config.exportOnly).toEqual(['orders.public']);
     expect(config.tags).toEqual({ CostCenter: 'db-platform' });
@@ -109,20 +117,60 @@ describe('configuration validation names the setting and what is allowed', () =>
     ['region that is not a region', { regions: ['us-east'] }, {}, /regions must be a list of AWS region names.*"us-east"/],
     ['no regions', { regions: [] }, {}, /regions must name at least one region/],
     ['a region twice', { regions: ['us-east-1', 'us-east-1'] }, {}, /regions lists a region twice/],
-    ['names too long for a bucket', { namePrefix: 'a-very-long-prefix-for-names', environment: 'production-environment' }, {}, /bucket for us-east-1 would be named with \d+ characters, S3 allows 63/],
-    ['existing bucket in another region', { existingBucketNames: { 'eu-west-1': 'acme' } }, {}, /existingBucketNames\.eu-west-1: eu-west-1 is not one of the configured regions/],
+    [
+      'names too long for a bucket',
+      { namePrefix: 'a-very-long-prefix-for-names', environment: 'production-environment' },
+      {},
+      /bucket for us-east-1 would be named with \d+ characters, S3 allows 63/,
+    ],
+    [
+      'existing bucket in another region',
+      { existingBucketNames: { 'eu-west-1': 'acme' } },
+      {},
+      /existingBucketNames\.eu-west-1: eu-west-1 is not one of the configured regions/,
+    ],
     ['invalid bucket name', { existingBucketNames: { 'us-east-1': 'Acme_Bucket' } }, {}, /existingBucketNames\.us-east-1 must be an S3 bucket name/],
-    ['key from another region', { existingKmsKeyArns: { 'us-east-1': 'arn:aws:kms:eu-west-1:123456789012:key/abcd' } }, {}, /existingKmsKeyArns\.us-east-1 is a key in eu-west-1/],
+    [
+      'key from another region',
+      { existingKmsKeyArns: { 'us-east-1': 'arn:aws:kms:eu-west-1:123456789012:key/abcd' } },
+      {},
+      /existingKmsKeyArns\.us-east-1 is a key in eu-west-1/,
+    ],
     ['key that is not an ARN', { existingKmsKeyArns: { 'us-east-1': 'abcd-1234' } }, {}, /existingKmsKeyArns\.us-east-1 must be a KMS key ARN/],
     ['prefix with a leading slash', { archivePrefix: '/exports' }, {}, /archivePrefix must be S3 key characters/],
-    ['unknown storage class', { lifecycle: { transitionStorageClass: 'COLD' } }, {}, /lifecycle\.transitionStorageClass must be one of "STANDARD_IA".*got "COLD"/],
-    ['IA transition too early', { lifecycle: { transitionStorageClass: 'STANDARD_IA', transitionAfterDays: 7 } }, {}, /lifecycle\.transitionAfterDays must be at least 30 for STANDARD_IA/],
+    [
+      'unknown storage class',
+      { lifecycle: { transitionStorageClass: 'COLD' } },
+      {},
+      /lifecycle\.transitionStorageClass must be one of "STANDARD_IA".*got "COLD"/,
+    ],
+    [
+      'IA transition too early',
+      { lifecycle: { transitionStorageClass: 'STANDARD_IA', transitionAfterDays: 7 } },
+      {},
+      /lifecycle\.transitionAfterDays must be at least 30 for STANDARD_IA/,
+    ],
     ['negative transition days', { lifecycle: { transitionAfterDays: -1 } }, {}, /lifecycle\.transitionAfterDays must be a whole number of at least 0, got -1/],
-    ['expiration before transition', { lifecycle: { transitionAfterDays: 30, expirationDays: 10 } }, {}, /lifecycle\.expirationDays \(10\) must be greater than lifecycle\.transitionAfterDays \(30\)/],
+    [
+      'expiration before transition',
+      { lifecycle: { transitionAfterDays: 30, expirationDays: 10 } },
+      {},
+      /lifecycle\.expirationDays \(10\) must be greater than lifecycle\.transitionAfterDays \(30\)/,
+    ],
     ['object lock without days', { objectLock: { mode: 'GOVERNANCE' } }, {}, /objectLock\.days is required/],
     ['object lock with a bad mode', { objectLock: { mode: 'STRICT', days: 30 } }, {}, /objectLock\.mode must be one of "GOVERNANCE", "COMPLIANCE"/],
-    ['object lock on an existing bucket', { objectLock: { mode: 'GOVERNANCE', days: 30 }, existingBucketNames: { 'us-east-1': 'acme-archive' } }, {}, /objectLock applies to buckets this stack creates/],
-    ['unknown snapshot type', { snapshotTypes: ['automated', 'shared'] }, {}, /snapshotTypes must be a list of any of "automated", "manual", "awsbackup"; not allowed: "shared"/],
+    [
+      'object lock on an existing bucket',
+      { objectLock: { mode: 'GOVERNANCE', days: 30 }, existingBucketNames: { 'us-east-1': 'acme-archive' } },
+      {},
+      /objectLock applies to buckets this stack creates/,
+    ],
+    [
+      'unknown snapshot type',
+      { snapshotTypes: ['automated', 'shared'] },
+      {},
+      /snapshotTypes must be a list of any of "automated", "manual", "awsbackup"; not allowed: "shared"/,
+    ],
     ['no snapshot types', { snapshotTypes: [] }, {}, /snapshotTypes must name at least one/],
     ['database pattern with a comma', { includeDatabases: ['orders,billing'] }, {}, /includeDatabases must be a list of glob patterns.*"orders,billing"/],
     ['database pattern that is not a list', { excludeDatabases: 'test-*' }, {}, /excludeDatabases must be a list of glob patterns/],
@@ -131,18 +179,43 @@ describe('configuration validation names the setting and what is allowed', () =>
     ['tag with an aws: key', { tags: { 'aws:owner': 'me' } }, {}, /tags: the key "aws:owner" must have 1 to 128 characters and not start with "aws:"/],
     ['tag with a non-string value', { tags: { Team: 7 } }, {}, /tags\.Team must be a string/],
     ['remote state without a bucket', { remoteState: { region: 'us-east-1' } }, {}, /remoteState\.bucket is required/],
-    ['remote state key prefix with a trailing slash', { remoteState: { bucket: 'acme-state', keyPrefix: 'rds/' } }, {}, /remoteState\.keyPrefix must be S3 key characters/],
+    [
+      'remote state key prefix with a trailing slash',
+      { remoteState: { bucket: 'acme-state', keyPrefix: 'rds/' } },
+      {},
+      /remoteState\.keyPrefix must be S3 key characters/,
+    ],
     ['reconciliation too rare for its alarm', { reconciliation: { everyMinutes: 1440 } }, {}, /reconciliation\.everyMinutes must be at most 720/],
     ['reconciliation too often', { reconciliation: { everyMinutes: 1 } }, {}, /reconciliation\.everyMinutes must be a whole number of at least 5, got 1/],
     ['lookback beyond automated snapshot retention', { reconciliation: { lookbackDays: 90 } }, {}, /reconciliation\.lookbackDays must be at most 35/],
-    ['more concurrent exports than RDS allows', { reconciliation: { maxConcurrentExports: 6 } }, {}, /reconciliation\.maxConcurrentExports must be at most 5 \(RDS runs 5 exports at once per account\), got 6/],
+    [
+      'more concurrent exports than RDS allows',
+      { reconciliation: { maxConcurrentExports: 6 } },
+      {},
+      /reconciliation\.maxConcurrentExports must be at most 5 \(RDS runs 5 exports at once per account\), got 6/,
+    ],
     ['no export attempts', { reconciliation: { maxExportAttempts: 0 } }, {}, /reconciliation\.maxExportAttempts must be a whole number of at least 1, got 0/],
     ['unknown reconciliation setting', { reconciliation: { every: 5 } }, {}, /unknown setting "reconciliation\.every"/],
     ['more async retries than Lambda allows', { asyncRetryAttempts: 3 }, {}, /asyncRetryAttempts must be 0, 1 or 2/],
-    ['notification address that is not an e-mail address', { notificationEmails: ['dba-team'] }, {}, /notificationEmails must be a list of e-mail addresses; not allowed: "dba-team"/],
-    ['lookback override that is not a number', {}, { RDS_ARCHIVE_LOOKBACK_DAYS: 'seven' }, /RDS_ARCHIVE_LOOKBACK_DAYS \(setting "reconciliation\.lookbackDays"\) must be a whole number/],
+    [
+      'notification address that is not an e-mail address',
+      { notificationEmails: ['dba-team'] },
+      {},
+      /notificationEmails must be a list of e-mail addresses; not allowed: "dba-team"/,
+    ],
+    [
+      'lookback override that is not a number',
+      {},
+      { RDS_ARCHIVE_LOOKBACK_DAYS: 'seven' },
+      /RDS_ARCHIVE_LOOKBACK_DAYS \(setting "reconciliation\.lookbackDays"\) must be a whole number/,
+    ],
     ['environment override with capitals', {}, { RDS_ARCHIVE_ENVIRONMENT: 'PROD' }, /environment must be lower-case.*"PROD"/],
-    ['log retention override that is not a number', {}, { RDS_ARCHIVE_LOG_RETENTION_DAYS: 'a year' }, /RDS_ARCHIVE_LOG_RETENTION_DAYS \(setting "logRetentionDays"\) must be a whole number, got "a year"/],
+    [
+      'log retention override that is not a number',
+      {},
+      { RDS_ARCHIVE_LOG_RETENTION_DAYS: 'a year' },
+      /RDS_ARCHIVE_LOG_RETENTION_DAYS \(setting "logRetentionDays"\) must be a whole number, got "a year"/,
+    ],
     ['region override that is not a region', {}, { RDS_ARCHIVE_REGIONS: 'us-east-1,mars-1' }, /regions must be a list of AWS region names.*"mars-1"/],
   ];
 
@@ -152,7 +225,10 @@ describe('configuration validation names the setting and what is allowed', () =>
       return;
     }
     const problems = problemsOf(file, env);
-    expect(problems.some((p) => message.test(p)), `problems were:\n${problems.join('\n')}`).toBe(true);
+    expect(
+      problems.some((p) => message.test(p)),
+      `problems were:\n${problems.join('\n')}`,
+    ).toBe(true);
   });
 
   it('lists every problem at once, one a line', () => {
@@ -162,8 +238,8 @@ describe('configuration validation names the setting and what is allowed', () =>
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const message = (error as Error).message;
-      expect(message).toMatch(/^Invalid rds-snapshot-archive configuration:\n  - environment must be/);
-      expect(message).toMatch(/\n  - logRetentionDays must be one of/);
+      expect(message).toMatch(/^Invalid rds-snapshot-archive configuration:\n {2}- environment must be/);
+      expect(message).toMatch(/\n {2}- logRetentionDays must be one of/);
     }
   });
 });

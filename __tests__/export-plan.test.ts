@@ -2,7 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planExports, type ExportTaskRecord, type PlanInputs, type SnapshotRecord } from '../handler/export-plan';
 
-const idFor = (arn: string, attempt: number) => `${arn.split(':').pop()!.replace(/[^A-Za-z0-9]/g, '-')}-${attempt}`;
+const idFor = (arn: string, attempt: number) =>
+  `${arn
+    .split(':')
+    .pop()!
+    .replace(/[^A-Za-z0-9]/g, '-')}-${attempt}`;
 const snapshot = (name: string, day: number, eligible = true): SnapshotRecord => ({
   snapshotArn: `arn:aws:rds:us-east-1:123456789012:snapshot:${name}`,
   createdAt: new Date(Date.UTC(2026, 10, day)),
@@ -28,12 +32,21 @@ describe('planExports', () => {
   });
 
   it('starts no more than the free slots, counting every running export of the account, and defers the rest', () => {
-    const foreign: ExportTaskRecord = { exportTaskIdentifier: 'someone-elses', sourceArn: 'arn:aws:rds:us-east-1:123456789012:snapshot:other', status: 'in_progress' };
+    const foreign: ExportTaskRecord = {
+      exportTaskIdentifier: 'someone-elses',
+      sourceArn: 'arn:aws:rds:us-east-1:123456789012:snapshot:other',
+      status: 'in_progress',
+    };
     const result = plan({ snapshots: [a, b, c], tasks: [foreign, task(snapshot('x', 1), 1, 'STARTING')], maxConcurrentExports: 3 });
     expect(result.running).toBe(2);
     expect(result.freeSlots).toBe(1);
     expect(result.toStart.map((s) => s.snapshotArn)).toEqual([b.snapshotArn]);
-    expect(result.decisions.filter((d) => d.kind === 'deferred').map((d) => d.snapshotArn).sort()).toEqual([a.snapshotArn, c.snapshotArn].sort());
+    expect(
+      result.decisions
+        .filter((d) => d.kind === 'deferred')
+        .map((d) => d.snapshotArn)
+        .sort(),
+    ).toEqual([a.snapshotArn, c.snapshotArn].sort());
   });
 
   it('leaves exported and running snapshots alone', () => {
@@ -44,7 +57,9 @@ describe('planExports', () => {
 
   it('counts an export of the snapshot under another name', () => {
     const manual: ExportTaskRecord = { exportTaskIdentifier: 'operator-export', sourceArn: a.snapshotArn, status: 'COMPLETE' };
-    expect(plan({ snapshots: [a], tasks: [manual] }).decisions).toEqual([{ kind: 'exported', snapshotArn: a.snapshotArn, exportTaskIdentifier: 'operator-export' }]);
+    expect(plan({ snapshots: [a], tasks: [manual] }).decisions).toEqual([
+      { kind: 'exported', snapshotArn: a.snapshotArn, exportTaskIdentifier: 'operator-export' },
+    ]);
   });
 
   it('retries a failed or canceled export under the next attempt identifier', () => {

@@ -14,7 +14,18 @@ describe('fault proxy', () => {
 
   beforeAll(async () => {
     stub = await startStubRds();
-    stub.addSnapshots([{ kind: 'instance', identifier: IDENTIFIER, arn: stubSnapshotArn('instance', IDENTIFIER), databaseIdentifier: 'billing', engine: 'postgres', snapshotType: 'manual', status: 'available', createdAt: new Date('2026-11-20T03:00:00Z') }]);
+    stub.addSnapshots([
+      {
+        kind: 'instance',
+        identifier: IDENTIFIER,
+        arn: stubSnapshotArn('instance', IDENTIFIER),
+        databaseIdentifier: 'billing',
+        engine: 'postgres',
+        snapshotType: 'manual',
+        status: 'available',
+        createdAt: new Date('2026-11-20T03:00:00Z'),
+      },
+    ]);
   });
   afterEach(async () => {
     await Promise.all(proxies.splice(0).map((p) => p.close()));

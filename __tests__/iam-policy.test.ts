@@ -34,7 +34,12 @@ describe('IAM policy evaluator (used by the deploy rehearsal)', () => {
   it('evaluates conditions only when given a request context', () => {
     // Prepare
     const conditioned: IdentityStatement[] = [
-      { Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:us-east-1:1:key/k', Condition: { StringEquals: { 'kms:ViaService': ['s3.us-east-1.amazonaws.com', 'sns.us-east-1.amazonaws.com'] } } },
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: 'arn:aws:kms:us-east-1:1:key/k',
+        Condition: { StringEquals: { 'kms:ViaService': ['s3.us-east-1.amazonaws.com', 'sns.us-east-1.amazonaws.com'] } },
+      },
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::archive', Condition: { StringLike: { 's3:prefix': 'exports/*' } } },
     ];
     const key = 'arn:aws:kms:us-east-1:1:key/k';
@@ -48,7 +53,9 @@ describe('IAM policy evaluator (used by the deploy rehearsal)', () => {
   });
 
   it('refuses to guess about condition operators it does not know', () => {
-    const statements: IdentityStatement[] = [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }];
+    const statements: IdentityStatement[] = [
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } },
+    ];
     expect(() => isAllowed(statements, 's3:GetObject', 'x', { 'aws:SourceIp': '10.1.2.3' })).toThrow(/IpAddress/);
   });
 });

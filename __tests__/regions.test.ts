@@ -23,7 +23,9 @@ describe('regions from the AWS SDK partition metadata', () => {
 
   it('accepts known regions and names no likely region for a name far from any', () => {
     expect(regionProblem('regions', 'eu-central-2')).toBeUndefined();
-    expect(regionProblem('regions', 'mars-north-7')).toMatch(/^regions: "mars-north-7" is not an AWS region known to the installed AWS SDK; see the AWS region list/);
+    expect(regionProblem('regions', 'mars-north-7')).toMatch(
+      /^regions: "mars-north-7" is not an AWS region known to the installed AWS SDK; see the AWS region list/,
+    );
   });
 
   it('stops the configuration with a message naming regions and the likely region', () => {
@@ -37,10 +39,14 @@ describe('regions from the AWS SDK partition metadata', () => {
 
     // Assess
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^regions: "us-eest-1" is not an AWS region .* did you mean "us-east-1" \(US East \(N\. Virginia\)\)\?/)]);
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringMatching(/^regions: "us-eest-1" is not an AWS region .* did you mean "us-east-1" \(US East \(N\. Virginia\)\)\?/),
+    ]);
   });
 
   it('checks the remote state region the same way', () => {
-    expect(() => configFrom({ remoteState: { bucket: 'my-state-bucket', region: 'eu-wset-1' } })).toThrow(/remoteState\.region: "eu-wset-1" .*did you mean "eu-west-1"/);
+    expect(() => configFrom({ remoteState: { bucket: 'my-state-bucket', region: 'eu-wset-1' } })).toThrow(
+      /remoteState\.region: "eu-wset-1" .*did you mean "eu-west-1"/,
+    );
   });
 });

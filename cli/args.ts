@@ -87,7 +87,13 @@ export type Command =
   | ({ readonly command: 'status'; readonly since?: Date; readonly json: boolean } & DeploymentOptions)
   | ({ readonly command: 'backfill'; readonly since: Date; readonly database?: string; readonly dryRun: boolean } & DeploymentOptions)
   | ({ readonly command: 'env'; readonly json: boolean } & DeploymentOptions)
-  | ({ readonly command: 'verify'; readonly exportIds: readonly string[]; readonly since: Date; readonly force: boolean; readonly json: boolean } & DeploymentOptions)
+  | ({
+      readonly command: 'verify';
+      readonly exportIds: readonly string[];
+      readonly since: Date;
+      readonly force: boolean;
+      readonly json: boolean;
+    } & DeploymentOptions)
   | ({ readonly command: 'catalog'; readonly since: Date; readonly dryRun: boolean } & DeploymentOptions)
   | ({ readonly command: 'coverage'; readonly since?: Date; readonly json: boolean } & DeploymentOptions);
 
@@ -143,7 +149,10 @@ function deploymentOptions(values: Record<string, unknown>, usage: string): Depl
   const functionName = values.function as string | undefined;
   const region = values.region as string | undefined;
   if (functionName !== undefined && !FUNCTION_NAME.test(functionName)) {
-    throw new UsageError(`--function "${functionName}" is not a Lambda function name: use the stack output exporter-function-name, e.g. rds-archive-prod-exporter`, usage);
+    throw new UsageError(
+      `--function "${functionName}" is not a Lambda function name: use the stack output exporter-function-name, e.g. rds-archive-prod-exporter`,
+      usage,
+    );
   }
   if (region !== undefined && !REGION_NAME.test(region)) throw new UsageError(`--region "${region}" is not a region name such as us-east-1`, usage);
   return { ...(functionName !== undefined ? { functionName } : {}), ...(region !== undefined ? { region } : {}) };
@@ -159,7 +168,12 @@ export function parseCommandLine(argv: readonly string[], now: Date = new Date()
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: [...rest], strict: true, allowPositionals: spec.positionals === true, options: { ...spec.options, ...COMMON_OPTIONS } }));
+    ({ values, positionals } = parseArgs({
+      args: [...rest],
+      strict: true,
+      allowPositionals: spec.positionals === true,
+      options: { ...spec.options, ...COMMON_OPTIONS },
+    }));
   } catch (error) {
     throw new UsageError(`${command}: ${(error as Error).message.split('\n')[0]}`, usage);
   }
@@ -174,7 +188,8 @@ export function parseCommandLine(argv: readonly string[], now: Date = new Date()
   if (command === 'catalog') return { command: 'catalog', since: recent, dryRun: values['dry-run'] === true, ...deployment };
   if (command === 'verify') {
     const bad = positionals.filter((id) => !EXPORT_ID.test(id));
-    if (bad.length > 0) throw new UsageError(`verify: not an export task identifier: ${bad.join(', ')} (see the EXPORT column of "npm run archive -- status")`, usage);
+    if (bad.length > 0)
+      throw new UsageError(`verify: not an export task identifier: ${bad.join(', ')} (see the EXPORT column of "npm run archive -- status")`, usage);
     return { command: 'verify', exportIds: positionals, since: recent, force: values.force === true, json: values.json === true, ...deployment };
   }
   if (since === undefined) throw new UsageError('backfill needs --since DATE: how far back to look for snapshots without exports', usage);

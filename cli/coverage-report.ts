@@ -63,7 +63,13 @@ const round = (value: number, places = 2) => Math.round(value * 10 ** places) / 
 export function coverageReport(input: CoverageInput): CoverageRow[] {
   const { result, settings, now } = input;
   const price = settings.policy.exportPricePerGb;
-  const lag = archiveLag({ decisions: result.cadence, snapshots: result.snapshots.map((s) => ({ snapshotArn: s.snapshotArn, createdAt: s.createdAt ?? now })), exports: result.exports, now, limit: Number.MAX_SAFE_INTEGER });
+  const lag = archiveLag({
+    decisions: result.cadence,
+    snapshots: result.snapshots.map((s) => ({ snapshotArn: s.snapshotArn, createdAt: s.createdAt ?? now })),
+    exports: result.exports,
+    now,
+    limit: Number.MAX_SAFE_INTEGER,
+  });
   const lagOf = new Map(lag.byDatabase.map((d) => [d.database, d.hours]));
   const complete = new Set(result.exports.filter((e) => e.state === 'complete').map((e) => e.snapshotArn));
   const windowDays = Math.max(1, (now.getTime() - input.since.getTime()) / DAY_MS);
@@ -107,7 +113,12 @@ export function coverageReport(input: CoverageInput): CoverageRow[] {
       lagHours: round(lagOf.get(database) ?? 0, 1),
       snapshotsInWindow: inWindow.length,
       averageSnapshotGb: round(averageSnapshotGb),
-      pendingCostUsd: round(estimateExportCost(dueNotArchived.map((arn) => sizeOf.get(arn) ?? 0), price)),
+      pendingCostUsd: round(
+        estimateExportCost(
+          dueNotArchived.map((arn) => sizeOf.get(arn) ?? 0),
+          price,
+        ),
+      ),
       monthlyVolumeGb: round(monthlyVolumeGb),
       monthlyCostUsd: round(monthlyVolumeGb * price),
     };

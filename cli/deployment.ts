@@ -41,7 +41,10 @@ export class FunctionNotFoundError extends Error {
     readonly region: string | undefined,
   ) {
     const where = region === undefined ? '' : ` in ${region}`;
-    const seen = visibleExporters.length > 0 ? `Exporter functions visible${where}: ${visibleExporters.join(', ')}. Pass one with --function NAME.` : `No exporter functions are visible${where}: deploy the stack (npx cdktf deploy), or pass --region for the region it is in.`;
+    const seen =
+      visibleExporters.length > 0
+        ? `Exporter functions visible${where}: ${visibleExporters.join(', ')}. Pass one with --function NAME.`
+        : `No exporter functions are visible${where}: deploy the stack (npx cdktf deploy), or pass --region for the region it is in.`;
     super(`the exporter function "${functionName}" was not found${where}. ${seen}`);
     this.name = 'FunctionNotFoundError';
   }
@@ -125,7 +128,11 @@ export async function resolveSettings(options: DeploymentOptions, deps: ResolveD
     const shellOnly = mergeSettingSources(undefined, shellEnv);
     // The old way (every variable exported by hand) still works when no --function was asked for.
     if (options.functionName === undefined && safeRead(shellOnly.env) !== undefined) {
-      return { settings: readSettings(shellOnly.env), ...shellOnly, note: `the exporter function "${functionName}" was not found; using the settings set in the shell` };
+      return {
+        settings: readSettings(shellOnly.env),
+        ...shellOnly,
+        note: `the exporter function "${functionName}" was not found; using the settings set in the shell`,
+      };
     }
     throw new FunctionNotFoundError(functionName, await visibleExporters(client), options.region ?? (await client.config.region().catch(() => undefined)));
   }
@@ -134,7 +141,12 @@ export async function resolveSettings(options: DeploymentOptions, deps: ResolveD
     return { settings: readSettings(merged.env), ...merged, functionName: configuration.FunctionName ?? functionName };
   } catch (error) {
     if (error instanceof SettingsError) {
-      throw new SettingsError(error.problems.map((p) => ({ ...p, problem: `${p.problem} (from ${merged.sources[p.variable] === 'shell' ? 'the shell' : `the function ${functionName}`})` })));
+      throw new SettingsError(
+        error.problems.map((p) => ({
+          ...p,
+          problem: `${p.problem} (from ${merged.sources[p.variable] === 'shell' ? 'the shell' : `the function ${functionName}`})`,
+        })),
+      );
     }
     throw error;
   }
@@ -153,6 +165,9 @@ export function describeSources(resolved: ResolvedSettings, region: string | und
   const fromShell = Object.entries(resolved.sources)
     .filter(([, source]) => source === 'shell')
     .map(([variable]) => variable);
-  const base = resolved.functionName !== undefined ? `settings from the function ${resolved.functionName}${region ? ` (${region})` : ''}` : `settings from the shell (${resolved.note ?? 'no function read'})`;
+  const base =
+    resolved.functionName !== undefined
+      ? `settings from the function ${resolved.functionName}${region ? ` (${region})` : ''}`
+      : `settings from the shell (${resolved.note ?? 'no function read'})`;
   return fromShell.length > 0 && resolved.functionName !== undefined ? `${base}; overridden in the shell: ${fromShell.join(', ')}` : base;
 }

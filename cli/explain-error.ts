@@ -17,11 +17,27 @@ interface ErrorLike {
 }
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
-const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'AccessDeniedFault', 'UnauthorizedOperation', 'AuthorizationError', 'AuthorizationErrorException']);
-const BAD_CREDENTIALS = new Set(['UnrecognizedClientException', 'InvalidClientTokenId', 'InvalidSignatureException', 'SignatureDoesNotMatch', 'ExpiredToken', 'ExpiredTokenException', 'InvalidAccessKeyId']);
+const ACCESS_DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'AccessDeniedFault',
+  'UnauthorizedOperation',
+  'AuthorizationError',
+  'AuthorizationErrorException',
+]);
+const BAD_CREDENTIALS = new Set([
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidAccessKeyId',
+]);
 
 /** The README section that lists the CLI's permissions. */
-export const PERMISSIONS_HINT = 'The README ("Permissions for the CLI") lists what the CLI needs; the stack output operator-policy-arn is a managed policy that grants it: attach it to your role or user.';
+export const PERMISSIONS_HINT =
+  'The README ("Permissions for the CLI") lists what the CLI needs; the stack output operator-policy-arn is a managed policy that grants it: attach it to your role or user.';
 
 function connectionCode(error: ErrorLike): string | undefined {
   for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
@@ -63,12 +79,16 @@ export function explainAwsError(error: unknown, endpoint?: string): Explanation 
     };
   }
   if (BAD_CREDENTIALS.has(name)) {
-    return { message: `AWS rejected the credentials (${name}: ${message}). Refresh them (for SSO: "aws sso login"), or check AWS_PROFILE and the system clock.`, exitCode: 2 };
+    return {
+      message: `AWS rejected the credentials (${name}: ${message}). Refresh them (for SSO: "aws sso login"), or check AWS_PROFILE and the system clock.`,
+      exitCode: 2,
+    };
   }
   const code = connectionCode(e);
   if (code !== undefined || name === 'TimeoutError') {
     const where = endpoint !== undefined ? endpoint : 'the AWS endpoint';
-    const hint = endpoint !== undefined ? 'check AWS_ENDPOINT_URL (unset it to reach AWS itself)' : 'check your network, proxy (HTTPS_PROXY) and the region name';
+    const hint =
+      endpoint !== undefined ? 'check AWS_ENDPOINT_URL (unset it to reach AWS itself)' : 'check your network, proxy (HTTPS_PROXY) and the region name';
     return { message: `could not reach ${where} (${code ?? name}): ${hint}.`, exitCode: 1 };
   }
   if (ACCESS_DENIED.has(name) || e.$metadata?.httpStatusCode === 403) {

@@ -57,7 +57,9 @@ export function archiveLag(input: ArchiveLagInput): ArchiveLag {
     if (!decision.due || complete.has(decision.snapshotArn)) continue;
     const created = createdAt.get(decision.snapshotArn);
     if (created === undefined) {
-      throw new Error(`archiveLag has a due decision for ${decision.snapshotArn} but no snapshot with that ARN: pass the snapshots the decisions were made from`);
+      throw new Error(
+        `archiveLag has a due decision for ${decision.snapshotArn} but no snapshot with that ARN: pass the snapshots the decisions were made from`,
+      );
     }
     const hours = Math.max(0, now - created.getTime()) / HOUR_MS;
     const current = worst.get(decision.database);
@@ -84,7 +86,8 @@ export function estimateExportCost(snapshotSizesGb: readonly number[], pricePerG
  * {@link DAYS_PER_MONTH} days and a year 12 such months.
  */
 export function monthlyExportVolumeGb(cadence: Cadence, snapshotSizeGb: number, snapshotsPerDay: number): number {
-  if (!Number.isFinite(snapshotSizeGb) || snapshotSizeGb < 0) throw new RangeError(`snapshotSizeGb must be a number of GB of at least 0, got ${snapshotSizeGb}`);
+  if (!Number.isFinite(snapshotSizeGb) || snapshotSizeGb < 0)
+    throw new RangeError(`snapshotSizeGb must be a number of GB of at least 0, got ${snapshotSizeGb}`);
   if (!Number.isFinite(snapshotsPerDay) || snapshotsPerDay < 0) throw new RangeError(`snapshotsPerDay must be a number of at least 0, got ${snapshotsPerDay}`);
   if (cadence === 'every') return snapshotsPerDay * DAYS_PER_MONTH * snapshotSizeGb;
   const periodDays = PERIOD_DAYS[cadence];

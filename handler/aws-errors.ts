@@ -13,7 +13,8 @@ export interface ClassifiedError {
 
 const MISCONFIGURATION_HINTS: Readonly<Record<string, string>> = {
   IamRoleNotFoundFault: 'EXPORT_ROLE_ARN names a role that does not exist; deploy the stack or correct EXPORT_ROLE_ARN',
-  IamRoleMissingPermissionsFault: "the export role cannot write the export: check that it trusts export.rds.amazonaws.com and may write to ARCHIVE_BUCKET under ARCHIVE_PREFIX and use EXPORT_KMS_KEY_ARN",
+  IamRoleMissingPermissionsFault:
+    'the export role cannot write the export: check that it trusts export.rds.amazonaws.com and may write to ARCHIVE_BUCKET under ARCHIVE_PREFIX and use EXPORT_KMS_KEY_ARN',
   InvalidS3BucketFault: 'ARCHIVE_BUCKET does not exist, is in another region than the snapshot, or the export role cannot reach it',
   KMSKeyNotAccessibleFault: "EXPORT_KMS_KEY_ARN is disabled, in another region, or not usable by the exporter's role (kms:CreateGrant, kms:DescribeKey)",
   InvalidExportOnlyFault: 'EXPORT_ONLY names databases, schemas or tables that this snapshot does not have',
@@ -41,7 +42,13 @@ const RETRYABLE = new Set([
 
 // StartExportTask lists DBClusterNotFoundFault as well: the snapshot's source is gone, which
 // retrying cannot change, so it is skipped like a deleted snapshot.
-const GONE = new Set(['DBSnapshotNotFoundFault', 'DBSnapshotNotFound', 'DBClusterSnapshotNotFoundFault', 'DBClusterSnapshotNotFound', 'DBClusterNotFoundFault']);
+const GONE = new Set([
+  'DBSnapshotNotFoundFault',
+  'DBSnapshotNotFound',
+  'DBClusterSnapshotNotFoundFault',
+  'DBClusterSnapshotNotFound',
+  'DBClusterNotFoundFault',
+]);
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 

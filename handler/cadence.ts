@@ -142,7 +142,8 @@ export function nextPeriodStart(cadence: Cadence, date: Date): Date {
  * `since`: the start of the period containing `since`, the earliest over the policy's cadences.
  */
 export function decisionWindowStart(cadenceOrPolicy: Cadence | ArchivePolicy, since: Date): Date {
-  const cadences = typeof cadenceOrPolicy === 'string' ? [cadenceOrPolicy] : [cadenceOrPolicy.defaultCadence, ...cadenceOrPolicy.rules.map((rule) => rule.cadence)];
+  const cadences =
+    typeof cadenceOrPolicy === 'string' ? [cadenceOrPolicy] : [cadenceOrPolicy.defaultCadence, ...cadenceOrPolicy.rules.map((rule) => rule.cadence)];
   return new Date(Math.min(...cadences.map((cadence) => periodBounds(cadence, since).start.getTime())));
 }
 
@@ -218,7 +219,8 @@ export function applyCadence(input: CadenceInput): CadenceDecision[] {
     if (group === undefined) continue;
     const merged = exports.get(snapshot.snapshotArn);
     group.candidates.push({ snapshot, export: merged });
-    if (merged !== undefined && covers(merged.state)) group.covering.push({ snapshotArn: snapshot.snapshotArn, createdAt: snapshot.createdAt.getTime(), export: merged });
+    if (merged !== undefined && covers(merged.state))
+      group.covering.push({ snapshotArn: snapshot.snapshotArn, createdAt: snapshot.createdAt.getTime(), export: merged });
   }
   for (const [snapshotArn, merged] of exports) {
     // A listed snapshot's own data wins; an unlisted one counts only when it can be placed.
@@ -255,9 +257,13 @@ function decidePeriod(group: PeriodGroup): CadenceDecision[] {
     period,
     ...(coveredBy === undefined ? {} : { coveredBy }),
   });
-  const candidates = [...group.candidates].sort((a, b) => byCreation(a.snapshot.createdAt.getTime(), a.snapshot.snapshotArn, b.snapshot.createdAt.getTime(), b.snapshot.snapshotArn));
+  const candidates = [...group.candidates].sort((a, b) =>
+    byCreation(a.snapshot.createdAt.getTime(), a.snapshot.snapshotArn, b.snapshot.createdAt.getTime(), b.snapshot.snapshotArn),
+  );
 
-  const cover = [...group.covering].sort((a, b) => CONCLUSIVENESS[b.export.state] - CONCLUSIVENESS[a.export.state] || byCreation(a.createdAt, a.snapshotArn, b.createdAt, b.snapshotArn))[0];
+  const cover = [...group.covering].sort(
+    (a, b) => CONCLUSIVENESS[b.export.state] - CONCLUSIVENESS[a.export.state] || byCreation(a.createdAt, a.snapshotArn, b.createdAt, b.snapshotArn),
+  )[0];
   if (cover !== undefined) {
     const coverText = `the ${cover.export.state} export${taskName(cover.export)} of ${cover.snapshotArn}`;
     return candidates.map((member) => {
@@ -275,7 +281,12 @@ function decidePeriod(group: PeriodGroup): CadenceDecision[] {
   const taker =
     candidates.find((member) => member.export?.state === 'failed') ?? candidates.find((member) => member.export?.state !== 'gave-up') ?? candidates[0];
   if (taker === undefined) return [];
-  const takerState = taker.export?.state === 'failed' ? 'whose failed export is being retried' : taker.export?.state === 'gave-up' ? 'whose export gave up' : 'whose export is due';
+  const takerState =
+    taker.export?.state === 'failed'
+      ? 'whose failed export is being retried'
+      : taker.export?.state === 'gave-up'
+        ? 'whose export gave up'
+        : 'whose export is due';
   return candidates.map((member) => {
     if (member === taker) {
       if (taker.export?.state === 'gave-up') {

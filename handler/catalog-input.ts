@@ -89,7 +89,9 @@ export interface CatalogPlan {
 export function snapshotPartitionValue(snapshotTime: string): string {
   const time = new Date(snapshotTime);
   if (typeof snapshotTime !== 'string' || snapshotTime.trim() === '' || Number.isNaN(time.getTime())) {
-    throw new CatalogInputError(`the manifest's snapshotTime ${JSON.stringify(snapshotTime)} is not a date; expected ISO-8601 UTC such as "2026-11-20T03:10:41Z" (re-run verification to rewrite the manifest)`);
+    throw new CatalogInputError(
+      `the manifest's snapshotTime ${JSON.stringify(snapshotTime)} is not a date; expected ISO-8601 UTC such as "2026-11-20T03:10:41Z" (re-run verification to rewrite the manifest)`,
+    );
   }
   return `${time.toISOString().slice(0, 19)}Z`;
 }
@@ -272,7 +274,9 @@ export function mergeTableColumns(existing: readonly Column[], incoming: readonl
       byName.set(column.Name, column);
       added.push(column.Name ?? '');
     } else if ((current.Type ?? '').toLowerCase() !== (column.Type ?? '').toLowerCase()) {
-      notes.push(`column "${column.Name}" is ${column.Type} in this export but ${current.Type} in the table; the table keeps ${current.Type}, so its values in this snapshot may not read`);
+      notes.push(
+        `column "${column.Name}" is ${column.Type} in this export but ${current.Type} in the table; the table keeps ${current.Type}, so its values in this snapshot may not read`,
+      );
     }
   }
   return { columns, added, notes };

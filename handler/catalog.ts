@@ -79,7 +79,12 @@ export async function registerExport(manifest: ArchiveManifest, options: Registe
     return { dryRun, tables: [], problem: error.message };
   }
 
-  const context = { database: plan.databaseName, exportTaskIdentifier: manifest.exportTaskIdentifier, snapshotArn: manifest.snapshotArn, ...(dryRun ? { dryRun } : {}) };
+  const context = {
+    database: plan.databaseName,
+    exportTaskIdentifier: manifest.exportTaskIdentifier,
+    snapshotArn: manifest.snapshotArn,
+    ...(dryRun ? { dryRun } : {}),
+  };
   const outcomes: TableOutcome[] = plan.skipped.map((s) => ({ action: 'skipped', target: s.target, reason: s.reason, notes: [] }));
   if (plan.tables.length > 0 && !dryRun) await ensureDatabase(plan.databaseInput, deps.glue);
   for (const registration of plan.tables) {
@@ -111,7 +116,13 @@ async function registerTable(plan: CatalogPlan, registration: TableRegistration,
   if (existing !== undefined) {
     const holder = existing.Parameters?.[CATALOG_PARAMETERS.sourceTarget];
     if (holder !== undefined && holder !== target) {
-      return { action: 'skipped', target, table: tableName, reason: `the Glue table ${databaseName}.${tableName} already holds ${holder}; two source tables normalize to one name`, notes };
+      return {
+        action: 'skipped',
+        target,
+        table: tableName,
+        reason: `the Glue table ${databaseName}.${tableName} already holds ${holder}; two source tables normalize to one name`,
+        notes,
+      };
     }
     const change = tableChange(existing, registration);
     notes.push(...change.notes);
@@ -134,7 +145,9 @@ async function registerTable(plan: CatalogPlan, registration: TableRegistration,
   }
   const location = registration.partitionInput.StorageDescriptor?.Location;
   if (!partitionAdded && existingLocation !== undefined && existingLocation !== location) {
-    notes.push(`the partition ${partitionValue} already points at ${existingLocation} (another export of the same snapshot); it is left as it is, not moved to ${location}`);
+    notes.push(
+      `the partition ${partitionValue} already points at ${existingLocation} (another export of the same snapshot); it is left as it is, not moved to ${location}`,
+    );
   }
 
   const action: CatalogAction = created ? 'created-table' : updated ? 'updated-table' : partitionAdded ? 'added-partition' : 'partition-exists';

@@ -27,16 +27,32 @@ export async function reportExportOutcome(event: SnapshotEvent, settings: Settin
     console.log(metricLine(settings.archiveName, { [EXPORTS_COMPLETED]: { value: 1, unit: 'Count' }, [EXPORTED_BYTES]: { value: bytes, unit: 'Bytes' } }));
     const location = `s3://${task.S3Bucket ?? settings.archiveBucket}/${task.S3Prefix ?? ''}`;
     if (task.S3Bucket !== settings.archiveBucket) {
-      return { decision: 'exported', reason: `export complete: ${location} (not the archive bucket ${settings.archiveBucket}; not verified)`, exportedBytes: bytes, ...fields };
+      return {
+        decision: 'exported',
+        reason: `export complete: ${location} (not the archive bucket ${settings.archiveBucket}; not verified)`,
+        exportedBytes: bytes,
+        ...fields,
+      };
     }
     try {
       // Registered even when the manifest exists: a retried invocation finishes a failed registration.
       const recorded = await recordCompletedExport(task, settings, { registerExisting: true });
       const { outcome, totals } = recorded.manifest;
-      return { decision: 'exported', reason: `export complete: ${location}; verified ${outcome}: ${totals.archived} of ${totals.tables} tables archived`, exportedBytes: bytes, outcome, manifestWritten: recorded.written, ...fields };
+      return {
+        decision: 'exported',
+        reason: `export complete: ${location}; verified ${outcome}: ${totals.archived} of ${totals.tables} tables archived`,
+        exportedBytes: bytes,
+        outcome,
+        manifestWritten: recorded.written,
+        ...fields,
+      };
     } catch (error) {
       const classified = classifyAwsError(error);
-      return { decision: classified.errorClass === 'retryable' ? 'retry' : 'failed', reason: `export complete, but verifying or cataloguing it failed: ${classified.message}`, ...fields };
+      return {
+        decision: classified.errorClass === 'retryable' ? 'retry' : 'failed',
+        reason: `export complete, but verifying or cataloguing it failed: ${classified.message}`,
+        ...fields,
+      };
     }
   }
 
@@ -54,5 +70,11 @@ export async function reportExportOutcome(event: SnapshotEvent, settings: Settin
       `The export ${task.ExportTaskIdentifier} of ${event.snapshotArn} ${what} (attempt ${attempt} of ${settings.maxExportAttempts}).\nCause: ${cause}\n${next}`,
     );
   }
-  return { decision: willRetry ? 'reported' : 'gave-up', reason: `export ${what}: ${cause}`, willRetry, notified: settings.notifyTopicArn !== undefined, ...fields };
+  return {
+    decision: willRetry ? 'reported' : 'gave-up',
+    reason: `export ${what}: ${cause}`,
+    willRetry,
+    notified: settings.notifyTopicArn !== undefined,
+    ...fields,
+  };
 }

@@ -137,5 +137,10 @@ function decideSnapshot(
     const kind = coveringTask.status.toUpperCase() === 'COMPLETE' ? 'exported' : 'running';
     return { kind, snapshotArn, exportTaskIdentifier: coveringTask.exportTaskIdentifier };
   }
-  return { kind: 'gave-up', snapshotArn, attempts: inputs.maxAttempts, lastExportTaskIdentifier: lastFailed ?? inputs.exportTaskIdentifier(snapshotArn, inputs.maxAttempts) };
+  return {
+    kind: 'gave-up',
+    snapshotArn,
+    attempts: inputs.maxAttempts,
+    lastExportTaskIdentifier: lastFailed ?? inputs.exportTaskIdentifier(snapshotArn, inputs.maxAttempts),
+  };
 }

@@ -47,7 +47,11 @@ export async function exportCreatedSnapshot(event: SnapshotEvent, settings: Sett
   try {
     const running = await countRunningExports();
     if (running >= settings.maxConcurrentExports) {
-      return { decision: 'deferred', reason: `${running} exports are running (MAX_CONCURRENT_EXPORTS ${settings.maxConcurrentExports}); the next reconciliation starts this one`, ...withId };
+      return {
+        decision: 'deferred',
+        reason: `${running} exports are running (MAX_CONCURRENT_EXPORTS ${settings.maxConcurrentExports}); the next reconciliation starts this one`,
+        ...withId,
+      };
     }
     await startExport({
       exportTaskIdentifier: identifier,
@@ -58,7 +62,12 @@ export async function exportCreatedSnapshot(event: SnapshotEvent, settings: Sett
       kmsKeyArn: settings.exportKmsKeyArn,
       exportOnly: settings.exportOnly,
     });
-    return { decision: 'started', reason: `${event.eventId}: export started`, s3Prefix: exportS3Prefix(settings.archivePrefix, snapshot.databaseIdentifier), ...withId };
+    return {
+      decision: 'started',
+      reason: `${event.eventId}: export started`,
+      s3Prefix: exportS3Prefix(settings.archivePrefix, snapshot.databaseIdentifier),
+      ...withId,
+    };
   } catch (error) {
     const classified = classifyAwsError(error);
     switch (classified.errorClass) {
@@ -80,7 +89,12 @@ export async function exportCreatedSnapshot(event: SnapshotEvent, settings: Sett
  * schedule and a backfill make the same decision, and the period's export identifier keeps the
  * period to one export even when they race.
  */
-async function exportPeriodOf(snapshot: SnapshotInfo, period: PeriodExport, base: Omit<Decision, 'decision' | 'reason'> & { snapshotArn: string }, settings: Settings): Promise<Decision> {
+async function exportPeriodOf(
+  snapshot: SnapshotInfo,
+  period: PeriodExport,
+  base: Omit<Decision, 'decision' | 'reason'> & { snapshotArn: string },
+  settings: Settings,
+): Promise<Decision> {
   const fields = { ...base, database: period.database, period: period.period };
   let result: ReconcileResult;
   try {
@@ -102,16 +116,40 @@ async function exportPeriodOf(snapshot: SnapshotInfo, period: PeriodExport, base
   }
   switch (planned?.kind) {
     case 'start':
-      return { decision: 'started', reason: `${base.eventId}: export of ${period.period} started (${cadence?.reason ?? period.cadence})${alsoStarted}`, exportTaskIdentifier: planned.exportTaskIdentifier, ...fields };
+      return {
+        decision: 'started',
+        reason: `${base.eventId}: export of ${period.period} started (${cadence?.reason ?? period.cadence})${alsoStarted}`,
+        exportTaskIdentifier: planned.exportTaskIdentifier,
+        ...fields,
+      };
     case 'deferred':
-      return { decision: 'deferred', reason: `${result.plan.running} exports are running (MAX_CONCURRENT_EXPORTS ${settings.maxConcurrentExports}); the next reconciliation starts this one`, exportTaskIdentifier: planned.exportTaskIdentifier, ...fields };
+      return {
+        decision: 'deferred',
+        reason: `${result.plan.running} exports are running (MAX_CONCURRENT_EXPORTS ${settings.maxConcurrentExports}); the next reconciliation starts this one`,
+        exportTaskIdentifier: planned.exportTaskIdentifier,
+        ...fields,
+      };
     case 'running':
     case 'exported':
-      return { decision: 'duplicate', reason: `the export of ${period.period} already exists (${planned.exportTaskIdentifier}): nothing to do${alsoStarted}`, exportTaskIdentifier: planned.exportTaskIdentifier, ...fields };
+      return {
+        decision: 'duplicate',
+        reason: `the export of ${period.period} already exists (${planned.exportTaskIdentifier}): nothing to do${alsoStarted}`,
+        exportTaskIdentifier: planned.exportTaskIdentifier,
+        ...fields,
+      };
     case 'gave-up':
-      return { decision: 'skipped', reason: `all ${planned.attempts} export attempts of ${period.period} failed (last ${planned.lastExportTaskIdentifier}); reported when the last one failed`, ...fields };
+      return {
+        decision: 'skipped',
+        reason: `all ${planned.attempts} export attempts of ${period.period} failed (last ${planned.lastExportTaskIdentifier}); reported when the last one failed`,
+        ...fields,
+      };
     default:
-      return { decision: 'skipped', reason: `${cadence?.reason ?? 'the policy does not export this snapshot'}${alsoStarted}`, coveredBy: cadence?.coveredBy, ...fields };
+      return {
+        decision: 'skipped',
+        reason: `${cadence?.reason ?? 'the policy does not export this snapshot'}${alsoStarted}`,
+        coveredBy: cadence?.coveredBy,
+        ...fields,
+      };
   }
 }
 

@@ -55,7 +55,10 @@ function normalizeTypeText(text: string): string {
 
 function decimalType(precision: number, scale: number, stated: string): GlueColumnType {
   if (precision >= 1 && precision <= MAX_DECIMAL_PRECISION && scale >= 0 && scale <= precision) return { type: `decimal(${precision},${scale})` };
-  return { type: 'string', note: `"${stated}" is beyond Athena's decimal(${MAX_DECIMAL_PRECISION},s); mapped to string, which reads only if RDS wrote the values as text` };
+  return {
+    type: 'string',
+    note: `"${stated}" is beyond Athena's decimal(${MAX_DECIMAL_PRECISION},s); mapped to string, which reads only if RDS wrote the values as text`,
+  };
 }
 
 const INTEGER_ANNOTATIONS: Readonly<Record<string, GlueColumnType>> = {
@@ -87,7 +90,10 @@ function fromExportedType(exported: string, stated: string): GlueColumnType {
 
   const physical = /^[a-z_0-9]+/.exec(exported)?.[0] ?? '';
   // "fixed_len_byte_array(16)" carries its length, then perhaps an annotation: "(UUID)".
-  const rest = exported.slice(physical.length).replace(/^\s*\(\s*\d+\s*\)/, '').trim();
+  const rest = exported
+    .slice(physical.length)
+    .replace(/^\s*\(\s*\d+\s*\)/, '')
+    .trim();
   const annotation = rest.startsWith('(') && rest.endsWith(')') ? rest.slice(1, -1).trim() : rest;
 
   if (physical === 'int96' || exported.includes('timestamp')) return { type: 'timestamp' };
@@ -133,5 +139,8 @@ function fromOriginalType(original: string, columnName: string): GlueColumnType 
   for (const [pattern, type] of ORIGINAL_TYPES) {
     if (pattern.test(original)) return { type, note: `RDS stated no Parquet type for "${columnName}"; mapped from its source type "${original}"` };
   }
-  return { type: 'string', note: `RDS stated no Parquet type for "${columnName}" and its source type "${original}" is not one we map; mapped to string, check that Athena reads the column` };
+  return {
+    type: 'string',
+    note: `RDS stated no Parquet type for "${columnName}" and its source type "${original}" is not one we map; mapped to string, check that Athena reads the column`,
+  };
 }

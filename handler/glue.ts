@@ -63,7 +63,12 @@ export async function updateTable(databaseName: string, input: TableInput, clien
 }
 
 /** One partition, or undefined when it (or its table) does not exist. */
-export async function getPartition(databaseName: string, tableName: string, values: readonly string[], client: GlueClient = glue): Promise<Partition | undefined> {
+export async function getPartition(
+  databaseName: string,
+  tableName: string,
+  values: readonly string[],
+  client: GlueClient = glue,
+): Promise<Partition | undefined> {
   try {
     return (await client.send(new GetPartitionCommand({ DatabaseName: databaseName, TableName: tableName, PartitionValues: [...values] }))).Partition;
   } catch (error) {

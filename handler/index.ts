@@ -61,7 +61,13 @@ export async function handler(event: unknown, _context?: unknown): Promise<void>
       decision = await handleSnapshotEvent(parsed.event, settings);
     } catch (error) {
       // An unexpected error in one record must not stop the others.
-      decision = { decision: 'failed', reason: `unexpected error: ${(error as Error).message ?? String(error)}`, snapshotArn: parsed.event.snapshotArn, eventId: parsed.event.eventId, messageId: parsed.event.messageId };
+      decision = {
+        decision: 'failed',
+        reason: `unexpected error: ${(error as Error).message ?? String(error)}`,
+        snapshotArn: parsed.event.snapshotArn,
+        eventId: parsed.event.eventId,
+        messageId: parsed.event.messageId,
+      };
     }
     logDecision(decision);
     if (decision.decision === 'retry' || decision.decision === 'failed') {

@@ -97,7 +97,10 @@ export function validatePolicy(input: unknown, problems: string[]): ArchivePolic
   if (input.exportPricePerGb !== undefined) {
     const price = input.exportPricePerGb;
     if (typeof price === 'number' && Number.isFinite(price) && price > 0) exportPricePerGb = price;
-    else problems.push(`policy.exportPricePerGb must be a positive number of US dollars per GB (AWS lists 0.010 in us-east-1; check your region), got ${JSON.stringify(price)}`);
+    else
+      problems.push(
+        `policy.exportPricePerGb must be a positive number of US dollars per GB (AWS lists 0.010 in us-east-1; check your region), got ${JSON.stringify(price)}`,
+      );
   }
 
   const rules: PolicyRule[] = [];
@@ -129,7 +132,9 @@ function validateRule(name: string, input: unknown, problems: string[]): PolicyR
   } else {
     const bad = input.databases.filter((pattern) => typeof pattern !== 'string' || !DATABASE_PATTERN.test(pattern));
     if (bad.length > 0) {
-      problems.push(`${name}.databases must hold glob patterns of letters, digits, hyphens, * and ?; not allowed: ${bad.map((b) => JSON.stringify(b)).join(', ')}`);
+      problems.push(
+        `${name}.databases must hold glob patterns of letters, digits, hyphens, * and ?; not allowed: ${bad.map((b) => JSON.stringify(b)).join(', ')}`,
+      );
     }
     databases = input.databases.filter((pattern): pattern is string => typeof pattern === 'string' && DATABASE_PATTERN.test(pattern));
   }
@@ -146,7 +151,9 @@ function reportShadowedRules(rules: readonly unknown[], problems: string[]): voi
   const catchAll = rules.findIndex((rule) => isObject(rule) && Array.isArray(rule.databases) && rule.databases.includes('*'));
   if (catchAll === -1) return;
   for (let index = catchAll + 1; index < rules.length; index++) {
-    problems.push(`policy.rules[${index}] never applies: policy.rules[${catchAll}] matches every database with "*" and the first matching rule wins; move the catch-all rule last or use defaultCadence`);
+    problems.push(
+      `policy.rules[${index}] never applies: policy.rules[${catchAll}] matches every database with "*" and the first matching rule wins; move the catch-all rule last or use defaultCadence`,
+    );
   }
 }
 

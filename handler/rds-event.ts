@@ -124,7 +124,11 @@ export function parseSnsRecord(record: unknown): ParsedRecord {
   const fromMessage = text(message['Source ARN']) ?? attribute(sns, 'Resource');
   const snapshotArn = fromMessage ?? deriveSnapshotArn(kind, snapshotIdentifier, topicArn);
   if (snapshotArn === undefined) {
-    return { ok: false, reason: `${eventId} for ${snapshotIdentifier} has no "Source ARN" and the topic ARN "${topicArn}" does not say where it is`, messageId };
+    return {
+      ok: false,
+      reason: `${eventId} for ${snapshotIdentifier} has no "Source ARN" and the topic ARN "${topicArn}" does not say where it is`,
+      messageId,
+    };
   }
   return {
     ok: true,

@@ -87,13 +87,17 @@ export async function listSnapshots(types: readonly string[], scope: SnapshotSco
   for (const SnapshotType of types) {
     let marker: string | undefined;
     do {
-      const out: DescribeDBSnapshotsCommandOutput = await rds.send(new DescribeDBSnapshotsCommand({ SnapshotType, DBInstanceIdentifier: scope.database, Marker: marker, MaxRecords: 100 }));
+      const out: DescribeDBSnapshotsCommandOutput = await rds.send(
+        new DescribeDBSnapshotsCommand({ SnapshotType, DBInstanceIdentifier: scope.database, Marker: marker, MaxRecords: 100 }),
+      );
       snapshots.push(...(out.DBSnapshots ?? []).map(instanceSnapshotInfo));
       marker = out.Marker;
     } while (marker);
     marker = undefined;
     do {
-      const out: DescribeDBClusterSnapshotsCommandOutput = await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType, DBClusterIdentifier: scope.database, Marker: marker, MaxRecords: 100 }));
+      const out: DescribeDBClusterSnapshotsCommandOutput = await rds.send(
+        new DescribeDBClusterSnapshotsCommand({ SnapshotType, DBClusterIdentifier: scope.database, Marker: marker, MaxRecords: 100 }),
+      );
       snapshots.push(...(out.DBClusterSnapshots ?? []).map(clusterSnapshotInfo));
       marker = out.Marker;
     } while (marker);
@@ -104,7 +108,10 @@ export async function listSnapshots(types: readonly string[], scope: SnapshotSco
 
 /** Export tasks of the region (all, one snapshot's, those in some states, or into one bucket), following pagination. */
 export async function listExportTasks(sourceArn?: string, statuses?: readonly string[], bucket?: string): Promise<ExportTask[]> {
-  const filters = [...(statuses === undefined ? [] : [{ Name: 'status', Values: [...statuses] }]), ...(bucket === undefined ? [] : [{ Name: 's3-bucket', Values: [bucket] }])];
+  const filters = [
+    ...(statuses === undefined ? [] : [{ Name: 'status', Values: [...statuses] }]),
+    ...(bucket === undefined ? [] : [{ Name: 's3-bucket', Values: [bucket] }]),
+  ];
   return describeExportTasks({ SourceArn: sourceArn, Filters: filters.length === 0 ? undefined : filters });
 }
 

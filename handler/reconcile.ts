@@ -70,7 +70,8 @@ export function isWaitingForSlot(failure: StartFailure): boolean {
 /** The cadence period a snapshot is exported for, or undefined when it is exported on its own (cadence "every", manual "always"). */
 export function periodExportOf(settings: Pick<Settings, 'policy'>, snapshot: SnapshotInfo): PeriodExport | undefined {
   const rule = ruleFor(settings.policy, snapshot.databaseIdentifier);
-  if (rule.cadence === 'every' || snapshot.createdAt === undefined || !followsCadence(settings.policy, snapshot.databaseIdentifier, snapshot.snapshotType)) return undefined;
+  if (rule.cadence === 'every' || snapshot.createdAt === undefined || !followsCadence(settings.policy, snapshot.databaseIdentifier, snapshot.snapshotType))
+    return undefined;
   return { kind: snapshot.kind, database: snapshot.databaseIdentifier, cadence: rule.cadence, period: periodOf(rule.cadence, snapshot.createdAt) };
 }
 
@@ -78,7 +79,10 @@ export function periodExportOf(settings: Pick<Settings, 'policy'>, snapshot: Sna
  * The attempt number of an export task this archive started (by its snapshot's identifier or
  * its cadence period's), or undefined when the task is not one of ours.
  */
-export function attemptOfExport(settings: Pick<Settings, 'policy' | 'maxExportAttempts'>, task: Pick<ExportTask, 'ExportTaskIdentifier' | 'SourceArn' | 'S3Prefix' | 'SnapshotTime'>): number | undefined {
+export function attemptOfExport(
+  settings: Pick<Settings, 'policy' | 'maxExportAttempts'>,
+  task: Pick<ExportTask, 'ExportTaskIdentifier' | 'SourceArn' | 'S3Prefix' | 'SnapshotTime'>,
+): number | undefined {
   const id = task.ExportTaskIdentifier ?? '';
   const arn = task.SourceArn ?? '';
   const own = attemptOf(arn, id, settings.maxExportAttempts);
@@ -86,7 +90,12 @@ export function attemptOfExport(settings: Pick<Settings, 'policy' | 'maxExportAt
   const database = (task.S3Prefix ?? '').split('/').filter(Boolean).pop() ?? '';
   const rule = ruleFor(settings.policy, database);
   if (rule.cadence === 'every' || task.SnapshotTime === undefined) return undefined;
-  const unit: PeriodExport = { kind: /:cluster-snapshot:/.test(arn) ? 'cluster' : 'instance', database, cadence: rule.cadence, period: periodOf(rule.cadence, task.SnapshotTime) };
+  const unit: PeriodExport = {
+    kind: /:cluster-snapshot:/.test(arn) ? 'cluster' : 'instance',
+    database,
+    cadence: rule.cadence,
+    period: periodOf(rule.cadence, task.SnapshotTime),
+  };
   for (let attempt = 1; attempt <= settings.maxExportAttempts; attempt++) if (periodExportIdentifier(unit, attempt) === id) return attempt;
   return undefined;
 }
@@ -98,7 +107,12 @@ function identifierOf(settings: Settings, snapshot: SnapshotInfo | undefined, sn
 }
 
 /** Each snapshot's export state, as the cadence policy reads it (complete > running > gave up > failed). */
-function exportStates(settings: Settings, tasks: readonly ExportTask[], byArn: ReadonlyMap<string, SnapshotInfo>, periodOfTask: ReadonlyMap<string, PeriodExport>): CadenceExport[] {
+function exportStates(
+  settings: Settings,
+  tasks: readonly ExportTask[],
+  byArn: ReadonlyMap<string, SnapshotInfo>,
+  periodOfTask: ReadonlyMap<string, PeriodExport>,
+): CadenceExport[] {
   const byId = new Map(tasks.map((task) => [task.ExportTaskIdentifier ?? '', task]));
   const states: CadenceExport[] = [];
   for (const task of tasks) {
@@ -108,7 +122,9 @@ function exportStates(settings: Settings, tasks: readonly ExportTask[], byArn: R
     if (state === 'failed') {
       // Given up when every attempt identifier of this snapshot (or its period) exists and failed.
       const unit = periodOfTask.get(task.ExportTaskIdentifier ?? '') ?? (byArn.has(arn) ? periodExportOf(settings, byArn.get(arn)!) : undefined);
-      const attempts = Array.from({ length: settings.maxExportAttempts }, (_, i) => (unit === undefined ? exportTaskIdentifier(arn, i + 1) : periodExportIdentifier(unit, i + 1)));
+      const attempts = Array.from({ length: settings.maxExportAttempts }, (_, i) =>
+        unit === undefined ? exportTaskIdentifier(arn, i + 1) : periodExportIdentifier(unit, i + 1),
+      );
       if (attempts.every((id) => FAILED.has((byId.get(id)?.Status ?? '').toUpperCase()))) state = 'gave-up';
     }
     const unit = periodOfTask.get(task.ExportTaskIdentifier ?? '');
@@ -131,7 +147,11 @@ export async function reconcile(settings: Settings, options: ReconcileOptions): 
   const snapshots = listed.filter((s) => s.createdAt === undefined || s.createdAt.getTime() >= windowStart.getTime());
   const byArn = new Map(snapshots.map((s) => [s.snapshotArn, s]));
   // --database narrows the configured selection; it never widens it.
-  const selected = new Set(snapshots.filter((s) => selectSnapshot(s, settings).selected && (pattern === undefined || matchesGlob(pattern, s.databaseIdentifier))).map((s) => s.snapshotArn));
+  const selected = new Set(
+    snapshots
+      .filter((s) => selectSnapshot(s, settings).selected && (pattern === undefined || matchesGlob(pattern, s.databaseIdentifier)))
+      .map((s) => s.snapshotArn),
+  );
 
   // The periods of the window, and every attempt identifier each may have used.
   const periodOfTask = new Map<string, PeriodExport>();
@@ -140,17 +160,30 @@ export async function reconcile(settings: Settings, options: ReconcileOptions): 
     if (unit === undefined || !selected.has(snapshot.snapshotArn)) continue;
     for (let attempt = 1; attempt <= settings.maxExportAttempts; attempt++) periodOfTask.set(periodExportIdentifier(unit, attempt), unit);
   }
-  const [bySource, byPeriod] = await Promise.all([findExportTasks('source-arn', [...selected]), findExportTasks('export-task-identifier', [...periodOfTask.keys()])]);
+  const [bySource, byPeriod] = await Promise.all([
+    findExportTasks('source-arn', [...selected]),
+    findExportTasks('export-task-identifier', [...periodOfTask.keys()]),
+  ]);
   const tasks = [...new Map([...bySource, ...byPeriod].map((task) => [task.ExportTaskIdentifier ?? '', task])).values()];
   const exports = exportStates(settings, tasks, byArn, periodOfTask);
 
   const cadence = applyCadence({
     policy: settings.policy,
-    snapshots: snapshots.map((s) => ({ snapshotArn: s.snapshotArn, database: s.databaseIdentifier, snapshotType: s.snapshotType, createdAt: s.createdAt ?? new Date(0), eligible: selected.has(s.snapshotArn) })),
+    snapshots: snapshots.map((s) => ({
+      snapshotArn: s.snapshotArn,
+      database: s.databaseIdentifier,
+      snapshotType: s.snapshotType,
+      createdAt: s.createdAt ?? new Date(0),
+      eligible: selected.has(s.snapshotArn),
+    })),
     exports,
   });
   // Snapshots before `since` are listed only to decide their period; only a period's snapshot is acted on.
-  const due = new Set(cadence.filter((d) => d.due && (d.period !== undefined || (byArn.get(d.snapshotArn)?.createdAt?.getTime() ?? 0) >= options.since.getTime())).map((d) => d.snapshotArn));
+  const due = new Set(
+    cadence
+      .filter((d) => d.due && (d.period !== undefined || (byArn.get(d.snapshotArn)?.createdAt?.getTime() ?? 0) >= options.since.getTime()))
+      .map((d) => d.snapshotArn),
+  );
   const plan = planExports({
     snapshots: snapshots.map((s) => ({ snapshotArn: s.snapshotArn, createdAt: s.createdAt ?? new Date(0), eligible: due.has(s.snapshotArn) })),
     tasks: tasks.map((t) => ({ exportTaskIdentifier: t.ExportTaskIdentifier ?? '', sourceArn: t.SourceArn ?? '', status: t.Status ?? '' })),
@@ -180,7 +213,12 @@ export async function reconcile(settings: Settings, options: ReconcileOptions): 
       } catch (error) {
         const classified = classifyAwsError(error);
         if (classified.errorClass === 'duplicate') continue;
-        failures.push({ snapshotArn: start.snapshotArn, errorClass: classified.errorClass, retryable: ['retryable', 'quota', 'gone'].includes(classified.errorClass), reason: classified.message });
+        failures.push({
+          snapshotArn: start.snapshotArn,
+          errorClass: classified.errorClass,
+          retryable: ['retryable', 'quota', 'gone'].includes(classified.errorClass),
+          reason: classified.message,
+        });
         if (classified.errorClass === 'quota') break;
       }
     }
@@ -215,7 +253,10 @@ function lagMetricLines(settings: Settings, result: ReconcileResult, now: Date):
     limit: LAG_DATABASES,
   });
   const hours = (value: number) => ({ [ARCHIVE_LAG_HOURS]: { value: Math.round(value * 100) / 100, unit: 'None' as const } });
-  return [metricLine(settings.archiveName, hours(lag.overallHours), now), ...lag.byDatabase.map((d) => metricLine(settings.archiveName, hours(d.hours), now, { [DATABASE_DIMENSION]: d.database }))];
+  return [
+    metricLine(settings.archiveName, hours(lag.overallHours), now),
+    ...lag.byDatabase.map((d) => metricLine(settings.archiveName, hours(d.hours), now, { [DATABASE_DIMENSION]: d.database })),
+  ];
 }
 
 /**
@@ -232,16 +273,31 @@ export async function scheduledReconciliation(settings: Settings, now: Date = ne
   for (const decision of result.plan.decisions) {
     if (decision.kind === 'start') {
       if (startedSet.has(decision.snapshotArn)) {
-        logDecision({ decision: 'started', reason: `reconciliation: attempt ${decision.attempt}`, snapshotArn: decision.snapshotArn, exportTaskIdentifier: decision.exportTaskIdentifier });
+        logDecision({
+          decision: 'started',
+          reason: `reconciliation: attempt ${decision.attempt}`,
+          snapshotArn: decision.snapshotArn,
+          exportTaskIdentifier: decision.exportTaskIdentifier,
+        });
       }
     } else if (decision.kind === 'deferred' || decision.kind === 'gave-up') {
-      const reason = decision.kind === 'deferred' ? `no free export slot (${result.plan.running} running); next reconciliation` : `all ${decision.attempts} attempts failed; reported when the last one failed`;
+      const reason =
+        decision.kind === 'deferred'
+          ? `no free export slot (${result.plan.running} running); next reconciliation`
+          : `all ${decision.attempts} attempts failed; reported when the last one failed`;
       logDecision({ decision: decision.kind, reason, snapshotArn: decision.snapshotArn });
     } else if (decision.kind === 'ineligible') {
       const cadence = cadenceOf.get(decision.snapshotArn);
       // A snapshot the policy skips says why (which rule, which export covers its period).
       if (cadence !== undefined && cadence.reason !== 'not selected' && !cadence.due) {
-        logDecision({ decision: 'skipped', reason: cadence.reason, snapshotArn: decision.snapshotArn, database: cadence.database, period: cadence.period, coveredBy: cadence.coveredBy });
+        logDecision({
+          decision: 'skipped',
+          reason: cadence.reason,
+          snapshotArn: decision.snapshotArn,
+          database: cadence.database,
+          period: cadence.period,
+          coveredBy: cadence.coveredBy,
+        });
       }
     }
   }
@@ -250,9 +306,14 @@ export async function scheduledReconciliation(settings: Settings, now: Date = ne
   }
   const verificationFailures = await verifyCompletedExports(settings, result);
   for (const failure of verificationFailures) {
-    logDecision({ decision: 'retry', reason: `verifying the completed export failed: ${failure.reason}; the next reconciliation tries again`, exportTaskIdentifier: failure.exportTaskIdentifier });
+    logDecision({
+      decision: 'retry',
+      reason: `verifying the completed export failed: ${failure.reason}; the next reconciliation tries again`,
+      exportTaskIdentifier: failure.exportTaskIdentifier,
+    });
   }
-  const summary = Object.entries(result.plan.decisions.reduce<Record<string, number>>((counts, d) => ({ ...counts, [d.kind]: (counts[d.kind] ?? 0) + 1 }), {}));
+  const summary: Record<string, number> = {};
+  for (const d of result.plan.decisions) summary[d.kind] = (summary[d.kind] ?? 0) + 1;
   const notKeepingUp = result.failures.filter((f) => !isWaitingForSlot(f));
   console.log(
     JSON.stringify({
@@ -263,7 +324,7 @@ export async function scheduledReconciliation(settings: Settings, now: Date = ne
       failedStarts: notKeepingUp.length,
       failedVerifications: verificationFailures.length,
       running: result.plan.running,
-      decisions: Object.fromEntries(summary),
+      decisions: summary,
     }),
   );
   for (const line of lagMetricLines(settings, result, now)) console.log(line);

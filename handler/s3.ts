@@ -49,7 +49,13 @@ export interface WriteOptions {
  * conflicting concurrent write (409) also counts as 'exists': the other writer records the same
  * export. With `force`, a plain overwrite.
  */
-export async function writeManifestOnce(bucket: string, key: string, body: string, options: WriteOptions = {}, client: S3Client = s3): Promise<'written' | 'exists'> {
+export async function writeManifestOnce(
+  bucket: string,
+  key: string,
+  body: string,
+  options: WriteOptions = {},
+  client: S3Client = s3,
+): Promise<'written' | 'exists'> {
   try {
     await client.send(
       new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', ...(options.force === true ? {} : { IfNoneMatch: '*' }) }),

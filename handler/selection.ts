@@ -27,7 +27,10 @@ export type Selection =
 
 /** Whether `value` matches a glob pattern of `*` (any run) and `?` (one character), whole. */
 export function matchesGlob(pattern: string, value: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${regex}$`, 'i').test(value);
 }
 
@@ -35,7 +38,11 @@ export function matchesGlob(pattern: string, value: string): boolean {
 export function unexportableReason(snapshot: SnapshotInfo): string | undefined {
   const engine = snapshot.engine.toLowerCase();
   if (engine.startsWith('custom-')) return `RDS Custom (${snapshot.engine}) snapshots cannot be exported`;
-  for (const [prefix, name] of [['sqlserver', 'SQL Server'], ['oracle', 'Oracle'], ['db2', 'Db2']] as const) {
+  for (const [prefix, name] of [
+    ['sqlserver', 'SQL Server'],
+    ['oracle', 'Oracle'],
+    ['db2', 'Db2'],
+  ] as const) {
     if (engine.startsWith(prefix)) return `${name} (${snapshot.engine}) snapshots cannot be exported to S3`;
   }
   if (snapshot.kind === 'cluster' && snapshot.engineMode?.toLowerCase() === 'serverless') {

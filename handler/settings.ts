@@ -126,7 +126,9 @@ export const SETTING_CODECS: Codecs = {
     fallback: 'exports',
     parse: (value) => {
       const prefix = value.replace(/^\/+|\/+$/g, '');
-      return S3_PREFIX.pattern.test(prefix) ? { value: prefix } : { problem: `must be ${S3_PREFIX.shape} (or "${BUCKET_ROOT}" for the bucket root), got "${value}"` };
+      return S3_PREFIX.pattern.test(prefix)
+        ? { value: prefix }
+        : { problem: `must be ${S3_PREFIX.shape} (or "${BUCKET_ROOT}" for the bucket root), got "${value}"` };
     },
     write: (value) => (value === '' ? BUCKET_ROOT : value),
   },

@@ -98,7 +98,8 @@ function isParquetPart(key: string): boolean {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
-const isEmpty = (value: unknown): boolean => value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0) || (isRecord(value) && Object.keys(value).length === 0);
+const isEmpty = (value: unknown): boolean =>
+  value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0) || (isRecord(value) && Object.keys(value).length === 0);
 
 /** Takes WarningMessage apart; never throws. Plain text becomes general warnings, one a line. */
 export function parseWarningMessage(text: string | undefined): ParsedWarningMessage {
@@ -122,7 +123,10 @@ export function parseWarningMessage(text: string | undefined): ParsedWarningMess
     if (field === 'skippedTables') {
       for (const entry of entries) {
         if (isRecord(entry) && typeof entry.tableName === 'string' && entry.tableName !== '') {
-          skippedTables.push({ tableName: entry.tableName, reason: typeof entry.reason === 'string' && entry.reason !== '' ? entry.reason : 'no reason given' });
+          skippedTables.push({
+            tableName: entry.tableName,
+            reason: typeof entry.reason === 'string' && entry.reason !== '' ? entry.reason : 'no reason given',
+          });
         } else {
           other.push(`skippedTables: ${asText(entry)}`);
         }
@@ -220,7 +224,9 @@ function readTablesInfo(files: readonly { key: string; text: string }[], locatio
     try {
       parsed = JSON.parse(file.text);
     } catch (error) {
-      problems.push(`${location(file.key)} is not valid JSON (${(error as Error).message}): the file is truncated or was replaced, so the export's tables cannot be checked`);
+      problems.push(
+        `${location(file.key)} is not valid JSON (${(error as Error).message}): the file is truncated or was replaced, so the export's tables cannot be checked`,
+      );
       continue;
     }
     const perTable = isRecord(parsed) ? parsed.perTableStatus : undefined;
@@ -296,15 +302,18 @@ function fixHint(table: StatedTable): string {
   if (/COLUMN/i.test(cause)) {
     return `rename the columns whose names hold spaces or any of , ; { } ( ) = newline or tab (snapshots taken afterwards export the table), ${EXPORT_ONLY_HINT}`;
   }
-  if (/TABLE_NAME|table name|slash/i.test(cause)) return `rename the table so its name holds no "/" (snapshots taken afterwards export it), ${EXPORT_ONLY_HINT}`;
+  if (/TABLE_NAME|table name|slash/i.test(cause))
+    return `rename the table so its name holds no "/" (snapshots taken afterwards export it), ${EXPORT_ONLY_HINT}`;
   if (/UNLOGGED|TEMP/i.test(cause)) {
     return `PostgreSQL never exports temporary or unlogged tables: make the table logged (ALTER TABLE ... SET LOGGED) if it must be archived, ${EXPORT_ONLY_HINT}`;
   }
   if (/\bROWS?\b|ROW_SIZE|2 ?GB|TOO_LARGE/i.test(cause)) {
     return `a row is close to 2 GB, which an export cannot hold: move the large values out of the table (e.g. to S3), ${EXPORT_ONLY_HINT}`;
   }
-  if (/PERMISSION|PRIVILEGE|ACCESS|DENIED/i.test(cause)) return "grant the database's master user SELECT on the table (RDS exports with its rights); snapshots taken afterwards export it";
-  if (table.status === 'FAILED') return `look up the export's FailureCause in the RDS console, fix it, and start a new export of the snapshot, ${EXPORT_ONLY_HINT}`;
+  if (/PERMISSION|PRIVILEGE|ACCESS|DENIED/i.test(cause))
+    return "grant the database's master user SELECT on the table (RDS exports with its rights); snapshots taken afterwards export it";
+  if (table.status === 'FAILED')
+    return `look up the export's FailureCause in the RDS console, fix it, and start a new export of the snapshot, ${EXPORT_ONLY_HINT}`;
   return `look at the export in the RDS console and fix the cause, ${EXPORT_ONLY_HINT}`;
 }
 
@@ -315,7 +324,11 @@ function notArchivedReason(table: StatedTable, folderLocation: string): string {
     return `RDS reports it COMPLETE, but no Parquet file is under ${folderLocation}: the data files are gone (deleted, expired by a lifecycle rule, or written to another bucket or prefix). Restore them from the bucket's noncurrent versions, or export the snapshot again.${empty}`;
   }
   const what =
-    table.status === 'SKIPPED' ? 'RDS skipped it' : table.status === 'FAILED' ? 'RDS failed to export it' : `RDS reports status ${table.status}, which this archive does not know as archived`;
+    table.status === 'SKIPPED'
+      ? 'RDS skipped it'
+      : table.status === 'FAILED'
+        ? 'RDS failed to export it'
+        : `RDS reports status ${table.status}, which this archive does not know as archived`;
   const code = table.warningReason === undefined ? '' : ` (${table.warningReason})`;
   const message = table.warningMessage === undefined ? '' : `: ${table.warningMessage.replace(/[.\s]+$/, '')}`;
   return `${what}${code}${message}. What to do: ${fixHint(table)}.`;
@@ -350,16 +363,23 @@ export function verifyExport(input: VerifyExportInput): ArchiveManifest {
     try {
       const parsed: unknown = JSON.parse(input.exportInfoText);
       if (isRecord(parsed)) exportInfo = parsed;
-      else missing.push(`${location(exportInfoKey ?? `${folder}export_info_${exportTaskIdentifier}.json`)} is not a JSON object: the file was replaced or its format changed`);
+      else
+        missing.push(
+          `${location(exportInfoKey ?? `${folder}export_info_${exportTaskIdentifier}.json`)} is not a JSON object: the file was replaced or its format changed`,
+        );
     } catch (error) {
-      missing.push(`${location(exportInfoKey ?? `${folder}export_info_${exportTaskIdentifier}.json`)} is not valid JSON (${(error as Error).message}): the file is truncated or was replaced`);
+      missing.push(
+        `${location(exportInfoKey ?? `${folder}export_info_${exportTaskIdentifier}.json`)} is not valid JSON (${(error as Error).message}): the file is truncated or was replaced`,
+      );
     }
   }
   const handedIn = new Set(input.tablesInfoTexts.map((f) => f.key));
   const unread = listing.filter((o) => isTablesInfoKey(folder, o.key) && !handedIn.has(o.key));
   for (const object of unread) missing.push(`${location(object.key)} is listed but could not be read (deleted while verifying?)`);
   if (input.tablesInfoTexts.length === 0 && unread.length === 0) {
-    missing.push(`no export_tables_info_*.json file is in ${location(folder)}: without it the export's tables cannot be checked; the files were deleted, or RDS wrote them to another bucket or prefix`);
+    missing.push(
+      `no export_tables_info_*.json file is in ${location(folder)}: without it the export's tables cannot be checked; the files were deleted, or RDS wrote them to another bucket or prefix`,
+    );
   }
   const tablesInfo = readTablesInfo(input.tablesInfoTexts, location);
   missing.push(...tablesInfo.problems);
@@ -460,15 +480,24 @@ export function formatManifestReport(manifest: ArchiveManifest): { subject: stri
   const snapshot = `the snapshot ${manifest.snapshotArn || '(unknown ARN)'} of ${manifest.database}${taken}`;
   const where = [`Export: ${manifest.exportTaskIdentifier}, files in ${folder}`, `Manifest: ${folder}${MANIFEST_FILE_NAME}`];
   const notArchived = manifest.tables.filter((t) => !t.archived);
-  const tableLines = notArchived.length === 0 ? [] : ['', `Not archived (${notArchived.length} of ${totals.tables} tables):`, ...notArchived.map((t) => `- ${t.target}: ${t.reason ?? 'no reason recorded'}`)];
+  const tableLines =
+    notArchived.length === 0
+      ? []
+      : [
+          '',
+          `Not archived (${notArchived.length} of ${totals.tables} tables):`,
+          ...notArchived.map((t) => `- ${t.target}: ${t.reason ?? 'no reason recorded'}`),
+        ];
   const warningLines = manifest.warnings.length === 0 ? [] : ['', 'Warnings from RDS:', ...manifest.warnings.map((w) => `- ${w}`)];
   const keepSnapshot =
-    "Until a new export holds them, this snapshot is the only copy of what is not archived: keep it (copy an automated snapshot to a manual one, or RDS deletes it when its retention period ends).";
+    'Until a new export holds them, this snapshot is the only copy of what is not archived: keep it (copy an automated snapshot to a manual one, or RDS deletes it when its retention period ends).';
 
   if (manifest.outcome === 'verified') {
     return {
       subject: subject(manifest.database, 'export verified'),
-      message: [`Every table of ${snapshot} is archived: ${totals.archived} tables, ${totals.files} Parquet files, ${totals.bytes} bytes.`, ...where].join('\n'),
+      message: [`Every table of ${snapshot} is archived: ${totals.archived} tables, ${totals.files} Parquet files, ${totals.bytes} bytes.`, ...where].join(
+        '\n',
+      ),
     };
   }
   if (manifest.outcome === 'missing') {
@@ -485,7 +514,10 @@ export function formatManifestReport(manifest: ArchiveManifest): { subject: stri
     };
   }
   return {
-    subject: subject(manifest.database, totals.skipped > 0 ? `export incomplete: ${totals.skipped} of ${totals.tables} tables not archived` : 'export incomplete: RDS gave warnings'),
+    subject: subject(
+      manifest.database,
+      totals.skipped > 0 ? `export incomplete: ${totals.skipped} of ${totals.tables} tables not archived` : 'export incomplete: RDS gave warnings',
+    ),
     message: [
       `The export of ${snapshot} is incomplete: ${totals.archived} of ${totals.tables} tables archived${manifest.warnings.length > 0 ? ', and RDS gave warnings' : ''}.`,
       ...where,

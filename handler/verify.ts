@@ -86,7 +86,9 @@ export async function verifyAndRecord(task: ExportTaskDescription, options: Veri
   const exportTaskIdentifier = task.ExportTaskIdentifier ?? '';
   const bucket = options.bucket ?? task.S3Bucket ?? '';
   if (exportTaskIdentifier === '' || bucket === '') {
-    throw new Error(`verifyAndRecord needs the export task's ExportTaskIdentifier and S3Bucket (or options.bucket); got "${exportTaskIdentifier}" and "${bucket}": pass the task as DescribeExportTasks returns it`);
+    throw new Error(
+      `verifyAndRecord needs the export task's ExportTaskIdentifier and S3Bucket (or options.bucket); got "${exportTaskIdentifier}" and "${bucket}": pass the task as DescribeExportTasks returns it`,
+    );
   }
   const folder = exportFolder(task.S3Prefix, exportTaskIdentifier);
   const force = options.force === true;
@@ -109,7 +111,11 @@ export async function verifyAndRecord(task: ExportTaskDescription, options: Veri
 
   const status = (task.Status ?? 'COMPLETE').toUpperCase();
   if (status !== 'COMPLETE') {
-    logLine('WARN', { decision: 'not-recorded', reason: `the export is ${status}, not COMPLETE: its files may still change, so no manifest is written`, ...logFields });
+    logLine('WARN', {
+      decision: 'not-recorded',
+      reason: `the export is ${status}, not COMPLETE: its files may still change, so no manifest is written`,
+      ...logFields,
+    });
     return { manifest, written: false };
   }
 
@@ -119,7 +125,11 @@ export async function verifyAndRecord(task: ExportTaskDescription, options: Veri
     const stored = await aws.readManifest(bucket, folder);
     if (stored !== undefined) return { manifest: stored, written: false };
     await aws.writeManifestOnce(bucket, manifestKey(folder), body, { force: true });
-    logLine('WARN', { decision: 'manifest-replaced', reason: 'the stored manifest was not a readable manifest; replaced it with a new verification', ...logFields });
+    logLine('WARN', {
+      decision: 'manifest-replaced',
+      reason: 'the stored manifest was not a readable manifest; replaced it with a new verification',
+      ...logFields,
+    });
   }
 
   const notArchived = manifest.totals.tables - manifest.totals.archived;

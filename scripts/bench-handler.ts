@@ -19,14 +19,23 @@ function answer(body: string): string {
   switch (action) {
     case 'DescribeDBSnapshots': {
       const id = params.get('DBSnapshotIdentifier') ?? 'unknown';
-      return xmlResponse(action, `<DBSnapshots><DBSnapshot><DBSnapshotIdentifier>${id}</DBSnapshotIdentifier><DBInstanceIdentifier>orders-db</DBInstanceIdentifier><Engine>postgres</Engine><SnapshotType>manual</SnapshotType><Status>available</Status><DBSnapshotArn>arn:aws:rds:${REGION}:${ACCOUNT}:snapshot:${id}</DBSnapshotArn></DBSnapshot></DBSnapshots>`);
+      return xmlResponse(
+        action,
+        `<DBSnapshots><DBSnapshot><DBSnapshotIdentifier>${id}</DBSnapshotIdentifier><DBInstanceIdentifier>orders-db</DBInstanceIdentifier><Engine>postgres</Engine><SnapshotType>manual</SnapshotType><Status>available</Status><DBSnapshotArn>arn:aws:rds:${REGION}:${ACCOUNT}:snapshot:${id}</DBSnapshotArn></DBSnapshot></DBSnapshots>`,
+      );
     }
     case 'DescribeDBClusterSnapshots': {
       const id = params.get('DBClusterSnapshotIdentifier') ?? 'unknown';
-      return xmlResponse(action, `<DBClusterSnapshots><DBClusterSnapshot><DBClusterSnapshotIdentifier>${id}</DBClusterSnapshotIdentifier><DBClusterIdentifier>ledger</DBClusterIdentifier><Engine>aurora-postgresql</Engine><EngineMode>provisioned</EngineMode><SnapshotType>manual</SnapshotType><Status>available</Status><DBClusterSnapshotArn>arn:aws:rds:${REGION}:${ACCOUNT}:cluster-snapshot:${id}</DBClusterSnapshotArn></DBClusterSnapshot></DBClusterSnapshots>`);
+      return xmlResponse(
+        action,
+        `<DBClusterSnapshots><DBClusterSnapshot><DBClusterSnapshotIdentifier>${id}</DBClusterSnapshotIdentifier><DBClusterIdentifier>ledger</DBClusterIdentifier><Engine>aurora-postgresql</Engine><EngineMode>provisioned</EngineMode><SnapshotType>manual</SnapshotType><Status>available</Status><DBClusterSnapshotArn>arn:aws:rds:${REGION}:${ACCOUNT}:cluster-snapshot:${id}</DBClusterSnapshotArn></DBClusterSnapshot></DBClusterSnapshots>`,
+      );
     }
     case 'StartExportTask':
-      return xmlResponse(action, `<ExportTaskIdentifier>${params.get('ExportTaskIdentifier') ?? ''}</ExportTaskIdentifier><SourceArn>${params.get('SourceArn') ?? ''}</SourceArn><Status>STARTING</Status><PercentProgress>0</PercentProgress>`);
+      return xmlResponse(
+        action,
+        `<ExportTaskIdentifier>${params.get('ExportTaskIdentifier') ?? ''}</ExportTaskIdentifier><SourceArn>${params.get('SourceArn') ?? ''}</SourceArn><Status>STARTING</Status><PercentProgress>0</PercentProgress>`,
+      );
     case 'DescribeExportTasks':
       return xmlResponse(action, '<ExportTasks></ExportTasks>');
     default:
@@ -43,7 +52,9 @@ function startStub(): Promise<Server> {
         const xml = answer(Buffer.concat(chunks).toString('utf8'));
         response.writeHead(200, { 'content-type': 'text/xml' }).end(xml);
       } catch (error) {
-        response.writeHead(400, { 'content-type': 'text/xml' }).end(`<ErrorResponse><Error><Code>Stub</Code><Message>${(error as Error).message}</Message></Error></ErrorResponse>`);
+        response
+          .writeHead(400, { 'content-type': 'text/xml' })
+          .end(`<ErrorResponse><Error><Code>Stub</Code><Message>${(error as Error).message}</Message></Error></ErrorResponse>`);
       }
     });
   });

@@ -15,7 +15,11 @@ export function measurePlanner(options: { snapshots: number; tasks: number; runs
   const tasks: ExportTaskRecord[] = Array.from({ length: options.tasks }, (_, i) => {
     const snapshot = snapshots[(i * 31) % snapshots.length]!;
     const attempt = 1 + (i % 3);
-    return { exportTaskIdentifier: exportTaskIdentifier(snapshot.snapshotArn, attempt), sourceArn: snapshot.snapshotArn, status: STATUSES[(i * 13) % STATUSES.length]! };
+    return {
+      exportTaskIdentifier: exportTaskIdentifier(snapshot.snapshotArn, attempt),
+      sourceArn: snapshot.snapshotArn,
+      status: STATUSES[(i * 13) % STATUSES.length]!,
+    };
   });
   const timings: number[] = [];
   let started = 0;

@@ -89,7 +89,13 @@ async function runChild(): Promise<void> {
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   clearInterval(sampler);
   peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-  const out: ChildResult = { wallMs, peakHeapMb: peakHeap / 2 ** 20, snapshots: result.snapshots.length, started: result.started.length, failures: result.failures.length };
+  const out: ChildResult = {
+    wallMs,
+    peakHeapMb: peakHeap / 2 ** 20,
+    snapshots: result.snapshots.length,
+    started: result.started.length,
+    failures: result.failures.length,
+  };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
@@ -168,8 +174,18 @@ export async function measureReconcileScaling(latencyMs = 20): Promise<{ runs: r
   return {
     runs: [small, large],
     checks: [
-      { name: 'reconciliation wall time (large account)', value: `${slowest.toFixed(1)} s at ${latencyMs} ms per call`, target: `< ${RECONCILE_TARGETS.wallSeconds} s`, met: slowest < RECONCILE_TARGETS.wallSeconds },
-      { name: 'reconciliation peak memory', value: `${peak.toFixed(0)} MB RSS, ${Math.max(small.peakHeapMb, large.peakHeapMb).toFixed(0)} MB heap`, target: `< ${RECONCILE_TARGETS.peakMb} MB`, met: peak < RECONCILE_TARGETS.peakMb },
+      {
+        name: 'reconciliation wall time (large account)',
+        value: `${slowest.toFixed(1)} s at ${latencyMs} ms per call`,
+        target: `< ${RECONCILE_TARGETS.wallSeconds} s`,
+        met: slowest < RECONCILE_TARGETS.wallSeconds,
+      },
+      {
+        name: 'reconciliation peak memory',
+        value: `${peak.toFixed(0)} MB RSS, ${Math.max(small.peakHeapMb, large.peakHeapMb).toFixed(0)} MB heap`,
+        target: `< ${RECONCILE_TARGETS.peakMb} MB`,
+        met: peak < RECONCILE_TARGETS.peakMb,
+      },
       {
         name: 'reconciliation calls vs export history',
         value: `${small.totalCalls} calls at 10,000 tasks, ${large.totalCalls} at 100,000 (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(0)}%)`,
@@ -189,7 +205,17 @@ async function main(): Promise<void> {
   const row = (cells: readonly string[]) => cells.map((c, i) => c.padStart(Math.max(headers[i]!.length, 9) + 2)).join('');
   console.log(row(headers));
   for (const run of runs) {
-    console.log(row([run.options.historicalExportTasks.toLocaleString('en-US'), ...actions.map((a) => String(run.calls[a] ?? 0)), String(run.totalCalls), `${(run.wallMs / 1000).toFixed(1)} s`, `${run.peakRssMb.toFixed(0)} MB`, `${run.peakHeapMb.toFixed(0)} MB`, String(run.started)]));
+    console.log(
+      row([
+        run.options.historicalExportTasks.toLocaleString('en-US'),
+        ...actions.map((a) => String(run.calls[a] ?? 0)),
+        String(run.totalCalls),
+        `${(run.wallMs / 1000).toFixed(1)} s`,
+        `${run.peakRssMb.toFixed(0)} MB`,
+        `${run.peakHeapMb.toFixed(0)} MB`,
+        String(run.started),
+      ]),
+    );
   }
   console.log('');
   const width = Math.max(...checks.map((c) => c.name.length));

@@ -84,7 +84,12 @@ async function main(): Promise<void> {
     reference: () => runNode(['-e', "require('cdktf')"], { peak: true }),
   });
   const synthRatio = synth.synth!.ms / synth.reference!.ms;
-  checks.push({ name: 'main job synth', value: `${synth.synth!.ms.toFixed(0)} ms (${synthRatio.toFixed(2)} x require('cdktf') ${synth.reference!.ms.toFixed(0)} ms)`, target: '<= 3 x', met: synthRatio <= 3 });
+  checks.push({
+    name: 'main job synth',
+    value: `${synth.synth!.ms.toFixed(0)} ms (${synthRatio.toFixed(2)} x require('cdktf') ${synth.reference!.ms.toFixed(0)} ms)`,
+    target: '<= 3 x',
+    met: synthRatio <= 3,
+  });
   checks.push({ name: 'main job peak memory', value: `${synth.synth!.peakMb!.toFixed(0)} MB`, target: '<= 200 MB', met: synth.synth!.peakMb! <= 200 });
 
   const cli = measure('cdktf synth through the CLI (for comparison)', Math.min(RUNS, 3), {
@@ -104,11 +109,21 @@ async function main(): Promise<void> {
     bare: () => runNode(['-e', '0']),
   });
   const loadRatio = load.load!.ms / load.bare!.ms;
-  checks.push({ name: 'handler cold load', value: `${load.load!.ms.toFixed(0)} ms (${loadRatio.toFixed(2)} x node -e 0 ${load.bare!.ms.toFixed(0)} ms)`, target: '<= 2 x', met: loadRatio <= 2 });
+  checks.push({
+    name: 'handler cold load',
+    value: `${load.load!.ms.toFixed(0)} ms (${loadRatio.toFixed(2)} x node -e 0 ${load.bare!.ms.toFixed(0)} ms)`,
+    target: '<= 2 x',
+    met: loadRatio <= 2,
+  });
 
   process.stderr.write('bench: handler throughput (stubbed RDS endpoint on 127.0.0.1)\n');
   const throughput = await measureHandlerThroughput(bundlePath, { events: 2000, runs: Math.min(RUNS, 5) });
-  checks.push({ name: 'handler throughput', value: `${throughput.eventsPerSecond.toFixed(0)} events/s (${throughput.events} events, median of ${throughput.runs})`, target: 'measured', met: undefined });
+  checks.push({
+    name: 'handler throughput',
+    value: `${throughput.eventsPerSecond.toFixed(0)} events/s (${throughput.events} events, median of ${throughput.runs})`,
+    target: 'measured',
+    met: undefined,
+  });
 
   process.stderr.write('bench: reconciliation planner on 10,000 snapshots and 10,000 tasks\n');
   const planner = measurePlanner({ snapshots: 10_000, tasks: 10_000, runs: RUNS });
@@ -154,7 +169,8 @@ function measureFuzzing(): { passed: boolean; summary: string } {
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   const line = /event fuzzing: (\d+) events \((\d+) SNS records\) through the bundle in ([\d.]+) s, seed (\d+)/.exec(result.stdout);
-  const summary = line === null ? 'no summary line (see npx vitest run __tests__/fuzz)' : `${line[1]} events (${line[2]} records) in ${line[3]} s, seed ${line[4]}`;
+  const summary =
+    line === null ? 'no summary line (see npx vitest run __tests__/fuzz)' : `${line[1]} events (${line[2]} records) in ${line[3]} s, seed ${line[4]}`;
   return { passed: result.status === 0, summary: `${summary}: ${result.status === 0 ? 'passed' : 'FAILED'}` };
 }
 

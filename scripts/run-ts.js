@@ -3,7 +3,7 @@
 // with esbuild as Node requires it: no type checking (npm test does that) and no loader chain.
 // Compiled files are cached by content under node_modules/.cache, so an unchanged tree does
 // not even start esbuild. Usage: node scripts/run-ts.js FILE [ARGS...]
-'use strict';
+
 const { createHash } = require('node:crypto');
 const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');

@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { S3Backend, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
@@ -136,14 +136,24 @@ export class ArchiveStack extends TerraformStack {
       }),
     });
     failures.watchFunction(fn.functionName);
-    new ReconcileSchedule(this, 'reconcile', { baseName, everyMinutes: config.reconciliation.everyMinutes, functionName: fn.functionName, functionArn: fn.arn });
+    new ReconcileSchedule(this, 'reconcile', {
+      baseName,
+      everyMinutes: config.reconciliation.everyMinutes,
+      functionName: fn.functionName,
+      functionArn: fn.arn,
+    });
     new ArchiveAlarms(this, 'archive-alarms', {
       baseName,
       notificationsTopicArn: notifications.topicArn,
       reconcileEveryMinutes: config.reconciliation.everyMinutes,
       maxLagHours: config.reconciliation.maxLagHours,
     });
-    const operator = new OperatorPolicy(this, 'operator', { baseName, policyName: iamName(config, region, 'operator'), archiveAccess, exporterFunctionArn: fn.arn });
+    const operator = new OperatorPolicy(this, 'operator', {
+      baseName,
+      policyName: iamName(config, region, 'operator'),
+      archiveAccess,
+      exporterFunctionArn: fn.arn,
+    });
     const workgroup = config.catalog.enabled
       ? new ArchiveWorkgroup(this, 'athena', {
           baseName,
@@ -163,7 +173,12 @@ export class ArchiveStack extends TerraformStack {
       'dead-letter-queue-url': { value: failures.deadLetterQueueUrl, description: 'SQS queue holding snapshot events the exporter could not handle' },
       'operator-policy-arn': { value: operator.policyArn, description: 'IAM policy to attach to the roles or users that run `npm run archive`' },
       ...(workgroup !== undefined
-        ? { 'athena-workgroup': { value: workgroup.workgroupName, description: 'Athena workgroup to query the cataloged exports with (results encrypted in the archive bucket)' } }
+        ? {
+            'athena-workgroup': {
+              value: workgroup.workgroupName,
+              description: 'Athena workgroup to query the cataloged exports with (results encrypted in the archive bucket)',
+            },
+          }
         : {}),
     };
     for (const [outputId, output] of Object.entries(outputs)) {
@@ -184,4 +199,3 @@ function configureBackend(stack: TerraformStack, config: ArchiveConfig, name: st
   // cdktf 0.21 has no use_lockfile option yet; S3-native locking needs Terraform >= 1.10.
   stack.addOverride('terraform.backend.s3.use_lockfile', true);
 }
-

@@ -78,7 +78,12 @@ export function bundleHandler(entry: string = HANDLER_ENTRY): Buffer {
 function inputsKey(entry: string, inputs: readonly string[]): string {
   const esbuildVersion = (JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')) as { version: string }).version;
   const hash = createHash('sha256').update(JSON.stringify({ esbuildVersion, entry: path.relative(PROJECT_ROOT, entry), options: HANDLER_BUILD_OPTIONS }));
-  for (const input of inputs) hash.update(input).update('\0').update(readFileSync(path.join(PROJECT_ROOT, input))).update('\0');
+  for (const input of inputs)
+    hash
+      .update(input)
+      .update('\0')
+      .update(readFileSync(path.join(PROJECT_ROOT, input)))
+      .update('\0');
   return hash.digest('hex');
 }
 

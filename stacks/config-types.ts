@@ -4,20 +4,11 @@ import type { SnapshotType } from '../handler/formats';
 import { type ArchivePolicy, DEFAULT_POLICY } from '../handler/policy';
 
 /** S3 storage classes a lifecycle rule may move exports to. */
-export const STORAGE_CLASSES = [
-  'STANDARD_IA',
-  'ONEZONE_IA',
-  'INTELLIGENT_TIERING',
-  'GLACIER_IR',
-  'GLACIER',
-  'DEEP_ARCHIVE',
-] as const;
+export const STORAGE_CLASSES = ['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'] as const;
 export type StorageClass = (typeof STORAGE_CLASSES)[number];
 
 /** Retention periods CloudWatch Logs accepts, in days. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /** S3 Object Lock retention modes. */
 export const OBJECT_LOCK_MODES = ['GOVERNANCE', 'COMPLIANCE'] as const;
@@ -146,4 +137,3 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-

@@ -1,6 +1,16 @@
 // Checks every setting of the configuration and records a problem, naming the setting and what
 // is allowed, for each bad one: all problems are reported at once.
-import { type Format, BUCKET_NAME, DATABASE_PATTERN, EXPORT_ONLY_ITEM, KMS_KEY_ARN, NAME_PART, S3_PREFIX, SNAPSHOT_TYPES, type SnapshotType } from '../handler/formats';
+import {
+  type Format,
+  BUCKET_NAME,
+  DATABASE_PATTERN,
+  EXPORT_ONLY_ITEM,
+  KMS_KEY_ARN,
+  NAME_PART,
+  S3_PREFIX,
+  SNAPSHOT_TYPES,
+  type SnapshotType,
+} from '../handler/formats';
 import {
   type ArchiveConfig,
   DEFAULT_CONFIG,
@@ -22,7 +32,10 @@ export function isObject(value: Json): value is JsonObject {
 }
 
 const REGION_NAME: Format = { pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, shape: 'AWS region names such as "us-east-1"' };
-const STATE_KEY_PREFIX: Format = { pattern: /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, shape: 'S3 key characters separated by single slashes, not empty, no leading or trailing slash' };
+const STATE_KEY_PREFIX: Format = {
+  pattern: /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
+  shape: 'S3 key characters separated by single slashes, not empty, no leading or trailing slash',
+};
 const EMAIL_ADDRESS: Format = { pattern: /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/, shape: 'e-mail addresses' };
 // A created bucket is named <prefix>-<environment>-<account id>-<region>; S3 allows 63 characters.
 const BUCKET_NAME_OVERHEAD = '-'.length * 3 + 12;
@@ -75,7 +88,8 @@ export function validateConfig(input: JsonObject, problems: string[]): ArchiveCo
   for (const region of regions) {
     // IAM role names (<namePrefix>-<environment>-<region>-exporter) allow 64 characters.
     const iamLength = `${namePrefix}-${environment}-${region}-exporter`.length;
-    if (iamLength > 64) v.problem(`namePrefix and environment are too long: the exporter role for ${region} would be named with ${iamLength} characters, IAM allows 64`);
+    if (iamLength > 64)
+      v.problem(`namePrefix and environment are too long: the exporter role for ${region} would be named with ${iamLength} characters, IAM allows 64`);
     if (existingBucketNames[region] !== undefined) continue;
     const length = namePrefix.length + environment.length + region.length + BUCKET_NAME_OVERHEAD;
     if (length > 63) {
@@ -87,7 +101,12 @@ export function validateConfig(input: JsonObject, problems: string[]): ArchiveCo
 
   const lifecycleInput = v.object('lifecycle', input.lifecycle);
   v.unknownKeys('lifecycle.', lifecycleInput, ['transitionStorageClass', 'transitionAfterDays', 'expirationDays', 'noncurrentVersionExpirationDays']);
-  const transitionStorageClass = v.oneOf('lifecycle.transitionStorageClass', lifecycleInput.transitionStorageClass, d.lifecycle.transitionStorageClass, STORAGE_CLASSES);
+  const transitionStorageClass = v.oneOf(
+    'lifecycle.transitionStorageClass',
+    lifecycleInput.transitionStorageClass,
+    d.lifecycle.transitionStorageClass,
+    STORAGE_CLASSES,
+  );
   const transitionAfterDays = v.integer('lifecycle.transitionAfterDays', lifecycleInput.transitionAfterDays, d.lifecycle.transitionAfterDays, 0);
   if ((transitionStorageClass === 'STANDARD_IA' || transitionStorageClass === 'ONEZONE_IA') && transitionAfterDays < 30) {
     v.problem(`lifecycle.transitionAfterDays must be at least 30 for ${transitionStorageClass} (an S3 rule), got ${transitionAfterDays}`);
@@ -96,7 +115,12 @@ export function validateConfig(input: JsonObject, problems: string[]): ArchiveCo
   if (expirationDays !== undefined && expirationDays <= transitionAfterDays) {
     v.problem(`lifecycle.expirationDays (${expirationDays}) must be greater than lifecycle.transitionAfterDays (${transitionAfterDays})`);
   }
-  const noncurrentVersionExpirationDays = v.integer('lifecycle.noncurrentVersionExpirationDays', lifecycleInput.noncurrentVersionExpirationDays, d.lifecycle.noncurrentVersionExpirationDays, 1);
+  const noncurrentVersionExpirationDays = v.integer(
+    'lifecycle.noncurrentVersionExpirationDays',
+    lifecycleInput.noncurrentVersionExpirationDays,
+    d.lifecycle.noncurrentVersionExpirationDays,
+    1,
+  );
 
   let objectLock: ObjectLockConfig | undefined;
   if (input.objectLock !== undefined && input.objectLock !== null) {
@@ -114,7 +138,10 @@ export function validateConfig(input: JsonObject, problems: string[]): ArchiveCo
     }
   }
 
-  const snapshotTypes = v.list('snapshotTypes', input.snapshotTypes, d.snapshotTypes, { pattern: new RegExp(`^(${SNAPSHOT_TYPES.join('|')})$`), shape: `any of ${SNAPSHOT_TYPES.map((t) => `"${t}"`).join(', ')}` }) as SnapshotType[];
+  const snapshotTypes = v.list('snapshotTypes', input.snapshotTypes, d.snapshotTypes, {
+    pattern: new RegExp(`^(${SNAPSHOT_TYPES.join('|')})$`),
+    shape: `any of ${SNAPSHOT_TYPES.map((t) => `"${t}"`).join(', ')}`,
+  }) as SnapshotType[];
   if (snapshotTypes.length === 0) v.problem(`snapshotTypes must name at least one of ${SNAPSHOT_TYPES.join(', ')}; with none, nothing would ever be archived`);
   const includeDatabases = v.list('includeDatabases', input.includeDatabases, d.includeDatabases, DATABASE_PATTERN);
   const excludeDatabases = v.list('excludeDatabases', input.excludeDatabases, d.excludeDatabases, DATABASE_PATTERN);
@@ -137,7 +164,9 @@ export function validateConfig(input: JsonObject, problems: string[]): ArchiveCo
   };
   // The lag is measured once per reconciliation; an alarm tighter than two runs would fire on timing alone.
   if (reconciliation.maxLagHours * 60 < 2 * reconciliation.everyMinutes) {
-    v.problem(`reconciliation.maxLagHours (${reconciliation.maxLagHours}) must cover at least two reconciliation runs (2 × everyMinutes = ${(2 * reconciliation.everyMinutes) / 60} hours)`);
+    v.problem(
+      `reconciliation.maxLagHours (${reconciliation.maxLagHours}) must cover at least two reconciliation runs (2 × everyMinutes = ${(2 * reconciliation.everyMinutes) / 60} hours)`,
+    );
   }
   const policy = validatePolicy(input.policy, problems);
 
@@ -146,12 +175,19 @@ export function validateConfig(input: JsonObject, problems: string[]): ArchiveCo
   const catalog = {
     enabled: v.boolean('catalog.enabled', catalogInput.enabled, d.catalog.enabled),
     // Athena's smallest per-query limit is 10 MB.
-    bytesScannedCutoffPerQuery: v.integer('catalog.bytesScannedCutoffPerQuery', catalogInput.bytesScannedCutoffPerQuery, d.catalog.bytesScannedCutoffPerQuery, 10_485_760),
+    bytesScannedCutoffPerQuery: v.integer(
+      'catalog.bytesScannedCutoffPerQuery',
+      catalogInput.bytesScannedCutoffPerQuery,
+      d.catalog.bytesScannedCutoffPerQuery,
+      10_485_760,
+    ),
   };
   // The "reconciliation has not run" alarm looks back two periods; CloudWatch allows one day.
   if (reconciliation.everyMinutes > 720) v.problem(`reconciliation.everyMinutes must be at most 720 (12 hours), got ${reconciliation.everyMinutes}`);
-  if (reconciliation.lookbackDays > 35) v.problem(`reconciliation.lookbackDays must be at most 35 (RDS keeps automated snapshots 35 days at most), got ${reconciliation.lookbackDays}`);
-  if (reconciliation.maxConcurrentExports > 5) v.problem(`reconciliation.maxConcurrentExports must be at most 5 (RDS runs 5 exports at once per account), got ${reconciliation.maxConcurrentExports}`);
+  if (reconciliation.lookbackDays > 35)
+    v.problem(`reconciliation.lookbackDays must be at most 35 (RDS keeps automated snapshots 35 days at most), got ${reconciliation.lookbackDays}`);
+  if (reconciliation.maxConcurrentExports > 5)
+    v.problem(`reconciliation.maxConcurrentExports must be at most 5 (RDS runs 5 exports at once per account), got ${reconciliation.maxConcurrentExports}`);
   if (reconciliation.maxExportAttempts > 10) v.problem(`reconciliation.maxExportAttempts must be at most 10, got ${reconciliation.maxExportAttempts}`);
   const asyncRetryAttempts = v.integer('asyncRetryAttempts', input.asyncRetryAttempts, d.asyncRetryAttempts, 0);
   if (asyncRetryAttempts > 2) v.problem(`asyncRetryAttempts must be 0, 1 or 2 (Lambda's limit for asynchronous retries), got ${asyncRetryAttempts}`);
@@ -306,4 +342,3 @@ class Validator {
     return result;
   }
 }
-

@@ -28,9 +28,27 @@ const SETTINGS = {
   NOTIFY_TOPIC_ARN: `arn:aws:sns:us-east-1:${ACCOUNT}:rds-archive-fuzz-notifications`,
 };
 
-function snapshot(kind: StubSnapshot['kind'], identifier: string, database: string, engine: string, status: string, extra: Partial<StubSnapshot> = {}, region = 'us-east-1'): StubSnapshot {
+function snapshot(
+  kind: StubSnapshot['kind'],
+  identifier: string,
+  database: string,
+  engine: string,
+  status: string,
+  extra: Partial<StubSnapshot> = {},
+  region = 'us-east-1',
+): StubSnapshot {
   const snapshotType = identifier.startsWith('rds:') ? 'automated' : identifier.startsWith('awsbackup:') ? 'awsbackup' : 'manual';
-  return { kind, identifier, arn: stubSnapshotArn(kind, identifier, region, ACCOUNT), databaseIdentifier: database, engine, snapshotType, status, createdAt: new Date('2026-11-20T03:00:00Z'), ...extra };
+  return {
+    kind,
+    identifier,
+    arn: stubSnapshotArn(kind, identifier, region, ACCOUNT),
+    databaseIdentifier: database,
+    engine,
+    snapshotType,
+    status,
+    createdAt: new Date('2026-11-20T03:00:00Z'),
+    ...extra,
+  };
 }
 
 /** The account the stub holds: the fixtures' snapshots, and ones the archive must not or cannot export yet. */
@@ -54,7 +72,20 @@ const notReady = (s: StubSnapshot) => selected(s) && s.status !== 'available';
 
 const SOURCE_TYPES = { instance: 'db-snapshot', cluster: 'db-cluster-snapshot' } as const;
 const CREATED_IDS = { instance: ['RDS-EVENT-0042', 'RDS-EVENT-0091'], cluster: ['RDS-EVENT-0075', 'RDS-EVENT-0169'] } as const;
-const OTHER_IDS = ['RDS-EVENT-0040', 'RDS-EVENT-0090', 'RDS-EVENT-0074', 'RDS-EVENT-0168', 'RDS-EVENT-0159', 'RDS-EVENT-0160', 'RDS-EVENT-0161', 'RDS-EVENT-0162', 'RDS-EVENT-0163', 'RDS-EVENT-0164', 'RDS-EVENT-0002', 'RDS-EVENT-0001'];
+const OTHER_IDS = [
+  'RDS-EVENT-0040',
+  'RDS-EVENT-0090',
+  'RDS-EVENT-0074',
+  'RDS-EVENT-0168',
+  'RDS-EVENT-0159',
+  'RDS-EVENT-0160',
+  'RDS-EVENT-0161',
+  'RDS-EVENT-0162',
+  'RDS-EVENT-0163',
+  'RDS-EVENT-0164',
+  'RDS-EVENT-0002',
+  'RDS-EVENT-0001',
+];
 const EVENT_ID_URL = 'http://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.html#';
 const MESSAGE_KEYS = ['Event Source', 'Event Time', 'Identifier Link', 'Source ID', 'Source ARN', 'Event ID', 'Event Message'];
 
@@ -131,12 +162,23 @@ const odd = fc.oneof(
   fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 }),
   fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
 );
-const longText = fc.tuple(fc.constantFrom('a', 'é', '日本', '🦄', '\u0000', 'RDS-EVENT-0042 ', '-'), fc.integer({ min: 1_000, max: 100_000 })).map(([unit, n]) => unit.repeat(Math.ceil(n / unit.length)));
+const longText = fc
+  .tuple(fc.constantFrom('a', 'é', '日本', '🦄', '\u0000', 'RDS-EVENT-0042 ', '-'), fc.integer({ min: 1_000, max: 100_000 }))
+  .map(([unit, n]) => unit.repeat(Math.ceil(n / unit.length)));
 const nonAscii = fc.string({ unit: 'binary', minLength: 1, maxLength: 40 });
 const eventIdText = fc.oneof(
   fc.constantFrom(...CREATED_IDS.instance, ...CREATED_IDS.cluster, ...OTHER_IDS).map((id) => `${EVENT_ID_URL}${id}`),
   fc.integer({ min: 0, max: 9999 }).map((n) => `${EVENT_ID_URL}RDS-EVENT-${n.toString().padStart(4, '0')}`),
-  fc.constantFrom('RDS-EVENT-0042', 'rds-event-0091', 'RDS-EVENT-00420', 'RDS-EVENT-042', 'RDS-EVENT-0042x', `${EVENT_ID_URL}RDS-EVENT-0169?ref=x`, 'RDS_EVENT_0042', 'EVENT-0075'),
+  fc.constantFrom(
+    'RDS-EVENT-0042',
+    'rds-event-0091',
+    'RDS-EVENT-00420',
+    'RDS-EVENT-042',
+    'RDS-EVENT-0042x',
+    `${EVENT_ID_URL}RDS-EVENT-0169?ref=x`,
+    'RDS_EVENT_0042',
+    'EVENT-0075',
+  ),
 );
 const sourceId = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...SNAPSHOTS.map((s) => s.identifier)) },
@@ -149,11 +191,23 @@ const sourceArn = fc.oneof(
   fc.constantFrom('arn:aws:rds:us-east-1:123456789012:db:orders-db', 'arn:aws:s3:::bucket', 'not-an-arn'),
   nonAscii,
 );
-const topicArn = fc.constantFrom('arn:aws-cn:sns:cn-north-1:123456789012:rds-events', 'arn:aws-us-gov:sns:us-gov-west-1:123456789012:rds-events', 'arn:aws:sqs:us-east-1:123456789012:queue', 'arn:aws:sns:us-east-1:12345:short', '');
+const topicArn = fc.constantFrom(
+  'arn:aws-cn:sns:cn-north-1:123456789012:rds-events',
+  'arn:aws-us-gov:sns:us-gov-west-1:123456789012:rds-events',
+  'arn:aws:sqs:us-east-1:123456789012:queue',
+  'arn:aws:sns:us-east-1:12345:short',
+  '',
+);
 const OTHER_SERVICE_MESSAGES = [
   { Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key: 'k' } } }] },
   { AlarmName: 'rds-archive-failures', NewStateValue: 'ALARM', NewStateReason: 'Threshold Crossed', Trigger: { MetricName: 'Errors' } },
-  { version: '0', id: 'x', 'detail-type': 'RDS DB Snapshot Event', source: 'aws.rds', detail: { EventID: 'RDS-EVENT-0042', SourceIdentifier: 'billing-before-migration' } },
+  {
+    version: '0',
+    id: 'x',
+    'detail-type': 'RDS DB Snapshot Event',
+    source: 'aws.rds',
+    detail: { EventID: 'RDS-EVENT-0042', SourceIdentifier: 'billing-before-migration' },
+  },
   { Event: 'autoscaling:EC2_INSTANCE_LAUNCH', AutoScalingGroupName: 'asg' },
   { notificationType: 'Bounce', mail: { source: 'a@example.com' } },
   { 'Event Source': 'db-instance', 'Source ID': 'orders-db', 'Event ID': `${EVENT_ID_URL}RDS-EVENT-0042`, 'Event Message': 'Finished DB Instance backup' },
@@ -170,28 +224,103 @@ const onSns =
   };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  messageKey.map((key): Mutation => (r) => editMessage(r, (m) => delete m[key])),
-  fc.tuple(messageKey, odd).map(([key, value]): Mutation => (r) => editMessage(r, (m) => (m[key] = fresh(value)))),
-  fc.tuple(fc.string({ maxLength: 16 }), fc.jsonValue({ maxDepth: 2 })).map(([key, value]): Mutation => (r) => editMessage(r, (m) => (m[key] = fresh(value)))),
-  fc.tuple(messageKey, fc.oneof(longText, nonAscii)).map(([key, value]): Mutation => (r) => editMessage(r, (m) => (m[key] = value))),
-  eventIdText.map((id): Mutation => (r) => editMessage(r, (m) => (m['Event ID'] = id))),
-  fc.constantFrom('db-instance', 'db-cluster', 'db-parameter-group', 'db-security-group', 'db-proxy', 'blue-green-deployment', 'DB-SNAPSHOT', ' db-snapshot ', 'db-cluster-snapshot', 'db-snapshot').map((source): Mutation => (r) => editMessage(r, (m) => (m['Event Source'] = source))),
-  sourceId.map((id): Mutation => (r) => editMessage(r, (m) => (m['Source ID'] = id))),
-  sourceArn.map((arn): Mutation => (r) => editMessage(r, (m) => (m['Source ARN'] = arn))),
-  fc.tuple(fc.constantFrom('EventID', 'Resource', 'Other'), fc.oneof(eventIdText.map((v) => ({ Type: 'String', Value: v })), sourceArn.map((v) => ({ Type: 'String', Value: v })), odd)).map(
-    ([name, value]): Mutation =>
-      onSns((sns) => {
-        sns.MessageAttributes = { ...(isObject(sns.MessageAttributes) ? sns.MessageAttributes : {}), [name]: fresh(value) };
-      }),
+  messageKey.map(
+    (key): Mutation =>
+      (r) =>
+        editMessage(r, (m) => delete m[key]),
   ),
+  fc.tuple(messageKey, odd).map(
+    ([key, value]): Mutation =>
+      (r) =>
+        editMessage(r, (m) => (m[key] = fresh(value))),
+  ),
+  fc.tuple(fc.string({ maxLength: 16 }), fc.jsonValue({ maxDepth: 2 })).map(
+    ([key, value]): Mutation =>
+      (r) =>
+        editMessage(r, (m) => (m[key] = fresh(value))),
+  ),
+  fc.tuple(messageKey, fc.oneof(longText, nonAscii)).map(
+    ([key, value]): Mutation =>
+      (r) =>
+        editMessage(r, (m) => (m[key] = value)),
+  ),
+  eventIdText.map(
+    (id): Mutation =>
+      (r) =>
+        editMessage(r, (m) => (m['Event ID'] = id)),
+  ),
+  fc
+    .constantFrom(
+      'db-instance',
+      'db-cluster',
+      'db-parameter-group',
+      'db-security-group',
+      'db-proxy',
+      'blue-green-deployment',
+      'DB-SNAPSHOT',
+      ' db-snapshot ',
+      'db-cluster-snapshot',
+      'db-snapshot',
+    )
+    .map(
+      (source): Mutation =>
+        (r) =>
+          editMessage(r, (m) => (m['Event Source'] = source)),
+    ),
+  sourceId.map(
+    (id): Mutation =>
+      (r) =>
+        editMessage(r, (m) => (m['Source ID'] = id)),
+  ),
+  sourceArn.map(
+    (arn): Mutation =>
+      (r) =>
+        editMessage(r, (m) => (m['Source ARN'] = arn)),
+  ),
+  fc
+    .tuple(
+      fc.constantFrom('EventID', 'Resource', 'Other'),
+      fc.oneof(
+        eventIdText.map((v) => ({ Type: 'String', Value: v })),
+        sourceArn.map((v) => ({ Type: 'String', Value: v })),
+        odd,
+      ),
+    )
+    .map(
+      ([name, value]): Mutation =>
+        onSns((sns) => {
+          sns.MessageAttributes = { ...(isObject(sns.MessageAttributes) ? sns.MessageAttributes : {}), [name]: fresh(value) };
+        }),
+    ),
   odd.map((value): Mutation => onSns((sns) => (sns.MessageAttributes = fresh(value)))),
-  fc.nat().map((n): Mutation => onSns((sns) => (sns.Message = typeof sns.Message === 'string' ? sns.Message.slice(0, n % (sns.Message.length + 1)) : sns.Message))),
-  fc.oneof(fc.constantFrom(...OTHER_SERVICE_MESSAGES), fc.string(), longText, fc.jsonValue().map((v) => JSON.stringify(v))).map((text): Mutation => onSns((sns) => (sns.Message = text))),
+  fc
+    .nat()
+    .map((n): Mutation => onSns((sns) => (sns.Message = typeof sns.Message === 'string' ? sns.Message.slice(0, n % (sns.Message.length + 1)) : sns.Message))),
+  fc
+    .oneof(
+      fc.constantFrom(...OTHER_SERVICE_MESSAGES),
+      fc.string(),
+      longText,
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+    )
+    .map((text): Mutation => onSns((sns) => (sns.Message = text))),
   odd.map((value): Mutation => onSns((sns) => (sns.Message = fresh(value)))),
   fc.constantFrom('Message', 'TopicArn', 'MessageId', 'MessageAttributes', 'Type').map((key): Mutation => onSns((sns) => delete sns[key])),
-  fc.tuple(fc.constantFrom('TopicArn', 'MessageId', 'Type'), fc.oneof(odd, topicArn, nonAscii)).map(([key, value]): Mutation => onSns((sns) => (sns[key] = fresh(value)))),
-  fc.oneof(odd, fc.constant(undefined)).map((value): Mutation => (r) => ((r.Sns = fresh(value)), r)),
-  fc.anything().map((value): Mutation => () => value),
+  fc
+    .tuple(fc.constantFrom('TopicArn', 'MessageId', 'Type'), fc.oneof(odd, topicArn, nonAscii))
+    .map(([key, value]): Mutation => onSns((sns) => (sns[key] = fresh(value)))),
+  fc.oneof(odd, fc.constant(undefined)).map(
+    (value): Mutation =>
+      (r) => {
+        r.Sns = fresh(value);
+        return r;
+      },
+  ),
+  fc.anything().map(
+    (value): Mutation =>
+      () =>
+        value,
+  ),
 );
 
 const createdCase = fc.record({
@@ -200,9 +329,18 @@ const createdCase = fc.record({
   pick: fc.nat(1),
   withArn: fc.boolean(),
 });
-const pristineCreated = createdCase.map(({ target, base, pick, withArn }) => ({ record: createdRecord(base, target, CREATED_IDS[target.kind][pick]!, withArn), target }));
+const pristineCreated = createdCase.map(({ target, base, pick, withArn }) => ({
+  record: createdRecord(base, target, CREATED_IDS[target.kind][pick]!, withArn),
+  target,
+}));
 const mutatedRecord = fc
-  .tuple(fc.oneof(pristineCreated.map((c) => c.record), fc.constantFrom(...FIXTURE_RECORDS).map(fresh)), fc.array(mutation, { minLength: 1, maxLength: 4 }))
+  .tuple(
+    fc.oneof(
+      pristineCreated.map((c) => c.record),
+      fc.constantFrom(...FIXTURE_RECORDS).map(fresh),
+    ),
+    fc.array(mutation, { minLength: 1, maxLength: 4 }),
+  )
   .map(([record, mutations]) => mutations.reduce<unknown>((r, m) => (isObject(r) ? m(r) : r), fresh(record)));
 const anyRecord = fc.oneof(
   { weight: 3, arbitrary: pristineCreated.map((c) => c.record as unknown) },
@@ -210,9 +348,16 @@ const anyRecord = fc.oneof(
   { weight: 10, arbitrary: mutatedRecord },
 );
 // Thousands of records that need no AWS call (not RDS's, not JSON, "creating"), with a few of any kind among them.
-const QUIET_RECORDS = FIXTURE_RECORDS.filter((r) => !/"Event Source":"db-(cluster-)?snapshot"/.test(String((r.Sns as Json).Message)) || /RDS-EVENT-(0040|0090|0074|0168)/.test(String((r.Sns as Json).Message)));
+const QUIET_RECORDS = FIXTURE_RECORDS.filter(
+  (r) =>
+    !/"Event Source":"db-(cluster-)?snapshot"/.test(String((r.Sns as Json).Message)) || /RDS-EVENT-(0040|0090|0074|0168)/.test(String((r.Sns as Json).Message)),
+);
 const hugeRecords = fc
-  .tuple(fc.integer({ min: 1_000, max: 3_000 }), fc.array(fc.oneof(fc.constantFrom(...QUIET_RECORDS), odd), { minLength: 1, maxLength: 3 }), fc.array(fc.tuple(anyRecord, fc.nat()), { maxLength: 4 }))
+  .tuple(
+    fc.integer({ min: 1_000, max: 3_000 }),
+    fc.array(fc.oneof(fc.constantFrom(...QUIET_RECORDS), odd), { minLength: 1, maxLength: 3 }),
+    fc.array(fc.tuple(anyRecord, fc.nat()), { maxLength: 4 }),
+  )
   .map(([size, fillers, extras]) => {
     const records: unknown[] = Array.from({ length: size }, (_, i) => fresh(fillers[i % fillers.length]));
     for (const [record, at] of extras) records[at % size] = record;
@@ -230,17 +375,32 @@ const OTHER_RULES: ReadonlyArray<readonly [string, string]> = [
   ['custom.billing', 'Scheduled Event'],
 ];
 // Any (aws.events, Scheduled Event) is the reconciliation's trigger: only the archive's own rule targets the function.
-const otherRuleEvent = fc.record({ rule: fc.constantFrom(...OTHER_RULES), target: fc.constantFrom(...SNAPSHOTS), eventId: eventIdText, extra: fc.option(fc.jsonValue({ maxDepth: 2 })) }).map(({ rule: [source, detailType], target, eventId, extra }) => ({
-  version: '0',
-  id: '7bf73129-1428-4cd3-a780-95db273d1602',
-  'detail-type': detailType,
-  source,
-  account: ACCOUNT,
-  time: '2026-11-20T03:05:00Z',
-  region: 'us-east-1',
-  resources: [`arn:aws:events:us-east-1:${ACCOUNT}:rule/other-team-nightly`, target.arn],
-  detail: { EventCategories: ['creation'], SourceType: 'SNAPSHOT', SourceArn: target.arn, SourceIdentifier: target.identifier, EventID: eventId.replace(EVENT_ID_URL, ''), Message: 'Manual snapshot created', extra },
-}));
+const otherRuleEvent = fc
+  .record({
+    rule: fc.constantFrom(...OTHER_RULES),
+    target: fc.constantFrom(...SNAPSHOTS),
+    eventId: eventIdText,
+    extra: fc.option(fc.jsonValue({ maxDepth: 2 })),
+  })
+  .map(({ rule: [source, detailType], target, eventId, extra }) => ({
+    version: '0',
+    id: '7bf73129-1428-4cd3-a780-95db273d1602',
+    'detail-type': detailType,
+    source,
+    account: ACCOUNT,
+    time: '2026-11-20T03:05:00Z',
+    region: 'us-east-1',
+    resources: [`arn:aws:events:us-east-1:${ACCOUNT}:rule/other-team-nightly`, target.arn],
+    detail: {
+      EventCategories: ['creation'],
+      SourceType: 'SNAPSHOT',
+      SourceArn: target.arn,
+      SourceIdentifier: target.identifier,
+      EventID: eventId.replace(EVENT_ID_URL, ''),
+      Message: 'Manual snapshot created',
+      extra,
+    },
+  }));
 
 interface Case {
   readonly event: unknown;
@@ -255,9 +415,19 @@ const cases: fc.Arbitrary<Case> = fc.oneof(
   { weight: 1, arbitrary: hugeRecords.map((event) => ({ event })) },
   { weight: 2, arbitrary: fc.constant({ event: { Records: [] } }) },
   { weight: 3, arbitrary: fc.oneof(odd, fc.constant(undefined)).map((records) => ({ event: { Records: records } })) },
-  { weight: 3, arbitrary: fc.tuple(anyRecord, fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 4 })).map(([record, extra]) => ({ event: { ...extra, Records: [record] } })) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(anyRecord, fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 4 }))
+      .map(([record, extra]) => ({ event: { ...extra, Records: [record] } })),
+  },
   { weight: 8, arbitrary: otherRuleEvent.map((event) => ({ event })) },
-  { weight: 6, arbitrary: fc.oneof(fc.constantFrom(null, undefined, 0, -1, Number.NaN, '', 'Records', true, [], {}), fc.string(), fc.integer(), fc.double()).map((event) => ({ event })) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .oneof(fc.constantFrom(null, undefined, 0, -1, Number.NaN, '', 'Records', true, [], {}), fc.string(), fc.integer(), fc.double())
+      .map((event) => ({ event })),
+  },
   { weight: 3, arbitrary: fc.anything().map((event) => ({ event })) },
 );
 
@@ -275,7 +445,14 @@ describe('the bundled handler under fuzzed events', () => {
     stub = await startStubRds();
     stub.addSnapshots(SNAPSHOTS);
     // The SDK clients are made when the bundle loads: the endpoint must be set before.
-    Object.assign(process.env, { AWS_ENDPOINT_URL: stub.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'fuzz', AWS_SECRET_ACCESS_KEY: 'fuzz', NODE_NO_WARNINGS: '1', ...SETTINGS });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: stub.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'fuzz',
+      AWS_SECRET_ACCESS_KEY: 'fuzz',
+      NODE_NO_WARNINGS: '1',
+      ...SETTINGS,
+    });
     bundleDir = mkdtempSync(path.join(tmpdir(), 'fuzz-bundle-'));
     const bundlePath = path.join(bundleDir, 'index.js');
     writeFileSync(bundlePath, bundleHandlerCached());
@@ -316,7 +493,9 @@ describe('the bundled handler under fuzzed events', () => {
         const target = stub.snapshotByArn(start.sourceArn);
         expect(target, `StartExportTask of an unknown snapshot ${start.sourceArn}`).toBeDefined();
         expect(eligible(target!), `StartExportTask of an ineligible snapshot ${start.sourceArn}`).toBe(true);
-        expect(announced.has(`${target!.kind}:${target!.identifier}`), `StartExportTask of ${start.sourceArn}, which no snapshot-created record named`).toBe(true);
+        expect(announced.has(`${target!.kind}:${target!.identifier}`), `StartExportTask of ${start.sourceArn}, which no snapshot-created record named`).toBe(
+          true,
+        );
         expect(start).toMatchObject({
           exportTaskIdentifier: exportTaskIdentifier(target!.arn, 1),
           s3Bucket: SETTINGS.ARCHIVE_BUCKET,
@@ -327,11 +506,17 @@ describe('the bundled handler under fuzzed events', () => {
       }
       const waiting = SNAPSHOTS.filter((s) => notReady(s) && announced.has(`${s.kind}:${s.identifier}`));
       if (thrown !== undefined) {
-        expect(waiting.map((s) => s.arn), `the handler threw "${thrown.message.slice(0, 300)}" with no snapshot to wait for`).not.toEqual([]);
+        expect(
+          waiting.map((s) => s.arn),
+          `the handler threw "${thrown.message.slice(0, 300)}" with no snapshot to wait for`,
+        ).not.toEqual([]);
         expect(thrown.message, 'the failure summarises the records that wait').toMatch(/snapshot event\(s\) not handled/);
       }
       if (only !== undefined) {
-        expect(starts.map((s) => s.sourceArn), `the exports a created event of ${only.arn} started`).toEqual(eligible(only) ? [only.arn] : []);
+        expect(
+          starts.map((s) => s.sourceArn),
+          `the exports a created event of ${only.arn} started`,
+        ).toEqual(eligible(only) ? [only.arn] : []);
         expect(thrown !== undefined, `whether a created event of ${only.arn} (${only.status}) failed the invocation`).toBe(notReady(only));
       }
 
@@ -347,10 +532,14 @@ describe('the bundled handler under fuzzed events', () => {
     const details = await fc.check(property, { seed: SEED, numRuns: RUNS });
     if (details.failed) {
       const why = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-      throw new Error(`event fuzzing failed; replay with FUZZ_SEED=${SEED} (path ${details.counterexamplePath}):\n${why}\nevent: ${JSON.stringify(details.counterexample?.[0]).slice(0, 3000)}`);
+      throw new Error(
+        `event fuzzing failed; replay with FUZZ_SEED=${SEED} (path ${details.counterexamplePath}):\n${why}\nevent: ${JSON.stringify(details.counterexample?.[0]).slice(0, 3000)}`,
+      );
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    console.log(`event fuzzing: ${totals.events} events (${totals.records} SNS records) through the bundle in ${seconds.toFixed(1)} s, seed ${SEED}: ${totals.starts} exports started, ${totals.throws} invocations failed (snapshot not ready), ${totals.publishes} notifications, calls ${JSON.stringify(totals.calls)}`);
+    console.log(
+      `event fuzzing: ${totals.events} events (${totals.records} SNS records) through the bundle in ${seconds.toFixed(1)} s, seed ${SEED}: ${totals.starts} exports started, ${totals.throws} invocations failed (snapshot not ready), ${totals.publishes} notifications, calls ${JSON.stringify(totals.calls)}`,
+    );
     // The well-formed events alone guarantee starts; none means the fuzzing never reached the export path.
     expect(totals.starts).toBeGreaterThan(0);
   });

@@ -13,11 +13,19 @@ const decision = (name: string, database: string, due: boolean): CadenceDecision
 describe('archiveLag', () => {
   it('is 0 when nothing is due, or everything due has a complete export', () => {
     // Prepare
-    const snapshots = [{ snapshotArn: arnOf('a'), createdAt: hoursAgo(30) }, { snapshotArn: arnOf('b'), createdAt: hoursAgo(5) }];
+    const snapshots = [
+      { snapshotArn: arnOf('a'), createdAt: hoursAgo(30) },
+      { snapshotArn: arnOf('b'), createdAt: hoursAgo(5) },
+    ];
 
     // Act
     const nothingDue = archiveLag({ decisions: [decision('a', 'db', false), decision('b', 'db', false)], snapshots, exports: [], now: NOW });
-    const allArchived = archiveLag({ decisions: [decision('a', 'db', true), decision('b', 'db', false)], snapshots, exports: [{ snapshotArn: arnOf('a'), state: 'complete' }], now: NOW });
+    const allArchived = archiveLag({
+      decisions: [decision('a', 'db', true), decision('b', 'db', false)],
+      snapshots,
+      exports: [{ snapshotArn: arnOf('a'), state: 'complete' }],
+      now: NOW,
+    });
 
     // Assess
     expect(nothingDue).toEqual({ overallHours: 0, byDatabase: [] });
@@ -27,7 +35,13 @@ describe('archiveLag', () => {
   it('is the age of the oldest due snapshot without a complete export; running, failed and given-up exports do not end it', () => {
     // Prepare
     const snapshots = ['a', 'b', 'c', 'd', 'e'].map((name, index) => ({ snapshotArn: arnOf(name), createdAt: hoursAgo(10 * (index + 1)) }));
-    const decisions = [decision('a', 'orders', true), decision('b', 'orders', true), decision('c', 'ledger', true), decision('d', 'misc', true), decision('e', 'misc', false)];
+    const decisions = [
+      decision('a', 'orders', true),
+      decision('b', 'orders', true),
+      decision('c', 'ledger', true),
+      decision('d', 'misc', true),
+      decision('e', 'misc', false),
+    ];
     const exports: CadenceExport[] = [
       { snapshotArn: arnOf('a'), state: 'running' },
       { snapshotArn: arnOf('b'), state: 'failed' },
@@ -66,15 +80,23 @@ describe('archiveLag', () => {
   });
 
   it('refuses a due decision whose snapshot it was not given, and a bad limit', () => {
-    expect(() => archiveLag({ decisions: [decision('a', 'db', true)], snapshots: [], exports: [], now: NOW })).toThrow(/no snapshot with that ARN: pass the snapshots the decisions were made from/);
+    expect(() => archiveLag({ decisions: [decision('a', 'db', true)], snapshots: [], exports: [], now: NOW })).toThrow(
+      /no snapshot with that ARN: pass the snapshots the decisions were made from/,
+    );
     expect(() => archiveLag({ decisions: [], snapshots: [], exports: [], now: NOW, limit: -1 })).toThrow(/limit must be a whole number/);
   });
 
-  it('follows the cadence: a monthly period whose first snapshot is unexported lags by that snapshot\'s age', () => {
+  it("follows the cadence: a monthly period whose first snapshot is unexported lags by that snapshot's age", () => {
     // Prepare
     const problems: string[] = [];
     const policy = validatePolicy({ defaultCadence: 'monthly' }, problems);
-    const snapshots = [3, 10, 18].map((day) => ({ snapshotArn: arnOf(`orders-2026-11-${day}`), database: 'orders', snapshotType: 'automated', createdAt: new Date(Date.UTC(2026, 10, day)), eligible: true }));
+    const snapshots = [3, 10, 18].map((day) => ({
+      snapshotArn: arnOf(`orders-2026-11-${day}`),
+      database: 'orders',
+      snapshotType: 'automated',
+      createdAt: new Date(Date.UTC(2026, 10, day)),
+      eligible: true,
+    }));
 
     // Act
     const decisions = applyCadence({ policy, snapshots, exports: [] });
@@ -82,7 +104,10 @@ describe('archiveLag', () => {
 
     // Assess
     expect(problems).toEqual([]);
-    expect(lag).toEqual({ overallHours: (NOW.getTime() - Date.UTC(2026, 10, 3)) / HOUR, byDatabase: [{ database: 'orders', hours: (NOW.getTime() - Date.UTC(2026, 10, 3)) / HOUR, snapshotArn: snapshots[0]!.snapshotArn }] });
+    expect(lag).toEqual({
+      overallHours: (NOW.getTime() - Date.UTC(2026, 10, 3)) / HOUR,
+      byDatabase: [{ database: 'orders', hours: (NOW.getTime() - Date.UTC(2026, 10, 3)) / HOUR, snapshotArn: snapshots[0]!.snapshotArn }],
+    });
   });
 
   it('is the oldest due-but-unexported age over generated inventories, and a complete export never raises it', () => {

@@ -38,7 +38,9 @@ describe('classifyAwsError', () => {
   });
 
   it('tells the operator what to fix for each misconfiguration', () => {
-    expect(classifyAwsError(new rdsErrors.IamRoleNotFoundFault(meta)).message).toMatch(/^EXPORT_ROLE_ARN names a role that does not exist.*: IamRoleNotFoundFault: from RDS$/);
+    expect(classifyAwsError(new rdsErrors.IamRoleNotFoundFault(meta)).message).toMatch(
+      /^EXPORT_ROLE_ARN names a role that does not exist.*: IamRoleNotFoundFault: from RDS$/,
+    );
     expect(classifyAwsError(new rdsErrors.InvalidS3BucketFault(meta)).message).toMatch(/^ARCHIVE_BUCKET /);
     expect(classifyAwsError(new rdsErrors.KMSKeyNotAccessibleFault(meta)).message).toMatch(/^EXPORT_KMS_KEY_ARN /);
     expect(classifyAwsError(new rdsErrors.InvalidExportOnlyFault(meta)).message).toMatch(/^EXPORT_ONLY /);
@@ -46,7 +48,9 @@ describe('classifyAwsError', () => {
 
   it('says which thing is gone', () => {
     expect(classifyAwsError(new rdsErrors.DBSnapshotNotFoundFault(meta)).message).toBe('the snapshot no longer exists (DBSnapshotNotFoundFault: from RDS)');
-    expect(classifyAwsError(new rdsErrors.DBClusterNotFoundFault(meta)).message).toBe("the snapshot's DB cluster no longer exists (DBClusterNotFoundFault: from RDS)");
+    expect(classifyAwsError(new rdsErrors.DBClusterNotFoundFault(meta)).message).toBe(
+      "the snapshot's DB cluster no longer exists (DBClusterNotFoundFault: from RDS)",
+    );
   });
 
   it.each([

@@ -20,9 +20,19 @@ const arnOf = (type: SnapshotKind, name: string) =>
   `arn:aws:rds:us-east-1:123456789012:snapshot:${type === 'automated' ? `rds:${name}` : type === 'awsbackup' ? `awsbackup:job-${name}` : name}`;
 const snap = (database: string, iso: string, options: { type?: SnapshotKind; eligible?: boolean; name?: string } = {}): CadenceSnapshot => {
   const type = options.type ?? 'automated';
-  return { snapshotArn: arnOf(type, options.name ?? `${database}-${iso}`), database, snapshotType: type, createdAt: new Date(iso), eligible: options.eligible ?? true };
+  return {
+    snapshotArn: arnOf(type, options.name ?? `${database}-${iso}`),
+    database,
+    snapshotType: type,
+    createdAt: new Date(iso),
+    eligible: options.eligible ?? true,
+  };
 };
-const exported = (snapshot: CadenceSnapshot, state: ExportState, extra: Partial<CadenceExport> = {}): CadenceExport => ({ snapshotArn: snapshot.snapshotArn, state, ...extra });
+const exported = (snapshot: CadenceSnapshot, state: ExportState, extra: Partial<CadenceExport> = {}): CadenceExport => ({
+  snapshotArn: snapshot.snapshotArn,
+  state,
+  ...extra,
+});
 const policyOf = (input: unknown): ArchivePolicy => {
   const problems: string[] = [];
   const policy = validatePolicy(input, problems);
@@ -30,7 +40,11 @@ const policyOf = (input: unknown): ArchivePolicy => {
   return policy;
 };
 const byArn = (decisions: readonly CadenceDecision[]) => new Map(decisions.map((d) => [d.snapshotArn, d]));
-const dueArns = (decisions: readonly CadenceDecision[]) => decisions.filter((d) => d.due).map((d) => d.snapshotArn).sort();
+const dueArns = (decisions: readonly CadenceDecision[]) =>
+  decisions
+    .filter((d) => d.due)
+    .map((d) => d.snapshotArn)
+    .sort();
 
 describe('periodOf', () => {
   it.each<[Cadence, string, string]>([
@@ -117,7 +131,12 @@ describe('periodBounds and nextPeriodStart', () => {
         expect(week.start.getUTCDay()).toBe(1);
         expect(week.end.getTime() - week.start.getTime()).toBe(7 * DAY);
         expect([month.start.getUTCDate(), month.end.getUTCDate(), month.start.getUTCMonth()]).toEqual([1, 1, date.getUTCMonth()]);
-        expect([year.start.getUTCMonth(), year.start.getUTCDate(), year.start.getUTCFullYear(), year.end.getUTCFullYear()]).toEqual([0, 1, date.getUTCFullYear(), date.getUTCFullYear() + 1]);
+        expect([year.start.getUTCMonth(), year.start.getUTCDate(), year.start.getUTCFullYear(), year.end.getUTCFullYear()]).toEqual([
+          0,
+          1,
+          date.getUTCFullYear(),
+          date.getUTCFullYear() + 1,
+        ]);
       }),
       { numRuns: 500 },
     );
@@ -164,7 +183,12 @@ describe('decisionWindowStart', () => {
   it('goes back to the start of the longest period in use that contains `since`', () => {
     // Prepare
     const since = new Date('2026-11-20T10:00:00Z');
-    const configured = policyOf({ rules: [{ databases: ['a'], cadence: 'weekly' }, { databases: ['b'], cadence: 'monthly' }] });
+    const configured = policyOf({
+      rules: [
+        { databases: ['a'], cadence: 'weekly' },
+        { databases: ['b'], cadence: 'monthly' },
+      ],
+    });
 
     // Act & Assess
     expect(decisionWindowStart(configured, since)).toEqual(new Date('2026-11-01T00:00:00Z'));
@@ -200,7 +224,9 @@ describe('applyCadence', () => {
   it('makes nothing new due in a period a complete or running export covers, and says which export', () => {
     for (const state of ['complete', 'running'] as const) {
       // Act
-      const decisions = byArn(applyCadence({ policy: monthly, snapshots: [first, second, third], exports: [exported(second, state, { exportTaskIdentifier: 'orders-1-export' })] }));
+      const decisions = byArn(
+        applyCadence({ policy: monthly, snapshots: [first, second, third], exports: [exported(second, state, { exportTaskIdentifier: 'orders-1-export' })] }),
+      );
 
       // Assess
       expect(decisions.get(first.snapshotArn)).toMatchObject({
@@ -227,7 +253,10 @@ describe('applyCadence', () => {
     const decisions = byArn(applyCadence({ policy: monthly, snapshots: [first, second], exports: [exported(second, 'failed')] }));
 
     // Assess
-    expect(decisions.get(second.snapshotArn)).toMatchObject({ due: true, reason: 'rule 1 (orders-*) says monthly: its export failed and is retried; 2026-11 has no complete or running export' });
+    expect(decisions.get(second.snapshotArn)).toMatchObject({
+      due: true,
+      reason: 'rule 1 (orders-*) says monthly: its export failed and is retried; 2026-11 has no complete or running export',
+    });
     expect(decisions.get(first.snapshotArn)).toMatchObject({ due: false, coveredBy: second.snapshotArn });
   });
 
@@ -238,8 +267,17 @@ describe('applyCadence', () => {
 
     // Assess
     expect(dueArns(withSuccessor)).toEqual([second.snapshotArn]);
-    expect(byArn(withSuccessor).get(first.snapshotArn)).toMatchObject({ due: false, coveredBy: second.snapshotArn, reason: expect.stringMatching(/every export attempt failed/) });
-    expect(alone).toEqual([expect.objectContaining({ due: true, reason: expect.stringMatching(/every export attempt failed and no later snapshot of the period can stand in yet$/) })]);
+    expect(byArn(withSuccessor).get(first.snapshotArn)).toMatchObject({
+      due: false,
+      coveredBy: second.snapshotArn,
+      reason: expect.stringMatching(/every export attempt failed/),
+    });
+    expect(alone).toEqual([
+      expect.objectContaining({
+        due: true,
+        reason: expect.stringMatching(/every export attempt failed and no later snapshot of the period can stand in yet$/),
+      }),
+    ]);
   });
 
   it('counts the export of a snapshot RDS no longer lists when the export says its database and creation time', () => {
@@ -264,7 +302,9 @@ describe('applyCadence', () => {
     const manualExport = exported(manual, 'complete', { database: 'orders-1', snapshotCreatedAt: manual.createdAt });
 
     // Act
-    const listed = byArn(applyCadence({ policy: monthly, snapshots: [manual, laterManual, first, second], exports: [manualExport, exported(first, 'complete')] }));
+    const listed = byArn(
+      applyCadence({ policy: monthly, snapshots: [manual, laterManual, first, second], exports: [manualExport, exported(first, 'complete')] }),
+    );
     const unlisted = applyCadence({ policy: monthly, snapshots: [second], exports: [manualExport] });
 
     // Assess
@@ -288,7 +328,11 @@ describe('applyCadence', () => {
 
     // Act
     const decisions = byArn(applyCadence({ policy: cadenceManual, snapshots: [laterManual, second, manual], exports: [] }));
-    const coveredByManual = applyCadence({ policy: cadenceManual, snapshots: [second], exports: [exported(manual, 'running', { database: 'orders-1', snapshotCreatedAt: manual.createdAt })] });
+    const coveredByManual = applyCadence({
+      policy: cadenceManual,
+      snapshots: [second],
+      exports: [exported(manual, 'running', { database: 'orders-1', snapshotCreatedAt: manual.createdAt })],
+    });
 
     // Assess
     expect(decisions.get(manual.snapshotArn)).toMatchObject({ due: true, period: '2026-11' });
@@ -303,7 +347,11 @@ describe('applyCadence', () => {
 
     // Act
     const decisions = byArn(applyCadence({ policy: monthly, snapshots: [first, backup], exports: [] }));
-    const coveredByBackup = applyCadence({ policy: monthly, snapshots: [second], exports: [exported(backup, 'complete', { database: 'orders-1', snapshotCreatedAt: backup.createdAt })] });
+    const coveredByBackup = applyCadence({
+      policy: monthly,
+      snapshots: [second],
+      exports: [exported(backup, 'complete', { database: 'orders-1', snapshotCreatedAt: backup.createdAt })],
+    });
 
     // Assess
     expect(decisions.get(backup.snapshotArn)!.due).toBe(true);
@@ -333,8 +381,17 @@ describe('applyCadence', () => {
     const decisions = byArn(applyCadence({ policy: weekly, snapshots: [tuesday, monday, first, second], exports: [] }));
 
     // Assess
-    expect(decisions.get(tuesday.snapshotArn)).toMatchObject({ due: false, period: '2026-W48', reason: expect.stringMatching(/^defaultCadence says weekly: 2026-W48 falls to /) });
-    expect(decisions.get(first.snapshotArn)).toEqual({ snapshotArn: first.snapshotArn, database: 'orders-1', due: true, reason: 'rule 1 (orders-*) says every: every eligible snapshot is exported' });
+    expect(decisions.get(tuesday.snapshotArn)).toMatchObject({
+      due: false,
+      period: '2026-W48',
+      reason: expect.stringMatching(/^defaultCadence says weekly: 2026-W48 falls to /),
+    });
+    expect(decisions.get(first.snapshotArn)).toEqual({
+      snapshotArn: first.snapshotArn,
+      database: 'orders-1',
+      due: true,
+      reason: 'rule 1 (orders-*) says every: every eligible snapshot is exported',
+    });
     expect(dueArns([...decisions.values()])).toEqual([monday, first, second].map((s) => s.snapshotArn).sort());
   });
 
@@ -343,7 +400,9 @@ describe('applyCadence', () => {
     const broken = { ...first, createdAt: new Date(Number.NaN) };
 
     // Act & Assess
-    expect(() => applyCadence({ policy: monthly, snapshots: [broken], exports: [] })).toThrow(`applyCadence: snapshot ${first.snapshotArn} has an invalid createdAt`);
+    expect(() => applyCadence({ policy: monthly, snapshots: [broken], exports: [] })).toThrow(
+      `applyCadence: snapshot ${first.snapshotArn} has an invalid createdAt`,
+    );
   });
 
   it('decides a snapshot listed twice once', () => {
@@ -403,7 +462,11 @@ interface World {
 }
 const worldOf = (policy: ArchivePolicy, generated: readonly Seed[]): World => {
   const truth = generated.map((seed, index) => ({
-    ...snap(seed.database, new Date(START + seed.hours * 3_600_000).toISOString(), { type: seed.type, eligible: seed.eligible, name: `${seed.database}-${index}` }),
+    ...snap(seed.database, new Date(START + seed.hours * 3_600_000).toISOString(), {
+      type: seed.type,
+      eligible: seed.eligible,
+      name: `${seed.database}-${index}`,
+    }),
     kind: seed.type,
   }));
   const snapshots = truth.filter((_, index) => generated[index]!.listed).map(({ kind: _kind, ...snapshot }) => snapshot);
@@ -462,7 +525,9 @@ describe('applyCadence over generated worlds', () => {
         for (const snapshot of world.snapshots) {
           const truth = world.truth.find((t) => t.snapshotArn === snapshot.snapshotArn)!;
           const cadence = ruleFor(world.policy, snapshot.database).cadence;
-          const samePeriod = world.snapshots.filter((s) => s.database === snapshot.database && periodOf(cadence, s.createdAt) === periodOf(cadence, truth.createdAt));
+          const samePeriod = world.snapshots.filter(
+            (s) => s.database === snapshot.database && periodOf(cadence, s.createdAt) === periodOf(cadence, truth.createdAt),
+          );
           const alone = byArn(applyCadence({ policy: world.policy, snapshots: samePeriod, exports: world.exports }));
           expect(alone.get(snapshot.snapshotArn)).toEqual(everything.get(snapshot.snapshotArn));
         }
@@ -510,7 +575,9 @@ describe('applyCadence over generated worlds', () => {
           groups.set(group, entry);
           const isCandidate = listed.has(truth.snapshotArn) && truth.eligible;
           if (isCandidate) entry.candidates = [...entry.candidates, truth];
-          const exportPlaced = listed.has(truth.snapshotArn) ? truth.eligible : world.exports.some((e) => e.snapshotArn === truth.snapshotArn && e.database !== undefined);
+          const exportPlaced = listed.has(truth.snapshotArn)
+            ? truth.eligible
+            : world.exports.some((e) => e.snapshotArn === truth.snapshotArn && e.database !== undefined);
           if (covers(truth.snapshotArn) && exportPlaced) entry.covered = true;
         }
         for (const [group, { candidates, covered }] of groups) {
@@ -556,7 +623,7 @@ describe('applyCadence over generated worlds', () => {
     );
   });
 
-  it('keeps today\'s behaviour with the default policy: every eligible snapshot is due, whatever its exports', () => {
+  it("keeps today's behaviour with the default policy: every eligible snapshot is due, whatever its exports", () => {
     fc.assert(
       fc.property(seeds, (generated) => {
         // Prepare
@@ -588,8 +655,14 @@ describe('applyCadence in a simulated account', () => {
     fc.assert(
       fc.property(scenario, fc.nat(), ({ policy, arrivals, batchSizes, dice }, shuffleSeed) => {
         // Prepare
-        const world = worldOf(policy, arrivals.map((seed) => ({ ...seed, state: undefined })));
-        const order = world.truth.map((t, index) => ({ t, key: (index * 7919 + shuffleSeed) % 104_729 })).sort((a, b) => a.key - b.key).map((o) => o.t);
+        const world = worldOf(
+          policy,
+          arrivals.map((seed) => ({ ...seed, state: undefined })),
+        );
+        const order = world.truth
+          .map((t, index) => ({ t, key: (index * 7919 + shuffleSeed) % 104_729 }))
+          .sort((a, b) => a.key - b.key)
+          .map((o) => o.t);
         let roll = 0;
         const chance = (percent: number) => dice[roll++ % dice.length]! < percent;
         const listed = new Map<string, CadenceSnapshot>();
@@ -600,7 +673,12 @@ describe('applyCadence in a simulated account', () => {
           const decisions = applyCadence({
             policy,
             snapshots: [...listed.values()],
-            exports: [...exports.values()].map((e) => ({ snapshotArn: e.snapshot.snapshotArn, state: e.state, database: e.snapshot.database, snapshotCreatedAt: e.snapshot.createdAt })),
+            exports: [...exports.values()].map((e) => ({
+              snapshotArn: e.snapshot.snapshotArn,
+              state: e.state,
+              database: e.snapshot.database,
+              snapshotCreatedAt: e.snapshot.createdAt,
+            })),
           });
           const startedInGroup = new Set<string>();
           for (const decision of decisions.filter((d) => d.due)) {
@@ -653,7 +731,11 @@ describe('applyCadence in a simulated account', () => {
           if (t.eligible && listed.has(t.snapshotArn) && state !== 'gave-up') entry.waiting++;
         }
         for (const [group, { complete, waiting }] of byGroup) {
-          expect({ group, atMostOneExport: complete <= 1, archivedUnlessNothingLeft: complete === 1 || waiting === 0 }).toEqual({ group, atMostOneExport: true, archivedUnlessNothingLeft: true });
+          expect({ group, atMostOneExport: complete <= 1, archivedUnlessNothingLeft: complete === 1 || waiting === 0 }).toEqual({
+            group,
+            atMostOneExport: true,
+            archivedUnlessNothingLeft: true,
+          });
         }
         expect([...exports.values()].filter((e) => e.state === 'running' || e.state === 'failed')).toEqual([]);
       }),

@@ -31,14 +31,17 @@ function manifestOf(name: 'postgres-complete' | 'mysql-skipped-table', database:
     database,
     listing,
     exportInfoText: read(files.find((f) => f.startsWith('export_info_'))!),
-    tablesInfoTexts: files.filter((f) => f.startsWith('export_tables_info_')).map((f) => ({ key: listing.find((o) => o.key.endsWith(`/${f}`))!.key, text: read(f) })),
+    tablesInfoTexts: files
+      .filter((f) => f.startsWith('export_tables_info_'))
+      .map((f) => ({ key: listing.find((o) => o.key.endsWith(`/${f}`))!.key, text: read(f) })),
     verifiedAt: new Date('2026-11-21T08:00:00Z'),
   });
 }
 
 const postgres = () => manifestOf('postgres-complete', 'orders-db');
 const mysql = () => manifestOf('mysql-skipped-table', 'shop-db');
-const registrationOf = (manifest: ArchiveManifest, target: string): TableRegistration => buildCatalogPlan(manifest, ARCHIVE).tables.find((t) => t.target === target)!;
+const registrationOf = (manifest: ArchiveManifest, target: string): TableRegistration =>
+  buildCatalogPlan(manifest, ARCHIVE).tables.find((t) => t.target === target)!;
 
 /** A table as GetTable returns it after the registration was created. */
 const asTable = (registration: TableRegistration): Table => ({ ...registration.tableInput, Name: registration.tableName, DatabaseName: 'db' }) as Table;
@@ -49,7 +52,7 @@ describe('buildCatalogPlan on the PostgreSQL example', () => {
   const BUCKET = 'rds-archive-prod-111122223333-eu-west-1';
   const EXPORT_FOLDER = `s3://${BUCKET}/exports/orders-db/orders-db-2026-11-20-03-10-8c1f2e9a4b/`;
 
-  it('names the database after the archive and the DB identifier, located at the database\'s exports', () => {
+  it("names the database after the archive and the DB identifier, located at the database's exports", () => {
     expect(plan.databaseName).toBe('rds_archive_prod_orders_db');
     expect(plan.databaseInput).toMatchObject({ Name: 'rds_archive_prod_orders_db', LocationUri: `s3://${BUCKET}/exports/orders-db/` });
   });
@@ -72,7 +75,7 @@ describe('buildCatalogPlan on the PostgreSQL example', () => {
     expect(plan.skipped).toEqual([]);
   });
 
-  it('types the columns from the export\'s own schema, in its order', () => {
+  it("types the columns from the export's own schema, in its order", () => {
     const orders = registrationOf(manifest, 'orders.public.orders');
     expect(orders.tableInput.StorageDescriptor!.Columns!.map((c) => [c.Name, c.Type])).toEqual([
       ['id', 'bigint'],
@@ -97,7 +100,7 @@ describe('buildCatalogPlan on the PostgreSQL example', () => {
     });
   });
 
-  it('places the partition, and the table, at the table\'s folder of this export, with the partition\'s own columns', () => {
+  it("places the partition, and the table, at the table's folder of this export, with the partition's own columns", () => {
     const orders = registrationOf(manifest, 'orders.public.orders');
     expect(orders.partitionInput.Values).toEqual(['2026-11-20T03:10:41Z']);
     expect(orders.partitionInput.StorageDescriptor!.Location).toBe(`${EXPORT_FOLDER}orders/public.orders/`);
@@ -167,14 +170,17 @@ describe('snapshotPartitionValue', () => {
 describe('mergeTableColumns', () => {
   const col = (Name: string, Type: string): Column => ({ Name, Type });
 
-  it('appends the columns a later export adds, keeping the table\'s order', () => {
-    const merged = mergeTableColumns([col('id', 'bigint'), col('total', 'decimal(12,2)')], [col('id', 'bigint'), col('coupon', 'string'), col('total', 'decimal(12,2)'), col('weight', 'double')]);
+  it("appends the columns a later export adds, keeping the table's order", () => {
+    const merged = mergeTableColumns(
+      [col('id', 'bigint'), col('total', 'decimal(12,2)')],
+      [col('id', 'bigint'), col('coupon', 'string'), col('total', 'decimal(12,2)'), col('weight', 'double')],
+    );
     expect(merged.columns.map((c) => c.Name)).toEqual(['id', 'total', 'coupon', 'weight']);
     expect(merged.added).toEqual(['coupon', 'weight']);
     expect(merged.notes).toEqual([]);
   });
 
-  it('keeps the table\'s type of a column whose type changed, with a note', () => {
+  it("keeps the table's type of a column whose type changed, with a note", () => {
     const merged = mergeTableColumns([col('id', 'int')], [col('id', 'bigint')]);
     expect(merged.columns).toEqual([col('id', 'int')]);
     expect(merged.notes).toEqual([expect.stringMatching(/"id" is bigint in this export but int in the table; the table keeps int/)]);

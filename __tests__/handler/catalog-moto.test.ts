@@ -27,7 +27,9 @@ function postgresManifest(): ArchiveManifest {
     database: 'orders-db',
     listing,
     exportInfoText: read(files.find((f) => f.startsWith('export_info_'))!),
-    tablesInfoTexts: files.filter((f) => f.startsWith('export_tables_info_')).map((f) => ({ key: listing.find((o) => o.key.endsWith(`/${f}`))!.key, text: read(f) })),
+    tablesInfoTexts: files
+      .filter((f) => f.startsWith('export_tables_info_'))
+      .map((f) => ({ key: listing.find((o) => o.key.endsWith(`/${f}`))!.key, text: read(f) })),
     verifiedAt: new Date('2026-11-21T08:00:00Z'),
   });
 }
@@ -43,7 +45,9 @@ function laterManifest(): ArchiveManifest {
     snapshotTime: '2026-11-27T03:10:12.000Z',
     exportPrefix: `exports/orders-db/${id}/`,
     tables: manifest.tables.map((t) =>
-      t.target === 'orders.public.orders' ? { ...t, columns: [...t.columns, { columnName: 'coupon_code', originalType: 'text', expectedExportedType: 'binary (UTF8)' }] } : t,
+      t.target === 'orders.public.orders'
+        ? { ...t, columns: [...t.columns, { columnName: 'coupon_code', originalType: 'text', expectedExportedType: 'binary (UTF8)' }] }
+        : t,
     ),
   };
 }
@@ -95,7 +99,9 @@ describe.runIf(runs)('registerExport against moto', () => {
       expect(partitions.map((p) => p.Values)).toEqual([['2026-11-20T03:10:41Z']]);
     }
     const [partition] = await partitionsOf('orders_billing_invoices');
-    expect(partition!.StorageDescriptor?.Location).toBe('s3://rds-archive-prod-111122223333-eu-west-1/exports/orders-db/orders-db-2026-11-20-03-10-8c1f2e9a4b/orders/billing.invoices/');
+    expect(partition!.StorageDescriptor?.Location).toBe(
+      's3://rds-archive-prod-111122223333-eu-west-1/exports/orders-db/orders-db-2026-11-20-03-10-8c1f2e9a4b/orders/billing.invoices/',
+    );
     expect(logs.map((l) => [l.level, l.catalog, l.table])).toEqual([
       ['INFO', 'created-table', 'orders_public_orders'],
       ['INFO', 'created-table', 'orders_billing_invoices'],
@@ -139,7 +145,17 @@ describe.runIf(runs)('registerExport against moto', () => {
     ]);
     expect(await tableNames()).toEqual(['orders_billing_invoices', 'orders_public_orders']);
     const orders = await tableOf('orders_public_orders');
-    expect(orders.StorageDescriptor?.Columns?.map((c) => c.Name)).toEqual(['id', 'customer_id', 'total', 'status', 'created_at', 'delivered_on', 'is_gift', 'attributes', 'coupon_code']);
+    expect(orders.StorageDescriptor?.Columns?.map((c) => c.Name)).toEqual([
+      'id',
+      'customer_id',
+      'total',
+      'status',
+      'created_at',
+      'delivered_on',
+      'is_gift',
+      'attributes',
+      'coupon_code',
+    ]);
     expect(orders.Parameters).toMatchObject({ snapshotTime: '2026-11-27T03:10:12Z', exportTaskIdentifier: 'orders-db-2026-11-27-03-10-1a2b3c4d5e' });
     const partitions = await partitionsOf('orders_public_orders');
     expect(partitions.map((p) => p.Values![0]).sort()).toEqual(['2026-11-20T03:10:41Z', '2026-11-27T03:10:12Z']);
@@ -187,7 +203,9 @@ describe.runIf(runs)('registerExport against moto', () => {
     const result = await registerExport(twin, { archiveName: ARCHIVE }, deps());
 
     // Assess
-    expect(result.tables).toEqual([expect.objectContaining({ action: 'skipped', target: 'orders.public.Orders', reason: expect.stringMatching(/already holds orders\.public\.orders/) })]);
+    expect(result.tables).toEqual([
+      expect.objectContaining({ action: 'skipped', target: 'orders.public.Orders', reason: expect.stringMatching(/already holds orders\.public\.orders/) }),
+    ]);
     expect((await tableOf('orders_public_orders')).Parameters).toMatchObject({ sourceTarget: 'orders.public.orders' });
   });
 

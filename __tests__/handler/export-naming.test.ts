@@ -50,7 +50,9 @@ describe('exportTaskIdentifier', () => {
 
   it('property: every identifier is valid, and distinct ARNs or attempts give distinct identifiers', () => {
     const name = fc.string({ unit: fc.constantFrom(...'abcXYZ019-:_.'.split(''), 'ü'), minLength: 1, maxLength: 120 });
-    const snapshotArn = fc.tuple(fc.constantFrom('snapshot', 'cluster-snapshot'), fc.constantFrom('', 'rds:', 'awsbackup:'), name).map(([type, prefix, n]) => arn(`${prefix}${n}`, type));
+    const snapshotArn = fc
+      .tuple(fc.constantFrom('snapshot', 'cluster-snapshot'), fc.constantFrom('', 'rds:', 'awsbackup:'), name)
+      .map(([type, prefix, n]) => arn(`${prefix}${n}`, type));
     fc.assert(
       fc.property(fc.uniqueArray(snapshotArn, { minLength: 2, maxLength: 30 }), fc.integer({ min: 1, max: 9 }), (arns, attempt) => {
         const ids = arns.flatMap((a) => [exportTaskIdentifier(a, 1), exportTaskIdentifier(a, attempt)]);

@@ -56,17 +56,67 @@ interface ParquetCase {
 const asText = (v: string) => `CAST(${v} AS VARCHAR)`;
 
 const CASES: readonly ParquetCase[] = [
-  { stated: 'int32', writer: 'INTEGER', literals: ['2147483647', '-2147483648'], physical: 'INT32', annotation: 'INT_32', expected: ['2147483647', '-2147483648'] },
-  { stated: 'int64', writer: 'BIGINT', literals: ['9223372036854775807', '-9223372036854775808'], physical: 'INT64', annotation: 'INT_64', expected: ['9223372036854775807', '-9223372036854775808'] },
+  {
+    stated: 'int32',
+    writer: 'INTEGER',
+    literals: ['2147483647', '-2147483648'],
+    physical: 'INT32',
+    annotation: 'INT_32',
+    expected: ['2147483647', '-2147483648'],
+  },
+  {
+    stated: 'int64',
+    writer: 'BIGINT',
+    literals: ['9223372036854775807', '-9223372036854775808'],
+    physical: 'INT64',
+    annotation: 'INT_64',
+    expected: ['9223372036854775807', '-9223372036854775808'],
+  },
   { stated: 'int32 (INT_16)', writer: 'SMALLINT', literals: ['32767', '-32768'], physical: 'INT32', annotation: 'INT_16', expected: ['32767', '-32768'] },
   { stated: 'float', writer: 'FLOAT', literals: ['1.5', '-0.25'], physical: 'FLOAT', annotation: null, expected: ['1.5', '-0.25'] },
   { stated: 'double', writer: 'DOUBLE', literals: ['1234.5678', '-0.1'], physical: 'DOUBLE', annotation: null, expected: ['1234.5678', '-0.1'] },
   { stated: 'boolean', writer: 'BOOLEAN', literals: ['true', 'false'], physical: 'BOOLEAN', annotation: null, expected: ['true', 'false'] },
-  { stated: 'binary (UTF8)', writer: 'VARCHAR', literals: [`'héllo wörld'`, `'{"tags": ["a", "b"]}'`], physical: 'BYTE_ARRAY', annotation: 'UTF8', expected: ['héllo wörld', '{"tags": ["a", "b"]}'] },
-  { stated: 'binary', writer: 'BLOB', literals: [`'\\xAA\\x00\\xFF'`, `''`], physical: 'BYTE_ARRAY', annotation: null, readBack: (v) => `hex(${v})`, expected: ['AA00FF', ''] },
-  { stated: 'decimal(9,2)', writer: 'DECIMAL(9,2)', literals: ['1234567.89', '-0.01'], physical: 'INT32', annotation: 'DECIMAL', expected: ['1234567.89', '-0.01'] },
-  { stated: 'decimal(12,2)', writer: 'DECIMAL(12,2)', literals: ['9999999999.99', '-1234.50'], physical: 'INT64', annotation: 'DECIMAL', expected: ['9999999999.99', '-1234.50'] },
-  { stated: 'decimal(20,0)', writer: 'DECIMAL(20,0)', literals: ['18446744073709551615', '0'], physical: 'FIXED_LEN_BYTE_ARRAY', annotation: 'DECIMAL', expected: ['18446744073709551615', '0'] },
+  {
+    stated: 'binary (UTF8)',
+    writer: 'VARCHAR',
+    literals: [`'héllo wörld'`, `'{"tags": ["a", "b"]}'`],
+    physical: 'BYTE_ARRAY',
+    annotation: 'UTF8',
+    expected: ['héllo wörld', '{"tags": ["a", "b"]}'],
+  },
+  {
+    stated: 'binary',
+    writer: 'BLOB',
+    literals: [`'\\xAA\\x00\\xFF'`, `''`],
+    physical: 'BYTE_ARRAY',
+    annotation: null,
+    readBack: (v) => `hex(${v})`,
+    expected: ['AA00FF', ''],
+  },
+  {
+    stated: 'decimal(9,2)',
+    writer: 'DECIMAL(9,2)',
+    literals: ['1234567.89', '-0.01'],
+    physical: 'INT32',
+    annotation: 'DECIMAL',
+    expected: ['1234567.89', '-0.01'],
+  },
+  {
+    stated: 'decimal(12,2)',
+    writer: 'DECIMAL(12,2)',
+    literals: ['9999999999.99', '-1234.50'],
+    physical: 'INT64',
+    annotation: 'DECIMAL',
+    expected: ['9999999999.99', '-1234.50'],
+  },
+  {
+    stated: 'decimal(20,0)',
+    writer: 'DECIMAL(20,0)',
+    literals: ['18446744073709551615', '0'],
+    physical: 'FIXED_LEN_BYTE_ARRAY',
+    annotation: 'DECIMAL',
+    expected: ['18446744073709551615', '0'],
+  },
   {
     stated: 'decimal(38,10)',
     writer: 'DECIMAL(38,10)',
@@ -75,7 +125,14 @@ const CASES: readonly ParquetCase[] = [
     annotation: 'DECIMAL',
     expected: ['1234567890123456789012345678.0123456789', '-0.0000000001'],
   },
-  { stated: 'int32 (DATE)', writer: 'DATE', literals: [`'2026-11-20'`, `'1969-07-20'`], physical: 'INT32', annotation: 'DATE', expected: ['2026-11-20', '1969-07-20'] },
+  {
+    stated: 'int32 (DATE)',
+    writer: 'DATE',
+    literals: [`'2026-11-20'`, `'1969-07-20'`],
+    physical: 'INT32',
+    annotation: 'DATE',
+    expected: ['2026-11-20', '1969-07-20'],
+  },
   {
     // MySQL DATETIME, PostgreSQL timestamp without time zone: not adjusted to UTC.
     stated: 'int64 (TIMESTAMP_MICROS)',
@@ -187,12 +244,16 @@ describe('glueType against Parquet files', () => {
     for (const batch of ['1', '2']) {
       const folder = path.join(tableFolder, batch);
       mkdirSync(folder, { recursive: true });
-      await db.run(`COPY (SELECT ${batch}::BIGINT AS id, 12.34::DECIMAL(12,2) AS total) TO '${path.join(folder, 'part-00000-6f2d0c1e-c000.gz.parquet')}' (FORMAT parquet, COMPRESSION gzip)`);
+      await db.run(
+        `COPY (SELECT ${batch}::BIGINT AS id, 12.34::DECIMAL(12,2) AS total) TO '${path.join(folder, 'part-00000-6f2d0c1e-c000.gz.parquet')}' (FORMAT parquet, COMPRESSION gzip)`,
+      );
     }
     const mapped = glueType({ columnName: 'total', originalType: 'numeric', expectedExportedType: 'decimal(12,2)' });
 
     // Act
-    const reader = await db.runAndReadAll(`SELECT id, CAST(CAST(total AS ${duckDbType(mapped.type)}) AS VARCHAR) AS total FROM read_parquet('${tableFolder}/*/*.parquet') ORDER BY id`);
+    const reader = await db.runAndReadAll(
+      `SELECT id, CAST(CAST(total AS ${duckDbType(mapped.type)}) AS VARCHAR) AS total FROM read_parquet('${tableFolder}/*/*.parquet') ORDER BY id`,
+    );
 
     // Assess
     expect(reader.getRowObjectsJson()).toEqual([

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { ExportedColumn } from '../../handler/archive-manifest';
 import { glueType } from '../../handler/glue-types';
 
-const column = (expectedExportedType: string, originalType = 'whatever', columnName = 'c'): ExportedColumn => ({ columnName, originalType, expectedExportedType });
+const column = (expectedExportedType: string, originalType = 'whatever', columnName = 'c'): ExportedColumn => ({
+  columnName,
+  originalType,
+  expectedExportedType,
+});
 
 describe('glueType from the Parquet type RDS states', () => {
   it.each([
@@ -53,7 +57,7 @@ describe('glueType from the Parquet type RDS states', () => {
     expect(millis.note).toMatch(/milliseconds since midnight/);
   });
 
-  it('maps a decimal beyond Athena\'s precision of 38 to string, with a note', () => {
+  it("maps a decimal beyond Athena's precision of 38 to string, with a note", () => {
     const mapped = glueType(column('decimal(65,30)'));
     expect(mapped.type).toBe('string');
     expect(mapped.note).toMatch(/decimal\(65,30\).*beyond Athena's decimal\(38,s\)/);
@@ -89,11 +93,14 @@ describe('glueType when RDS states no Parquet type', () => {
     expect(mapped.note).toContain(`RDS stated no Parquet type for "amount"; mapped from its source type "${original}"`);
   });
 
-  it.each(['date', 'numeric', 'timestamp with time zone', 'bigint unsigned', 'geometry'])('maps %s, whose Parquet type changed between AWS tables or is unknown, to string with a note', (original) => {
-    const mapped = glueType(column('', original));
-    expect(mapped.type).toBe('string');
-    expect(mapped.note).toMatch(/is not one we map/);
-  });
+  it.each(['date', 'numeric', 'timestamp with time zone', 'bigint unsigned', 'geometry'])(
+    'maps %s, whose Parquet type changed between AWS tables or is unknown, to string with a note',
+    (original) => {
+      const mapped = glueType(column('', original));
+      expect(mapped.type).toBe('string');
+      expect(mapped.note).toMatch(/is not one we map/);
+    },
+  );
 
   it('does not crash on fields that are not text', () => {
     const broken = { columnName: 'c', originalType: undefined, expectedExportedType: undefined } as unknown as ExportedColumn;
@@ -109,7 +116,9 @@ describe('glueType on the example exports', () => {
       readdirSync(path.join(EXPORTS_DIR, d.name))
         .filter((f) => f.startsWith('export_tables_info_'))
         .flatMap((f) => {
-          const info = JSON.parse(readFileSync(path.join(EXPORTS_DIR, d.name, f), 'utf8')) as { perTableStatus: Array<{ schemaMetadata?: { originalTypeMappings: ExportedColumn[] } }> };
+          const info = JSON.parse(readFileSync(path.join(EXPORTS_DIR, d.name, f), 'utf8')) as {
+            perTableStatus: Array<{ schemaMetadata?: { originalTypeMappings: ExportedColumn[] } }>;
+          };
           return info.perTableStatus.flatMap((t) => t.schemaMetadata?.originalTypeMappings ?? []);
         }),
     );
@@ -119,7 +128,7 @@ describe('glueType on the example exports', () => {
     for (const c of columns) expect(glueType(c), `${c.columnName}: ${c.expectedExportedType}`).not.toHaveProperty('note');
   });
 
-  it('maps the examples\' PostgreSQL and MySQL types as the AWS tables say RDS writes them', () => {
+  it("maps the examples' PostgreSQL and MySQL types as the AWS tables say RDS writes them", () => {
     const byName = Object.fromEntries(columns.map((c) => [c.columnName, glueType(c).type]));
     expect(byName).toMatchObject({
       id: expect.stringMatching(/^(bigint|decimal\(20,0\))$/),

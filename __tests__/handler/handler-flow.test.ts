@@ -83,7 +83,9 @@ beforeEach(() => {
   });
   rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: [] });
   rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' }).resolves({ DBSnapshots: [instanceSnapshot(MANUAL_ARN, 'billing')] });
-  rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'rds:orders-db-2019-08-18-10-36', SnapshotType: 'automated' }).resolves({ DBSnapshots: [instanceSnapshot(AUTOMATED_ARN, 'orders-db')] });
+  rds
+    .on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'rds:orders-db-2019-08-18-10-36', SnapshotType: 'automated' })
+    .resolves({ DBSnapshots: [instanceSnapshot(AUTOMATED_ARN, 'orders-db')] });
   rds.on(DescribeDBClusterSnapshotsCommand, { DBClusterSnapshotIdentifier: 'rds:ledger-cluster-2021-11-07-17-40', SnapshotType: 'automated' }).resolves({
     DBClusterSnapshots: [
       {
@@ -119,13 +121,22 @@ describe('snapshot-created events', () => {
       KmsKeyId: ENV.EXPORT_KMS_KEY_ARN,
     });
     expect(decisions()).toEqual([
-      expect.objectContaining({ decision: 'started', snapshotArn: MANUAL_ARN, exportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN), eventId: 'RDS-EVENT-0042' }),
+      expect.objectContaining({
+        decision: 'started',
+        snapshotArn: MANUAL_ARN,
+        exportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN),
+        eventId: 'RDS-EVENT-0042',
+      }),
     ]);
   });
 
   it('describe an automated snapshot with its type and export it under the ARN derived from the topic', async () => {
     await handler(loadFixture('automated-snapshot-created.json'));
-    expect(rds).toHaveReceivedCommandWith(StartExportTaskCommand, { SourceArn: AUTOMATED_ARN, S3Prefix: 'exports/orders-db', ExportTaskIdentifier: expect.stringMatching(/^rds-orders-db-2019-08-18-10-36-[0-9a-f]{10}$/) });
+    expect(rds).toHaveReceivedCommandWith(StartExportTaskCommand, {
+      SourceArn: AUTOMATED_ARN,
+      S3Prefix: 'exports/orders-db',
+      ExportTaskIdentifier: expect.stringMatching(/^rds-orders-db-2019-08-18-10-36-[0-9a-f]{10}$/),
+    });
   });
 
   it('export an Aurora cluster snapshot as a cluster snapshot', async () => {
@@ -165,7 +176,9 @@ describe('snapshot-created events', () => {
   });
 
   it('defer without error when every export slot is taken, leaving it to the reconciliation', async () => {
-    rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: Array.from({ length: 5 }, (_, i) => ({ ExportTaskIdentifier: `other-${i}`, Status: 'IN_PROGRESS' })) });
+    rds
+      .on(DescribeExportTasksCommand)
+      .resolves({ ExportTasks: Array.from({ length: 5 }, (_, i) => ({ ExportTaskIdentifier: `other-${i}`, Status: 'IN_PROGRESS' })) });
     await expect(handler(loadFixture('manual-snapshot-created.json'))).resolves.toBeUndefined();
     expect(rds).toHaveReceivedCommandTimes(StartExportTaskCommand, 0);
     expect(rds).toHaveReceivedCommandWith(DescribeExportTasksCommand, { Filters: [{ Name: 'status', Values: ['starting', 'in_progress', 'canceling'] }] });
@@ -188,23 +201,32 @@ describe('selection', () => {
   });
 
   it('reports an engine that cannot be exported to the notifications topic', async () => {
-    rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' }).resolves({ DBSnapshots: [instanceSnapshot(MANUAL_ARN, 'billing', { Engine: 'sqlserver-se' })] });
+    rds
+      .on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' })
+      .resolves({ DBSnapshots: [instanceSnapshot(MANUAL_ARN, 'billing', { Engine: 'sqlserver-se' })] });
     await handler(loadFixture('manual-snapshot-created.json'));
     expect(rds).toHaveReceivedCommandTimes(StartExportTaskCommand, 0);
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: ENV.NOTIFY_TOPIC_ARN, Message: expect.stringMatching(/database billing was not exported: SQL Server/) });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      TopicArn: ENV.NOTIFY_TOPIC_ARN,
+      Message: expect.stringMatching(/database billing was not exported: SQL Server/),
+    });
     expect(decisions()).toEqual([expect.objectContaining({ decision: 'reported', engine: 'sqlserver-se' })]);
   });
 
   it('only logs an unsupported engine when no notifications topic is set', async () => {
     vi.stubEnv('NOTIFY_TOPIC_ARN', '');
-    rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' }).resolves({ DBSnapshots: [instanceSnapshot(MANUAL_ARN, 'billing', { Engine: 'oracle-ee' })] });
+    rds
+      .on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' })
+      .resolves({ DBSnapshots: [instanceSnapshot(MANUAL_ARN, 'billing', { Engine: 'oracle-ee' })] });
     await handler(loadFixture('manual-snapshot-created.json'));
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
     expect(decisions()).toEqual([expect.objectContaining({ decision: 'skipped', reason: expect.stringMatching(/Oracle/) })]);
   });
 
   it('skips a snapshot deleted since its event', async () => {
-    rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' }).rejects(new DBSnapshotNotFoundFault({ $metadata: {}, message: 'not found' }));
+    rds
+      .on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' })
+      .rejects(new DBSnapshotNotFoundFault({ $metadata: {}, message: 'not found' }));
     await expect(handler(loadFixture('manual-snapshot-created.json'))).resolves.toBeUndefined();
     expect(decisions()).toEqual([expect.objectContaining({ decision: 'skipped', reason: expect.stringMatching(/no longer exists/) })]);
   });
@@ -218,19 +240,31 @@ describe('failures are loud', () => {
     ['InvalidS3BucketFault', () => new InvalidS3BucketFault(meta), /ARCHIVE_BUCKET does not exist/],
     ['KMSKeyNotAccessibleFault', () => new KMSKeyNotAccessibleFault(meta), /EXPORT_KMS_KEY_ARN is disabled/],
     ['InvalidExportOnlyFault', () => new InvalidExportOnlyFault(meta), /EXPORT_ONLY names/],
-    ['AccessDenied', () => Object.assign(new Error('not authorized to perform rds:StartExportTask'), { name: 'AccessDenied', $fault: 'client' }), /role lacks a permission/],
+    [
+      'AccessDenied',
+      () => Object.assign(new Error('not authorized to perform rds:StartExportTask'), { name: 'AccessDenied', $fault: 'client' }),
+      /role lacks a permission/,
+    ],
     ['InvalidExportSourceStateFault (not exportable yet)', () => new InvalidExportSourceStateFault(meta), /InvalidExportSourceStateFault/],
-    ['throttling', () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $retryable: { throttling: true } }), /ThrottlingException/],
+    [
+      'throttling',
+      () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $retryable: { throttling: true } }),
+      /ThrottlingException/,
+    ],
     ['a server error', () => Object.assign(new Error('We encountered an internal error'), { name: 'InternalFailure', $fault: 'server' }), /InternalFailure/],
     ['an error nobody expected', () => Object.assign(new Error('??'), { name: 'SomethingNew', $fault: 'client' }), /SomethingNew/],
   ])('%s fails the invocation with a message that says what is wrong', async (_name, makeError, message) => {
     rds.on(StartExportTaskCommand).rejects(makeError());
     await expect(handler(loadFixture('manual-snapshot-created.json'))).rejects.toThrow(message);
-    expect(decisions()).toEqual([expect.objectContaining({ snapshotArn: MANUAL_ARN, decision: expect.stringMatching(/^(retry|failed)$/), reason: expect.stringMatching(message) })]);
+    expect(decisions()).toEqual([
+      expect.objectContaining({ snapshotArn: MANUAL_ARN, decision: expect.stringMatching(/^(retry|failed)$/), reason: expect.stringMatching(message) }),
+    ]);
   });
 
   it('retries a snapshot that is not available yet', async () => {
-    rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' }).resolves({ DBSnapshots: [instanceSnapshot(MANUAL_ARN, 'billing', { Status: 'creating' })] });
+    rds
+      .on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' })
+      .resolves({ DBSnapshots: [instanceSnapshot(MANUAL_ARN, 'billing', { Status: 'creating' })] });
     await expect(handler(loadFixture('manual-snapshot-created.json'))).rejects.toThrow(/not yet "available"/);
     expect(rds).toHaveReceivedCommandTimes(StartExportTaskCommand, 0);
   });
@@ -268,29 +302,50 @@ describe('export outcome events', () => {
 
   it('report a failed export with its cause and the retry to come', async () => {
     rds.on(DescribeExportTasksCommand, { SourceArn: MANUAL_ARN }).resolves({
-      ExportTasks: [{ ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN, 1), SourceArn: MANUAL_ARN, Status: 'FAILED', FailureCause: 'The IAM role lacks s3:PutObject' }],
+      ExportTasks: [
+        { ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN, 1), SourceArn: MANUAL_ARN, Status: 'FAILED', FailureCause: 'The IAM role lacks s3:PutObject' },
+      ],
     });
     await handler(outcome('0159'));
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       TopicArn: ENV.NOTIFY_TOPIC_ARN,
-      Message: expect.stringMatching(/failed \(attempt 1 of 3\)\.\nCause: The IAM role lacks s3:PutObject\nNext: the next reconciliation starts attempt 2 of 3/),
+      Message: expect.stringMatching(
+        /failed \(attempt 1 of 3\)\.\nCause: The IAM role lacks s3:PutObject\nNext: the next reconciliation starts attempt 2 of 3/,
+      ),
     });
     expect(decisions()).toEqual([expect.objectContaining({ decision: 'reported', willRetry: true })]);
   });
 
   it('say when the last attempt failed and nothing more will happen', async () => {
     rds.on(DescribeExportTasksCommand, { SourceArn: MANUAL_ARN }).resolves({
-      ExportTasks: [1, 2, 3].map((n) => ({ ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN, n), SourceArn: MANUAL_ARN, Status: n === 3 ? 'CANCELED' : 'FAILED' })),
+      ExportTasks: [1, 2, 3].map((n) => ({
+        ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN, n),
+        SourceArn: MANUAL_ARN,
+        Status: n === 3 ? 'CANCELED' : 'FAILED',
+      })),
     });
     await handler(outcome('0160'));
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, { Message: expect.stringMatching(/was canceled \(attempt 3 of 3\)[\s\S]*Next: nothing\. All 3 attempts have failed; fix the cause, then retry with "MAX_EXPORT_ATTEMPTS=4 npm run archive -- backfill/) });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      Message: expect.stringMatching(
+        /was canceled \(attempt 3 of 3\)[\s\S]*Next: nothing\. All 3 attempts have failed; fix the cause, then retry with "MAX_EXPORT_ATTEMPTS=4 npm run archive -- backfill/,
+      ),
+    });
     expect(decisions()).toEqual([expect.objectContaining({ decision: 'gave-up', willRetry: false })]);
   });
 
   it('emit metrics for a completed export, verify it, and report it once when its files are missing', async () => {
     // Prepare
     rds.on(DescribeExportTasksCommand, { SourceArn: MANUAL_ARN }).resolves({
-      ExportTasks: [{ ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN, 1), SourceArn: MANUAL_ARN, Status: 'COMPLETE', TotalExtractedDataInGB: 2, S3Bucket: ENV.ARCHIVE_BUCKET, S3Prefix: 'exports/billing' }],
+      ExportTasks: [
+        {
+          ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN, 1),
+          SourceArn: MANUAL_ARN,
+          Status: 'COMPLETE',
+          TotalExtractedDataInGB: 2,
+          S3Bucket: ENV.ARCHIVE_BUCKET,
+          S3Prefix: 'exports/billing',
+        },
+      ],
     });
 
     // Act
@@ -299,7 +354,18 @@ describe('export outcome events', () => {
     // Assess
     const metric = logs.find((l) => 'ExportsCompleted' in l)!;
     expect(metric).toMatchObject({
-      _aws: { CloudWatchMetrics: [{ Namespace: 'RdsSnapshotArchive', Dimensions: [['Archive']], Metrics: [{ Name: 'ExportsCompleted', Unit: 'Count' }, { Name: 'ExportedBytes', Unit: 'Bytes' }] }] },
+      _aws: {
+        CloudWatchMetrics: [
+          {
+            Namespace: 'RdsSnapshotArchive',
+            Dimensions: [['Archive']],
+            Metrics: [
+              { Name: 'ExportsCompleted', Unit: 'Count' },
+              { Name: 'ExportedBytes', Unit: 'Bytes' },
+            ],
+          },
+        ],
+      },
       Archive: 'rds-archive-dev',
       ExportsCompleted: 1,
       ExportedBytes: 2 * 1024 ** 3,
@@ -313,7 +379,15 @@ describe('export outcome events', () => {
 
   it('a completed export whose verification cannot reach S3 fails the invocation for a retry', async () => {
     rds.on(DescribeExportTasksCommand, { SourceArn: MANUAL_ARN }).resolves({
-      ExportTasks: [{ ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN, 1), SourceArn: MANUAL_ARN, Status: 'COMPLETE', S3Bucket: ENV.ARCHIVE_BUCKET, S3Prefix: 'exports/billing' }],
+      ExportTasks: [
+        {
+          ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN, 1),
+          SourceArn: MANUAL_ARN,
+          Status: 'COMPLETE',
+          S3Bucket: ENV.ARCHIVE_BUCKET,
+          S3Prefix: 'exports/billing',
+        },
+      ],
     });
     s3.on(ListObjectsV2Command).rejects(Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }));
     await expect(handler(outcome('0161'))).rejects.toThrow(/export complete, but verifying or cataloguing it failed/);
@@ -321,7 +395,9 @@ describe('export outcome events', () => {
   });
 
   it('ignore outcomes of exports this archive did not start', async () => {
-    rds.on(DescribeExportTasksCommand, { SourceArn: MANUAL_ARN }).resolves({ ExportTasks: [{ ExportTaskIdentifier: 'someone-else', SourceArn: MANUAL_ARN, Status: 'FAILED' }] });
+    rds
+      .on(DescribeExportTasksCommand, { SourceArn: MANUAL_ARN })
+      .resolves({ ExportTasks: [{ ExportTaskIdentifier: 'someone-else', SourceArn: MANUAL_ARN, Status: 'FAILED' }] });
     await handler(outcome('0159'));
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
     expect(decisions()).toEqual([expect.objectContaining({ decision: 'ignored' })]);
@@ -329,9 +405,21 @@ describe('export outcome events', () => {
 });
 
 describe('scheduled reconciliation', () => {
-  const scheduled = { version: '0', id: 'x', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: '2026-11-25T01:00:00Z', region: 'eu-west-1', resources: [], detail: {} };
+  const scheduled = {
+    version: '0',
+    id: 'x',
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '123456789012',
+    time: '2026-11-25T01:00:00Z',
+    region: 'eu-west-1',
+    resources: [],
+    detail: {},
+  };
   const recent = (name: string, day: number): DBSnapshot =>
-    instanceSnapshot(`arn:aws:rds:eu-west-1:123456789012:snapshot:${name}`, name.replace(/^rds:/, '').replace(/-\d+$/, ''), { SnapshotCreateTime: new Date(Date.now() - day * 86_400_000) });
+    instanceSnapshot(`arn:aws:rds:eu-west-1:123456789012:snapshot:${name}`, name.replace(/^rds:/, '').replace(/-\d+$/, ''), {
+      SnapshotCreateTime: new Date(Date.now() - day * 86_400_000),
+    });
 
   it('starts what has no export, oldest first, and emits its heartbeat', async () => {
     const old = recent('rds:orders-db-3', 3);
@@ -341,7 +429,9 @@ describe('scheduled reconciliation', () => {
     rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'automated' }).resolves({ DBSnapshots: [old, exported, outOfWindow] });
     rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'manual' }).resolves({ DBSnapshots: [older] });
     rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
-    rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: [{ ExportTaskIdentifier: exportTaskIdentifier(exported.DBSnapshotArn!), SourceArn: exported.DBSnapshotArn, Status: 'COMPLETE' }] });
+    rds.on(DescribeExportTasksCommand).resolves({
+      ExportTasks: [{ ExportTaskIdentifier: exportTaskIdentifier(exported.DBSnapshotArn!), SourceArn: exported.DBSnapshotArn, Status: 'COMPLETE' }],
+    });
     await handler(scheduled);
     expect(rds.commandCalls(StartExportTaskCommand).map((c) => c.args[0].input.SourceArn)).toEqual([older.DBSnapshotArn, old.DBSnapshotArn]);
     expect(logs.find((l) => 'ReconciliationSucceeded' in l)).toMatchObject({ Archive: 'rds-archive-dev', ReconciliationSucceeded: 1 });
@@ -370,7 +460,11 @@ describe('scheduled reconciliation', () => {
     await handler(scheduled);
 
     // Assess: one started, one failed and logged; the run says so and sends no heartbeat.
-    expect(decisions().map((d) => d.decision).sort()).toEqual(['retry', 'started']);
+    expect(
+      decisions()
+        .map((d) => d.decision)
+        .sort(),
+    ).toEqual(['retry', 'started']);
     expect(logs.find((l) => l.reconciliation === 'finished')).toMatchObject({ level: 'WARN', failedStarts: 1 });
     expect(logs.find((l) => 'ReconciliationSucceeded' in l)).toBeUndefined();
   });
@@ -381,7 +475,13 @@ describe('scheduled reconciliation', () => {
     rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'automated' }).resolves({ DBSnapshots: [stuck] });
     rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'manual' }).resolves({ DBSnapshots: [] });
     rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
-    rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: Array.from({ length: 5 }, (_, i) => ({ ExportTaskIdentifier: `foreign-${i}`, SourceArn: `arn:aws:rds:eu-west-1:123456789012:snapshot:other-${i}`, Status: 'IN_PROGRESS' })) });
+    rds.on(DescribeExportTasksCommand).resolves({
+      ExportTasks: Array.from({ length: 5 }, (_, i) => ({
+        ExportTaskIdentifier: `foreign-${i}`,
+        SourceArn: `arn:aws:rds:eu-west-1:123456789012:snapshot:other-${i}`,
+        Status: 'IN_PROGRESS',
+      })),
+    });
 
     // Act
     await handler(scheduled);
@@ -390,7 +490,10 @@ describe('scheduled reconciliation', () => {
     expect(rds).toHaveReceivedCommandTimes(StartExportTaskCommand, 0);
     const lag = logs.filter((l) => 'ArchiveLagHours' in l);
     expect(lag.find((l) => !('Database' in l))!.ArchiveLagHours).toBeCloseTo(72, 0);
-    expect(lag.find((l) => l.Database === 'orders-db')).toMatchObject({ Archive: 'rds-archive-dev', _aws: { CloudWatchMetrics: [{ Dimensions: [['Archive', 'Database']] }] } });
+    expect(lag.find((l) => l.Database === 'orders-db')).toMatchObject({
+      Archive: 'rds-archive-dev',
+      _aws: { CloudWatchMetrics: [{ Dimensions: [['Archive', 'Database']] }] },
+    });
   });
 
   it('reports ArchiveLagHours 0 when every due snapshot has a complete export', async () => {
@@ -398,7 +501,9 @@ describe('scheduled reconciliation', () => {
     rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'automated' }).resolves({ DBSnapshots: [done] });
     rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'manual' }).resolves({ DBSnapshots: [] });
     rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
-    rds.on(DescribeExportTasksCommand).resolves({ ExportTasks: [{ ExportTaskIdentifier: exportTaskIdentifier(done.DBSnapshotArn!), SourceArn: done.DBSnapshotArn, Status: 'COMPLETE' }] });
+    rds
+      .on(DescribeExportTasksCommand)
+      .resolves({ ExportTasks: [{ ExportTaskIdentifier: exportTaskIdentifier(done.DBSnapshotArn!), SourceArn: done.DBSnapshotArn, Status: 'COMPLETE' }] });
     await handler(scheduled);
     expect(logs.filter((l) => 'ArchiveLagHours' in l)).toEqual([expect.objectContaining({ ArchiveLagHours: 0 })]);
   });
@@ -413,7 +518,9 @@ describe('scheduled reconciliation', () => {
   });
 
   it('narrows the configured selection with a backfill --database pattern, never widens it', async () => {
-    rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'automated' }).resolves({ DBSnapshots: [recent('rds:orders-db-3', 3), recent('rds:orders-test-3', 3), recent('rds:billing-2', 2)] });
+    rds
+      .on(DescribeDBSnapshotsCommand, { SnapshotType: 'automated' })
+      .resolves({ DBSnapshots: [recent('rds:orders-db-3', 3), recent('rds:orders-test-3', 3), recent('rds:billing-2', 2)] });
     rds.on(DescribeDBSnapshotsCommand, { SnapshotType: 'manual' }).resolves({ DBSnapshots: [] });
     rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
     vi.stubEnv('EXCLUDE_DATABASES', '*-test');
@@ -426,7 +533,10 @@ describe('scheduled reconciliation', () => {
 describe('edge cases of the event flow', () => {
   it('starts one export when the same record comes twice in one event, and counts the second as a duplicate', async () => {
     // RDS keeps the first export; a second start under the same identifier is refused.
-    rds.on(StartExportTaskCommand).resolvesOnce({ Status: 'STARTING' }).rejects(new ExportTaskAlreadyExistsFault({ $metadata: {}, message: 'exists' }));
+    rds
+      .on(StartExportTaskCommand)
+      .resolvesOnce({ Status: 'STARTING' })
+      .rejects(new ExportTaskAlreadyExistsFault({ $metadata: {}, message: 'exists' }));
     await expect(handler(combine(loadFixture('manual-snapshot-created.json'), loadFixture('manual-snapshot-created.json')))).resolves.toBeUndefined();
     const identifiers = rds.commandCalls(StartExportTaskCommand).map((c) => c.args[0].input.ExportTaskIdentifier);
     expect(identifiers).toEqual([exportTaskIdentifier(MANUAL_ARN), exportTaskIdentifier(MANUAL_ARN)]);
@@ -444,7 +554,10 @@ describe('edge cases of the event flow', () => {
       m['Source ARN'] = arn;
     });
     await handler(event);
-    expect(rds).toHaveReceivedCommandWith(StartExportTaskCommand, { SourceArn: arn, ExportTaskIdentifier: expect.stringMatching(/^awsbackup-job-0f3c2e6b-[a-z0-9-]+-[0-9a-f]{10}$/) });
+    expect(rds).toHaveReceivedCommandWith(StartExportTaskCommand, {
+      SourceArn: arn,
+      ExportTaskIdentifier: expect.stringMatching(/^awsbackup-job-0f3c2e6b-[a-z0-9-]+-[0-9a-f]{10}$/),
+    });
   });
 
   it('reads the event id from the EventID message attribute when the Event ID URL has none', async () => {
@@ -463,13 +576,15 @@ describe('edge cases of the event flow', () => {
       DBSnapshots: [instanceSnapshot(AUTOMATED_ARN, 'orders-db', { DBSnapshotArn: undefined })],
     });
     await handler(event);
-    expect(rds).toHaveReceivedCommandWith(StartExportTaskCommand, { SourceArn: 'arn:aws-cn:rds:cn-north-1:123456789012:snapshot:rds:orders-db-2019-08-18-10-36' });
+    expect(rds).toHaveReceivedCommandWith(StartExportTaskCommand, {
+      SourceArn: 'arn:aws-cn:rds:cn-north-1:123456789012:snapshot:rds:orders-db-2019-08-18-10-36',
+    });
   });
 
   it('retries a throttled describe after handling the other records', async () => {
-    rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' }).rejects(
-      Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $fault: 'client', $retryable: { throttling: true } }),
-    );
+    rds
+      .on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' })
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $fault: 'client', $retryable: { throttling: true } }));
     await expect(handler(combine(loadFixture('manual-snapshot-created.json'), loadFixture('automated-cluster-snapshot-created.json')))).rejects.toThrow(
       /^1 of 2 snapshot event\(s\) not handled: arn:aws:rds:eu-west-1:123456789012:snapshot:billing-before-migration: describing the snapshot failed: Throttling/,
     );
@@ -480,7 +595,9 @@ describe('edge cases of the event flow', () => {
   it('skips a cluster snapshot deleted since its event, and one RDS no longer lists', async () => {
     rds.on(DescribeDBClusterSnapshotsCommand).rejects(new DBClusterSnapshotNotFoundFault({ $metadata: {}, message: 'not found' }));
     rds.on(DescribeDBSnapshotsCommand, { DBSnapshotIdentifier: 'billing-before-migration' }).resolves({ DBSnapshots: [] });
-    await expect(handler(combine(loadFixture('automated-cluster-snapshot-created.json'), loadFixture('manual-snapshot-created.json')))).resolves.toBeUndefined();
+    await expect(
+      handler(combine(loadFixture('automated-cluster-snapshot-created.json'), loadFixture('manual-snapshot-created.json'))),
+    ).resolves.toBeUndefined();
     expect(rds).toHaveReceivedCommandTimes(StartExportTaskCommand, 0);
     expect(decisions()).toEqual([
       expect.objectContaining({ decision: 'skipped', snapshotArn: CLUSTER_ARN, reason: expect.stringMatching(/no longer exists/) }),
@@ -491,12 +608,22 @@ describe('edge cases of the event flow', () => {
   it('skips a snapshot whose DB cluster RDS says is gone when the export starts', async () => {
     rds.on(StartExportTaskCommand).rejects(new DBClusterNotFoundFault({ $metadata: {}, message: 'no cluster' }));
     await expect(handler(loadFixture('automated-cluster-snapshot-created.json'))).resolves.toBeUndefined();
-    expect(decisions()).toEqual([expect.objectContaining({ decision: 'skipped', exportTaskIdentifier: exportTaskIdentifier(CLUSTER_ARN), reason: expect.stringMatching(/DB cluster no longer exists/) })]);
+    expect(decisions()).toEqual([
+      expect.objectContaining({
+        decision: 'skipped',
+        exportTaskIdentifier: exportTaskIdentifier(CLUSTER_ARN),
+        reason: expect.stringMatching(/DB cluster no longer exists/),
+      }),
+    ]);
   });
 
   it('writes one log line per record', async () => {
     await handler(combine(loadFixture('manual-snapshot-created.json'), loadFixture('creating-automated-snapshot.json'), loadFixture('not-json-message.json')));
     expect(logs).toHaveLength(3);
-    expect(logs.map((l) => l.messageId)).toEqual(['5f1e2c3a-9b8d-5e7f-a6b5-c4d3e2f1a0b9', '0a4b7d1e-35c2-5a61-8f0c-6f2b1d9e4c11', '1c2d3e4f-5a6b-5c7d-8e9f-0a1b2c3d4e5f']);
+    expect(logs.map((l) => l.messageId)).toEqual([
+      '5f1e2c3a-9b8d-5e7f-a6b5-c4d3e2f1a0b9',
+      '0a4b7d1e-35c2-5a61-8f0c-6f2b1d9e4c11',
+      '1c2d3e4f-5a6b-5c7d-8e9f-0a1b2c3d4e5f',
+    ]);
   });
 });

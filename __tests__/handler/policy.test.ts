@@ -22,7 +22,10 @@ const validate = (input: unknown) => {
 
 const pattern = fc.stringMatching(/^[a-z0-9*?-]{1,12}$/);
 const rule: fc.Arbitrary<PolicyRule> = fc.record({
-  databases: fc.array(pattern.filter((p) => p !== '*'), { minLength: 1, maxLength: 4 }),
+  databases: fc.array(
+    pattern.filter((p) => p !== '*'),
+    { minLength: 1, maxLength: 4 },
+  ),
   cadence: fc.constantFrom(...CADENCES),
   manualSnapshots: fc.constantFrom(...MANUAL_SNAPSHOT_POLICIES),
 });
@@ -53,12 +56,21 @@ describe('validatePolicy', () => {
 
     // Assess
     expect(problems).toEqual([]);
-    expect(result).toEqual({ defaultCadence: 'every', rules: [{ databases: ['orders-*', 'ledger'], cadence: 'monthly', manualSnapshots: 'always' }], exportPricePerGb: 0.012 });
+    expect(result).toEqual({
+      defaultCadence: 'every',
+      rules: [{ databases: ['orders-*', 'ledger'], cadence: 'monthly', manualSnapshots: 'always' }],
+      exportPricePerGb: 0.012,
+    });
   });
 
   it('names the rule, the setting, the allowed values and what it got for a bad cadence', () => {
     // Prepare
-    const input = { rules: [{ databases: ['a'], cadence: 'daily' }, { databases: ['orders-*'], cadence: 'fortnightly' }] };
+    const input = {
+      rules: [
+        { databases: ['a'], cadence: 'daily' },
+        { databases: ['orders-*'], cadence: 'fortnightly' },
+      ],
+    };
 
     // Act
     const { problems } = validate(input);
@@ -94,7 +106,9 @@ describe('validatePolicy', () => {
     const { problems } = validate({ rules: [{ databases: ['orders_db', 'ok-?', 'a.b', 'with space', '[ab]', 7], cadence: 'weekly' }] });
 
     // Assess
-    expect(problems).toEqual(['policy.rules[0].databases must hold glob patterns of letters, digits, hyphens, * and ?; not allowed: "orders_db", "a.b", "with space", "[ab]", 7']);
+    expect(problems).toEqual([
+      'policy.rules[0].databases must hold glob patterns of letters, digits, hyphens, * and ?; not allowed: "orders_db", "a.b", "with space", "[ab]", 7',
+    ]);
   });
 
   it.each([[0], [-0.01], ['0.01'], [null], [true]])('refuses the price %j: it must be a positive number', (price) => {
@@ -102,7 +116,9 @@ describe('validatePolicy', () => {
     const { policy: result, problems } = validate({ exportPricePerGb: price });
 
     // Assess
-    expect(problems).toEqual([`policy.exportPricePerGb must be a positive number of US dollars per GB (AWS lists 0.010 in us-east-1; check your region), got ${JSON.stringify(price)}`]);
+    expect(problems).toEqual([
+      `policy.exportPricePerGb must be a positive number of US dollars per GB (AWS lists 0.010 in us-east-1; check your region), got ${JSON.stringify(price)}`,
+    ]);
     expect(result.exportPricePerGb).toBe(DEFAULT_POLICY.exportPricePerGb);
   });
 
@@ -126,7 +142,13 @@ describe('validatePolicy', () => {
 
   it('says which rules can never apply after a catch-all "*" rule', () => {
     // Act
-    const { problems } = validate({ rules: [{ databases: ['ledger'], cadence: 'daily' }, { databases: ['x', '*'], cadence: 'monthly' }, { databases: ['orders-*'], cadence: 'weekly' }] });
+    const { problems } = validate({
+      rules: [
+        { databases: ['ledger'], cadence: 'daily' },
+        { databases: ['x', '*'], cadence: 'monthly' },
+        { databases: ['orders-*'], cadence: 'weekly' },
+      ],
+    });
 
     // Assess
     expect(problems).toEqual([expect.stringMatching(/^policy\.rules\[2\] never applies: policy\.rules\[1\] matches every database with "\*"/)]);
@@ -157,7 +179,12 @@ describe('validatePolicy', () => {
 describe('ruleFor', () => {
   it('applies the first matching rule: rule order decides', () => {
     // Prepare
-    const monthlyFirst = validate({ rules: [{ databases: ['orders-*'], cadence: 'monthly' }, { databases: ['orders-db'], cadence: 'daily', manualSnapshots: 'cadence' }] }).policy;
+    const monthlyFirst = validate({
+      rules: [
+        { databases: ['orders-*'], cadence: 'monthly' },
+        { databases: ['orders-db'], cadence: 'daily', manualSnapshots: 'cadence' },
+      ],
+    }).policy;
     const dailyFirst = { ...monthlyFirst, rules: [...monthlyFirst.rules].reverse() };
 
     // Act
@@ -237,6 +264,8 @@ describe('encodePolicy and decodePolicy', () => {
     expect(() => decodePolicy('{"rules":')).toThrow(/archive policy is not valid JSON/);
     expect(() => decodePolicy('[]')).toThrow(/policy must be a JSON object/);
     expect(() => decodePolicy('{"defaultCadence":"fortnightly"}')).toThrow(PolicyError);
-    expect(() => decodePolicy('{"defaultCadence":"fortnightly"}')).toThrow('policy.defaultCadence must be one of "every", "daily", "weekly", "monthly", "yearly", got "fortnightly"');
+    expect(() => decodePolicy('{"defaultCadence":"fortnightly"}')).toThrow(
+      'policy.defaultCadence must be one of "every", "daily", "weekly", "monthly", "yearly", got "fortnightly"',
+    );
   });
 });

@@ -35,13 +35,27 @@ describe('parseSnsRecord over the real fixtures', () => {
 
   it('reads a manual instance snapshot with its Source ARN', () => {
     const parsed = parse('manual-snapshot-created.json');
-    expect(parsed).toMatchObject({ ok: true, event: { eventId: 'RDS-EVENT-0042', meaning: 'snapshot-created', kind: 'instance', arnFromMessage: true, snapshotArn: 'arn:aws:rds:eu-west-1:123456789012:snapshot:billing-before-migration' } });
+    expect(parsed).toMatchObject({
+      ok: true,
+      event: {
+        eventId: 'RDS-EVENT-0042',
+        meaning: 'snapshot-created',
+        kind: 'instance',
+        arnFromMessage: true,
+        snapshotArn: 'arn:aws:rds:eu-west-1:123456789012:snapshot:billing-before-migration',
+      },
+    });
   });
 
   it('reads an Aurora cluster snapshot as a cluster-snapshot', () => {
     expect(parse('automated-cluster-snapshot-created.json')).toMatchObject({
       ok: true,
-      event: { eventId: 'RDS-EVENT-0169', meaning: 'snapshot-created', kind: 'cluster', snapshotArn: 'arn:aws:rds:us-east-2:123456789012:cluster-snapshot:rds:ledger-cluster-2021-11-07-17-40' },
+      event: {
+        eventId: 'RDS-EVENT-0169',
+        meaning: 'snapshot-created',
+        kind: 'cluster',
+        snapshotArn: 'arn:aws:rds:us-east-2:123456789012:cluster-snapshot:rds:ledger-cluster-2021-11-07-17-40',
+      },
     });
   });
 
@@ -50,11 +64,18 @@ describe('parseSnsRecord over the real fixtures', () => {
   });
 
   it('skips an instance event with the reason', () => {
-    expect(parse('instance-backup-finished.json')).toEqual({ ok: false, reason: 'not a snapshot event (Event Source "db-instance")', messageId: '95df01b4-ee98-5cb9-9903-4c221d41eb5e' });
+    expect(parse('instance-backup-finished.json')).toEqual({
+      ok: false,
+      reason: 'not a snapshot event (Event Source "db-instance")',
+      messageId: '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
+    });
   });
 
   it('skips a message that is not JSON with the reason', () => {
-    expect(parse('not-json-message.json')).toMatchObject({ ok: false, reason: expect.stringMatching(/^the SNS message is not JSON \(starts "Hello from SNS!"\)/) });
+    expect(parse('not-json-message.json')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^the SNS message is not JSON \(starts "Hello from SNS!"\)/),
+    });
   });
 });
 
@@ -94,8 +115,12 @@ describe('parseSnsRecord on damaged and unusual input', () => {
   });
 
   it('derives ARNs in the China and GovCloud partitions', () => {
-    expect(deriveSnapshotArn('instance', 'rds:a-1', 'arn:aws-cn:sns:cn-north-1:123456789012:t')).toBe('arn:aws-cn:rds:cn-north-1:123456789012:snapshot:rds:a-1');
-    expect(deriveSnapshotArn('cluster', 'c1', 'arn:aws-us-gov:sns:us-gov-west-1:123456789012:t')).toBe('arn:aws-us-gov:rds:us-gov-west-1:123456789012:cluster-snapshot:c1');
+    expect(deriveSnapshotArn('instance', 'rds:a-1', 'arn:aws-cn:sns:cn-north-1:123456789012:t')).toBe(
+      'arn:aws-cn:rds:cn-north-1:123456789012:snapshot:rds:a-1',
+    );
+    expect(deriveSnapshotArn('cluster', 'c1', 'arn:aws-us-gov:sns:us-gov-west-1:123456789012:t')).toBe(
+      'arn:aws-us-gov:rds:us-gov-west-1:123456789012:cluster-snapshot:c1',
+    );
     expect(deriveSnapshotArn('cluster', 'c1', 'arn:aws:sqs:us-east-1:123456789012:q')).toBeUndefined();
   });
 });
@@ -114,8 +139,16 @@ describe('event ids and meanings', () => {
     expect(['RDS-EVENT-0075', 'RDS-EVENT-0169'].map((id) => meaningOf('cluster', id))).toEqual(['snapshot-created', 'snapshot-created']);
     expect(['RDS-EVENT-0040', 'RDS-EVENT-0090'].map((id) => meaningOf('instance', id))).toEqual(['snapshot-creating', 'snapshot-creating']);
     expect(['RDS-EVENT-0074', 'RDS-EVENT-0168'].map((id) => meaningOf('cluster', id))).toEqual(['snapshot-creating', 'snapshot-creating']);
-    expect(['RDS-EVENT-0159', 'RDS-EVENT-0160', 'RDS-EVENT-0161'].map((id) => meaningOf('instance', id))).toEqual(['export-failed', 'export-canceled', 'export-completed']);
-    expect(['RDS-EVENT-0162', 'RDS-EVENT-0163', 'RDS-EVENT-0164'].map((id) => meaningOf('cluster', id))).toEqual(['export-failed', 'export-canceled', 'export-completed']);
+    expect(['RDS-EVENT-0159', 'RDS-EVENT-0160', 'RDS-EVENT-0161'].map((id) => meaningOf('instance', id))).toEqual([
+      'export-failed',
+      'export-canceled',
+      'export-completed',
+    ]);
+    expect(['RDS-EVENT-0162', 'RDS-EVENT-0163', 'RDS-EVENT-0164'].map((id) => meaningOf('cluster', id))).toEqual([
+      'export-failed',
+      'export-canceled',
+      'export-completed',
+    ]);
     // An instance id under a cluster source (and the reverse) is not trusted to mean the same.
     expect(meaningOf('cluster', 'RDS-EVENT-0091')).toBe('other');
     expect(meaningOf('instance', 'RDS-EVENT-0169')).toBe('other');

@@ -20,15 +20,24 @@ describe('selectSnapshot', () => {
   });
 
   it('skips snapshot types that are not configured', () => {
-    expect(selectSnapshot(snapshot({ snapshotType: 'awsbackup' }), all)).toEqual({ selected: false, reason: 'snapshot type "awsbackup" is not in SNAPSHOT_TYPES (automated, manual)' });
+    expect(selectSnapshot(snapshot({ snapshotType: 'awsbackup' }), all)).toEqual({
+      selected: false,
+      reason: 'snapshot type "awsbackup" is not in SNAPSHOT_TYPES (automated, manual)',
+    });
     expect(selectSnapshot(snapshot({ snapshotType: 'awsbackup' }), { ...all, snapshotTypes: ['awsbackup'] })).toEqual({ selected: true });
   });
 
   it('applies include patterns, then exclude patterns, which win', () => {
     const settings = { ...all, includeDatabases: ['orders-*', 'billing'], excludeDatabases: ['*-test'] };
     expect(selectSnapshot(snapshot({ databaseIdentifier: 'orders-db' }), settings).selected).toBe(true);
-    expect(selectSnapshot(snapshot({ databaseIdentifier: 'inventory' }), settings)).toEqual({ selected: false, reason: 'database "inventory" matches no INCLUDE_DATABASES pattern' });
-    expect(selectSnapshot(snapshot({ databaseIdentifier: 'orders-test' }), settings)).toEqual({ selected: false, reason: 'database "orders-test" matches EXCLUDE_DATABASES pattern "*-test"' });
+    expect(selectSnapshot(snapshot({ databaseIdentifier: 'inventory' }), settings)).toEqual({
+      selected: false,
+      reason: 'database "inventory" matches no INCLUDE_DATABASES pattern',
+    });
+    expect(selectSnapshot(snapshot({ databaseIdentifier: 'orders-test' }), settings)).toEqual({
+      selected: false,
+      reason: 'database "orders-test" matches EXCLUDE_DATABASES pattern "*-test"',
+    });
   });
 
   it.each([

@@ -60,7 +60,11 @@ describe('readSettings', () => {
 
   it.each([
     ['ARCHIVE_BUCKET', { ARCHIVE_BUCKET: undefined }, /^ARCHIVE_BUCKET is required/],
-    ['ARCHIVE_BUCKET', { ARCHIVE_BUCKET: 'My_Bucket' }, /^ARCHIVE_BUCKET must be an S3 bucket name \(3-63 lower-case letters, digits, dots, hyphens\), got "My_Bucket"/],
+    [
+      'ARCHIVE_BUCKET',
+      { ARCHIVE_BUCKET: 'My_Bucket' },
+      /^ARCHIVE_BUCKET must be an S3 bucket name \(3-63 lower-case letters, digits, dots, hyphens\), got "My_Bucket"/,
+    ],
     ['EXPORT_ROLE_ARN', { EXPORT_ROLE_ARN: '' }, /^EXPORT_ROLE_ARN is required: an IAM role ARN/],
     ['EXPORT_ROLE_ARN', { EXPORT_ROLE_ARN: 'arn:aws:iam::123456789012:user/bob' }, /^EXPORT_ROLE_ARN must be an IAM role ARN/],
     ['EXPORT_KMS_KEY_ARN', { EXPORT_KMS_KEY_ARN: '1111-2222' }, /^EXPORT_KMS_KEY_ARN must be a KMS key ARN/],
@@ -70,7 +74,11 @@ describe('readSettings', () => {
     ['NOTIFY_TOPIC_ARN', { NOTIFY_TOPIC_ARN: 'ops-topic' }, /^NOTIFY_TOPIC_ARN must be an SNS topic ARN/],
     ['MAX_CONCURRENT_EXPORTS', { MAX_CONCURRENT_EXPORTS: '9' }, /^MAX_CONCURRENT_EXPORTS must be a whole number from 1 to 5, got "9"/],
     ['LOOKBACK_DAYS', { LOOKBACK_DAYS: 'week' }, /^LOOKBACK_DAYS must be a whole number/],
-    ['ARCHIVE_POLICY', { ARCHIVE_POLICY: '{"rules":[{"databases":["orders-*"],"cadence":"fortnightly"}]}' }, /^ARCHIVE_POLICY is not a valid archive policy: policy\.rules\[0\]\.cadence must be one of/],
+    [
+      'ARCHIVE_POLICY',
+      { ARCHIVE_POLICY: '{"rules":[{"databases":["orders-*"],"cadence":"fortnightly"}]}' },
+      /^ARCHIVE_POLICY is not a valid archive policy: policy\.rules\[0\]\.cadence must be one of/,
+    ],
     ['CATALOG_ENABLED', { CATALOG_ENABLED: 'yes' }, /^CATALOG_ENABLED must be "true" or "false", got "yes"/],
   ])('names %s when it is missing or malformed', (variable, change, message) => {
     try {
@@ -96,7 +104,12 @@ describe('the settings contract', () => {
 
     // Assess
     expect(error).toBeInstanceOf(SettingsError);
-    expect((error as SettingsError).problems.map((p) => p.variable)).toEqual(['ARCHIVE_BUCKET', 'EXPORT_ROLE_ARN', 'EXPORT_KMS_KEY_ARN', 'MAX_EXPORT_ATTEMPTS']);
+    expect((error as SettingsError).problems.map((p) => p.variable)).toEqual([
+      'ARCHIVE_BUCKET',
+      'EXPORT_ROLE_ARN',
+      'EXPORT_KMS_KEY_ARN',
+      'MAX_EXPORT_ATTEMPTS',
+    ]);
     expect((error as Error).message).toMatch(/^4 settings are wrong:\n {2}- ARCHIVE_BUCKET is required/);
   });
 
@@ -107,7 +120,13 @@ describe('the settings contract', () => {
   });
 
   it('writes every setting the reader knows, under the variables it reads', () => {
-    const written = writeSettings({ ...readSettings(valid), includeDatabases: ['a'], excludeDatabases: ['b'], exportOnly: ['c'], notifyTopicArn: 'arn:aws:sns:us-east-1:123456789012:t' });
+    const written = writeSettings({
+      ...readSettings(valid),
+      includeDatabases: ['a'],
+      excludeDatabases: ['b'],
+      exportOnly: ['c'],
+      notifyTopicArn: 'arn:aws:sns:us-east-1:123456789012:t',
+    });
     expect(Object.keys(written).sort()).toEqual([...SETTING_VARIABLES].sort());
   });
 
@@ -123,7 +142,10 @@ describe('the settings contract', () => {
       includeDatabases: fc.array(pattern, { maxLength: 3 }),
       excludeDatabases: fc.array(pattern, { maxLength: 3 }),
       exportOnly: fc.array(fc.stringMatching(/^[a-z]{1,6}(\.[a-z]{1,6}){0,2}$/), { maxLength: 3 }),
-      notifyTopicArn: fc.option(word.map((name) => `arn:aws:sns:eu-west-1:123456789012:${name}`), { nil: undefined }),
+      notifyTopicArn: fc.option(
+        word.map((name) => `arn:aws:sns:eu-west-1:123456789012:${name}`),
+        { nil: undefined },
+      ),
       archiveName: word,
       lookbackDays: fc.integer({ min: 1, max: 35 }),
       maxConcurrentExports: fc.integer({ min: 1, max: 5 }),
@@ -131,7 +153,14 @@ describe('the settings contract', () => {
       policy: fc.record({
         defaultCadence: fc.constantFrom(...CADENCES),
         rules: fc.array(
-          fc.record({ databases: fc.array(pattern.map((p) => `db${p}`), { minLength: 1, maxLength: 2 }), cadence: fc.constantFrom(...CADENCES), manualSnapshots: fc.constantFrom('always' as const, 'cadence' as const) }),
+          fc.record({
+            databases: fc.array(
+              pattern.map((p) => `db${p}`),
+              { minLength: 1, maxLength: 2 },
+            ),
+            cadence: fc.constantFrom(...CADENCES),
+            manualSnapshots: fc.constantFrom('always' as const, 'cadence' as const),
+          }),
           { maxLength: 2 },
         ),
         exportPricePerGb: fc.constantFrom(0.01, 0.0125, 0.02),
@@ -139,7 +168,22 @@ describe('the settings contract', () => {
       catalogEnabled: fc.boolean(),
     },
     {
-      requiredKeys: ['archiveBucket', 'exportRoleArn', 'exportKmsKeyArn', 'archivePrefix', 'snapshotTypes', 'includeDatabases', 'excludeDatabases', 'exportOnly', 'archiveName', 'lookbackDays', 'maxConcurrentExports', 'maxExportAttempts', 'policy', 'catalogEnabled'],
+      requiredKeys: [
+        'archiveBucket',
+        'exportRoleArn',
+        'exportKmsKeyArn',
+        'archivePrefix',
+        'snapshotTypes',
+        'includeDatabases',
+        'excludeDatabases',
+        'exportOnly',
+        'archiveName',
+        'lookbackDays',
+        'maxConcurrentExports',
+        'maxExportAttempts',
+        'policy',
+        'catalogEnabled',
+      ],
     },
   );
 

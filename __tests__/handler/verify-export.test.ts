@@ -72,7 +72,11 @@ describe('verifyExport on the example exports', () => {
     ]);
     expect(manifest.tables.every((t) => t.reason === undefined)).toBe(true);
     expect(manifest.tables[0]!.columns).toHaveLength(8);
-    expect(manifest.tables[0]!.columns[4]).toEqual({ columnName: 'created_at', originalType: 'timestamp with time zone', expectedExportedType: 'int64 (TIMESTAMP_MICROS)' });
+    expect(manifest.tables[0]!.columns[4]).toEqual({
+      columnName: 'created_at',
+      originalType: 'timestamp with time zone',
+      expectedExportedType: 'int64 (TIMESTAMP_MICROS)',
+    });
     expect(manifest.totals).toEqual({ tables: 2, archived: 2, skipped: 0, files: 4, bytes: sum(orders) + sum(invoices) });
   });
 
@@ -148,7 +152,9 @@ describe('verifyExport on the example exports', () => {
 
     // Assess
     expect(manifest.outcome).toBe('missing');
-    expect(manifest.missingReason).toContain('export_info_orders-db-2026-11-20-03-10-8c1f2e9a4b.json is not in s3://rds-archive-prod-111122223333-eu-west-1/exports/orders-db/');
+    expect(manifest.missingReason).toContain(
+      'export_info_orders-db-2026-11-20-03-10-8c1f2e9a4b.json is not in s3://rds-archive-prod-111122223333-eu-west-1/exports/orders-db/',
+    );
     expect(manifest.tables).toHaveLength(2);
   });
 
@@ -287,7 +293,12 @@ describe('the export folder and its keys', () => {
 describe('parseWarningMessage', () => {
   it("reads RDS's JSON, keeping what it does not know", () => {
     const parsed = parseWarningMessage(
-      JSON.stringify({ skippedTables: [{ tableName: 'a.b', reason: 'R1' }, { tableName: 'a.c' }, 'odd'], skippedObjectives: [{ name: 'x' }], general: ['g1', { code: 7 }], newField: 'n' }),
+      JSON.stringify({
+        skippedTables: [{ tableName: 'a.b', reason: 'R1' }, { tableName: 'a.c' }, 'odd'],
+        skippedObjectives: [{ name: 'x' }],
+        general: ['g1', { code: 7 }],
+        newField: 'n',
+      }),
     );
     expect(parsed.skippedTables).toEqual([
       { tableName: 'a.b', reason: 'R1' },
@@ -397,16 +408,34 @@ describe('verifyExport over generated exports', () => {
         text: JSON.stringify({
           perTableStatus: g.tables
             .filter((_, i) => i % g.files === f)
-            .map((t) => ({ target: target(t.name), status: t.status, sizeGB: t.parts.length, ...(t.columns === undefined ? {} : { schemaMetadata: { originalTypeMappings: t.columns } }) })),
+            .map((t) => ({
+              target: target(t.name),
+              status: t.status,
+              sizeGB: t.parts.length,
+              ...(t.columns === undefined ? {} : { schemaMetadata: { originalTypeMappings: t.columns } }),
+            })),
         }),
       }));
       for (const file of tablesInfoTexts) listing.push({ key: file.key, size: file.text.length });
       if (g.exportInfo) listing.push({ key: `${FOLDER}export_info_task-1.json`, size: 10 });
-      const skippedNames = [...new Set([...g.skipInWarning.filter(() => g.tables.length > 0).map((n) => target(g.tables[n % g.tables.length]!.name)), ...(g.extraSkipped === undefined ? [] : [target(`zz_${g.extraSkipped}`)])])];
+      const skippedNames = [
+        ...new Set([
+          ...g.skipInWarning.filter(() => g.tables.length > 0).map((n) => target(g.tables[n % g.tables.length]!.name)),
+          ...(g.extraSkipped === undefined ? [] : [target(`zz_${g.extraSkipped}`)]),
+        ]),
+      ];
       const WarningMessage =
-        g.plainWarning ?? JSON.stringify({ skippedTables: skippedNames.map((tableName) => ({ tableName, reason: 'SOME_REASON' })), skippedObjectives: [], general: g.general });
+        g.plainWarning ??
+        JSON.stringify({ skippedTables: skippedNames.map((tableName) => ({ tableName, reason: 'SOME_REASON' })), skippedObjectives: [], general: g.general });
       const input: VerifyExportInput = {
-        task: { ExportTaskIdentifier: 'task-1', S3Prefix: 'exports/db', S3Bucket: 'bucket', SourceArn: 'arn:aws:rds:eu-west-1:1:snapshot:s', Status: 'COMPLETE', WarningMessage },
+        task: {
+          ExportTaskIdentifier: 'task-1',
+          S3Prefix: 'exports/db',
+          S3Bucket: 'bucket',
+          SourceArn: 'arn:aws:rds:eu-west-1:1:snapshot:s',
+          Status: 'COMPLETE',
+          WarningMessage,
+        },
         database: 'db',
         listing,
         exportInfoText: g.exportInfo ? '{"snapshotTime":"Nov 20, 2026 3:10:41 AM"}' : undefined,
@@ -455,19 +484,24 @@ describe('verifyExport over generated exports', () => {
 
   it('never throws on arbitrary file contents', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json()), fc.oneof(fc.string(), fc.json()), fc.option(fc.oneof(fc.string(), fc.json()), { nil: undefined }), (tablesInfo, exportInfo, warning) => {
-        const input: VerifyExportInput = {
-          task: { ExportTaskIdentifier: 't', S3Prefix: 'p', S3Bucket: 'b', WarningMessage: warning },
-          database: 'db',
-          listing: [{ key: 'p/t/db/db.x/1/part-0.parquet', size: 1 }],
-          exportInfoText: exportInfo,
-          tablesInfoTexts: [{ key: 'p/t/export_tables_info_t_from_1_to_1.json', text: tablesInfo }],
-          verifiedAt: VERIFIED_AT,
-        };
-        const manifest = verifyExport(input);
-        expect(manifest.totals.archived + manifest.totals.skipped).toBe(manifest.totals.tables);
-        expect(formatManifestReport(manifest).subject.length).toBeLessThanOrEqual(100);
-      }),
+      fc.property(
+        fc.oneof(fc.string(), fc.json()),
+        fc.oneof(fc.string(), fc.json()),
+        fc.option(fc.oneof(fc.string(), fc.json()), { nil: undefined }),
+        (tablesInfo, exportInfo, warning) => {
+          const input: VerifyExportInput = {
+            task: { ExportTaskIdentifier: 't', S3Prefix: 'p', S3Bucket: 'b', WarningMessage: warning },
+            database: 'db',
+            listing: [{ key: 'p/t/db/db.x/1/part-0.parquet', size: 1 }],
+            exportInfoText: exportInfo,
+            tablesInfoTexts: [{ key: 'p/t/export_tables_info_t_from_1_to_1.json', text: tablesInfo }],
+            verifiedAt: VERIFIED_AT,
+          };
+          const manifest = verifyExport(input);
+          expect(manifest.totals.archived + manifest.totals.skipped).toBe(manifest.totals.tables);
+          expect(formatManifestReport(manifest).subject.length).toBeLessThanOrEqual(100);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -1,7 +1,15 @@
 // The verification use case and its S3 shell, against an in-memory bucket behind a mocked S3Client.
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  type PutObjectCommandInput,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ArchiveManifest } from '../../handler/archive-manifest';
@@ -26,7 +34,11 @@ function storeExport(name: 'postgres-complete' | 'mysql-skipped-table'): ExportT
   const dir = path.join(EXPORTS_DIR, name);
   const read = (file: string) => readFileSync(path.join(dir, file), 'utf8');
   const listing = JSON.parse(read('listing.json')) as Array<{ key: string; size: number }>;
-  const metadata = new Map(readdirSync(dir).filter((f) => f.startsWith('export_')).map((f) => [f, read(f)]));
+  const metadata = new Map(
+    readdirSync(dir)
+      .filter((f) => f.startsWith('export_'))
+      .map((f) => [f, read(f)]),
+  );
   for (const { key, size } of listing) bucket.set(key, metadata.get(key.slice(key.lastIndexOf('/') + 1)) ?? 'x'.repeat(Math.min(size, 16)));
   const described = (JSON.parse(read('describe-export-task.json')) as { ExportTasks: Array<Record<string, unknown>> }).ExportTasks[0]!;
   return { ...described, SnapshotTime: new Date(described.SnapshotTime as string) };
@@ -53,15 +65,27 @@ function fakeS3(): void {
   });
   s3.on(PutObjectCommand).callsFake((input: PutObjectCommandInput) => {
     if (input.IfNoneMatch === '*' && bucket.has(input.Key!)) {
-      throw new S3ServiceException({ name: 'PreconditionFailed', $fault: 'client', message: 'At least one of the pre-conditions you specified did not hold', $metadata: { httpStatusCode: 412 } });
+      throw new S3ServiceException({
+        name: 'PreconditionFailed',
+        $fault: 'client',
+        message: 'At least one of the pre-conditions you specified did not hold',
+        $metadata: { httpStatusCode: 412 },
+      });
     }
     bucket.set(input.Key!, String(input.Body));
     return {};
   });
 }
 
-const options = (overrides: Partial<VerifyOptions> = {}): VerifyOptions => ({ database: 'shop-db', notifyTopicArn: TOPIC, archiveName: 'rds-archive-prod', now: NOW, ...overrides });
-const storedManifest = (task: ExportTaskDescription) => JSON.parse(bucket.get(manifestKey(exportFolder(task.S3Prefix, task.ExportTaskIdentifier!)))!) as ArchiveManifest;
+const options = (overrides: Partial<VerifyOptions> = {}): VerifyOptions => ({
+  database: 'shop-db',
+  notifyTopicArn: TOPIC,
+  archiveName: 'rds-archive-prod',
+  now: NOW,
+  ...overrides,
+});
+const storedManifest = (task: ExportTaskDescription) =>
+  JSON.parse(bucket.get(manifestKey(exportFolder(task.S3Prefix, task.ExportTaskIdentifier!)))!) as ArchiveManifest;
 const metricLines = () => logs.filter((l) => '_aws' in l);
 const outcomeLines = () => logs.filter((l) => 'decision' in l);
 
@@ -119,9 +143,23 @@ describe('verifyAndRecord', () => {
 
     // Assess
     expect(notify).not.toHaveBeenCalled();
-    expect(outcomeLines()).toEqual([expect.objectContaining({ level: 'INFO', decision: 'verified', exportTaskIdentifier: task.ExportTaskIdentifier, database: 'orders-db', archivedBytes: manifest.totals.bytes })]);
+    expect(outcomeLines()).toEqual([
+      expect.objectContaining({
+        level: 'INFO',
+        decision: 'verified',
+        exportTaskIdentifier: task.ExportTaskIdentifier,
+        database: 'orders-db',
+        archivedBytes: manifest.totals.bytes,
+      }),
+    ]);
     const [metrics] = metricLines();
-    expect(metrics).toMatchObject({ Archive: 'rds-archive-prod', [EXPORTS_VERIFIED]: 1, [EXPORTS_INCOMPLETE]: 0, [TABLES_NOT_ARCHIVED]: 0, [ARCHIVED_BYTES]: manifest.totals.bytes });
+    expect(metrics).toMatchObject({
+      Archive: 'rds-archive-prod',
+      [EXPORTS_VERIFIED]: 1,
+      [EXPORTS_INCOMPLETE]: 0,
+      [TABLES_NOT_ARCHIVED]: 0,
+      [ARCHIVED_BYTES]: manifest.totals.bytes,
+    });
     expect(metricLines()).toHaveLength(1);
     expect((metrics!._aws as { Timestamp: number }).Timestamp).toBe(NOW.getTime());
   });
@@ -141,7 +179,11 @@ describe('verifyAndRecord', () => {
     expect(second).toEqual({ manifest: first.manifest, written: false });
     const puts = s3.commandCalls(PutObjectCommand);
     expect(puts).toHaveLength(1);
-    expect(puts[0]!.args[0].input).toMatchObject({ Key: 'exports/shop-db/shop-manual-before-upgrade-51d0a7c3e2/archive-manifest.json', IfNoneMatch: '*', ContentType: 'application/json' });
+    expect(puts[0]!.args[0].input).toMatchObject({
+      Key: 'exports/shop-db/shop-manual-before-upgrade-51d0a7c3e2/archive-manifest.json',
+      IfNoneMatch: '*',
+      ContentType: 'application/json',
+    });
     // The second call only asks whether the manifest exists, then reads it.
     const secondLists = s3.commandCalls(ListObjectsV2Command).slice(listsAfterFirst);
     expect(secondLists.map((c) => c.args[0].input.Prefix)).toEqual(['exports/shop-db/shop-manual-before-upgrade-51d0a7c3e2/archive-manifest.json']);
@@ -152,7 +194,7 @@ describe('verifyAndRecord', () => {
     expect(String(outcomeLines()[0]!.reason)).toContain('shop.order_lines');
   });
 
-  it("tells the operators which table is not archived, why, and what to do", async () => {
+  it('tells the operators which table is not archived, why, and what to do', async () => {
     // Prepare
     const task = storeExport('mysql-skipped-table');
 
@@ -164,7 +206,9 @@ describe('verifyAndRecord', () => {
     expect(topic).toBe(TOPIC);
     expect(subject).toBe('RDS snapshot archive: shop-db export incomplete: 1 of 3 tables not archived');
     expect(message).toContain('arn:aws:rds:eu-west-1:111122223333:snapshot:shop-manual-before-upgrade of shop-db');
-    expect(message).toMatch(/- shop\.order_lines: RDS skipped it \(UNSUPPORTED_CHARACTER_IN_COLUMN_NAME\): The table was skipped: the column name "line total" .*What to do: rename the columns/);
+    expect(message).toMatch(
+      /- shop\.order_lines: RDS skipped it \(UNSUPPORTED_CHARACTER_IN_COLUMN_NAME\): The table was skipped: the column name "line total" .*What to do: rename the columns/,
+    );
     expect(message).toContain('What to do:');
   });
 
@@ -269,7 +313,9 @@ describe('the S3 shell', () => {
     // Act, Assess
     expect(await readText('b', 'here', client)).toBe('text');
     expect(await readText('b', 'absent', client)).toBeUndefined();
-    s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: 'AccessDenied', $fault: 'client', message: 'Access Denied', $metadata: { httpStatusCode: 403 } }));
+    s3.on(GetObjectCommand).rejects(
+      new S3ServiceException({ name: 'AccessDenied', $fault: 'client', message: 'Access Denied', $metadata: { httpStatusCode: 403 } }),
+    );
     await expect(readText('b', 'here', client)).rejects.toThrow('Access Denied');
   });
 
@@ -280,16 +326,22 @@ describe('the S3 shell', () => {
     expect(bucket.get('k')).toBe('one');
     expect(await writeManifestOnce('b', 'k', 'three', { force: true }, client)).toBe('written');
     expect(bucket.get('k')).toBe('three');
-    s3.on(PutObjectCommand).rejects(new S3ServiceException({ name: 'ConditionalRequestConflict', $fault: 'client', message: 'conflict', $metadata: { httpStatusCode: 409 } }));
+    s3.on(PutObjectCommand).rejects(
+      new S3ServiceException({ name: 'ConditionalRequestConflict', $fault: 'client', message: 'conflict', $metadata: { httpStatusCode: 409 } }),
+    );
     expect(await writeManifestOnce('b', 'k', 'four', {}, client)).toBe('exists');
-    s3.on(PutObjectCommand).rejects(new S3ServiceException({ name: 'AccessDenied', $fault: 'client', message: 'Access Denied', $metadata: { httpStatusCode: 403 } }));
+    s3.on(PutObjectCommand).rejects(
+      new S3ServiceException({ name: 'AccessDenied', $fault: 'client', message: 'Access Denied', $metadata: { httpStatusCode: 403 } }),
+    );
     await expect(writeManifestOnce('b', 'k', 'five', {}, client)).rejects.toThrow('Access Denied');
   });
 
   it('asks the listing whether a manifest exists, so a 403 for a missing key is never read as "absent"', async () => {
     // Prepare: S3 answers every GET with 403, as it does for a missing key without ListBucket on it.
     const client = new S3Client({ region: 'eu-west-1' });
-    s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: 'AccessDenied', $fault: 'client', message: 'Access Denied', $metadata: { httpStatusCode: 403 } }));
+    s3.on(GetObjectCommand).rejects(
+      new S3ServiceException({ name: 'AccessDenied', $fault: 'client', message: 'Access Denied', $metadata: { httpStatusCode: 403 } }),
+    );
 
     // Act, Assess: absent from the listing → undefined without a GET; listed → the 403 surfaces.
     expect(await readManifest('b', 'exports/db/id/', client)).toBeUndefined();

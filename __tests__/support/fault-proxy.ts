@@ -55,10 +55,13 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 function forward(target: URL, request: IncomingMessage, body: Buffer, response: ServerResponse): void {
-  const upstream = forwardRequest({ hostname: target.hostname, port: target.port, method: request.method, path: request.url, headers: { ...request.headers, host: target.host } }, (answer) => {
-    response.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(response);
-  });
+  const upstream = forwardRequest(
+    { hostname: target.hostname, port: target.port, method: request.method, path: request.url, headers: { ...request.headers, host: target.host } },
+    (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    },
+  );
   upstream.on('error', () => response.destroy());
   upstream.end(body);
 }
@@ -89,7 +92,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           case 'throttle':
             return void response.writeHead(400, { 'content-type': 'text/xml' }).end(queryError('ThrottlingException', 'Rate exceeded'));
           case 'server-error':
-            return void response.writeHead(500, { 'content-type': 'text/xml' }).end(queryError('InternalFailure', 'The request processing has failed because of an unknown error'));
+            return void response
+              .writeHead(500, { 'content-type': 'text/xml' })
+              .end(queryError('InternalFailure', 'The request processing has failed because of an unknown error'));
           case 'unavailable':
             return void response.writeHead(503, { 'content-type': 'text/xml' }).end(queryError('ServiceUnavailable', 'Service is unavailable'));
           case 'reset':

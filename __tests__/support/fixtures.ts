@@ -7,12 +7,18 @@ export const FIXTURES_DIR = path.join(__dirname, '..', 'fixtures', 'rds-events')
 /** The fixture files' names. */
 export function fixtureNames(): string[] {
   if (!existsSync(FIXTURES_DIR)) throw new Error(`the RDS event fixtures are missing: expected ${FIXTURES_DIR}`);
-  return readdirSync(FIXTURES_DIR).filter((f) => f.endsWith('.json')).sort();
+  return readdirSync(FIXTURES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 }
 
 /** An SNS-wrapped RDS event as Lambda receives it. */
 export interface SnsEvent {
-  Records: Array<{ EventSource: string; EventSubscriptionArn: string; Sns: { MessageId: string; TopicArn: string; Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> } & Record<string, unknown> }>;
+  Records: Array<{
+    EventSource: string;
+    EventSubscriptionArn: string;
+    Sns: { MessageId: string; TopicArn: string; Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> } & Record<string, unknown>;
+  }>;
 }
 
 /** Loads one fixture; a fresh copy every call, so tests may change it. */

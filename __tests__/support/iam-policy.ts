@@ -24,7 +24,10 @@ function list(value: string | readonly string[] | undefined): readonly string[] 
 
 /** IAM wildcard matching: * is any run, ? one character; actions compare case-insensitively. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\/]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\/]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${regex}$`, ignoreCase ? 'i' : '').test(value);
 }
 

@@ -11,7 +11,10 @@ export async function createExporterFunction(endpoint: string, functionName: str
   const role = await iam.send(
     new CreateRoleCommand({
       RoleName: `${functionName}-role`,
-      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
     }),
   );
   const lambda = new LambdaClient({ ...MOTO_CLIENT_CONFIG, endpoint });

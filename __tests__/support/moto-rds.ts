@@ -22,18 +22,38 @@ export function motoRds(endpoint: string): RDSClient {
 
 /** Creates a postgres instance and a manual snapshot of it; returns the snapshot's ARN. */
 export async function createInstanceSnapshot(rds: RDSClient, database: string, snapshot: string): Promise<string> {
-  await rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: database, Engine: 'postgres', DBInstanceClass: 'db.t3.micro', AllocatedStorage: 20, MasterUsername: 'archive', MasterUserPassword: 'not-a-secret-1' })).catch((error: Error) => {
-    if (error.name !== 'DBInstanceAlreadyExistsFault') throw error;
-  });
+  await rds
+    .send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: database,
+        Engine: 'postgres',
+        DBInstanceClass: 'db.t3.micro',
+        AllocatedStorage: 20,
+        MasterUsername: 'archive',
+        MasterUserPassword: 'not-a-secret-1',
+      }),
+    )
+    .catch((error: Error) => {
+      if (error.name !== 'DBInstanceAlreadyExistsFault') throw error;
+    });
   const out = await rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: database, DBSnapshotIdentifier: snapshot }));
   return out.DBSnapshot!.DBSnapshotArn!;
 }
 
 /** Creates an Aurora PostgreSQL cluster and a manual cluster snapshot; returns the snapshot's ARN. */
 export async function createClusterSnapshot(rds: RDSClient, cluster: string, snapshot: string): Promise<string> {
-  await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: cluster, Engine: 'aurora-postgresql', MasterUsername: 'archive', MasterUserPassword: 'not-a-secret-1' })).catch((error: Error) => {
-    if (error.name !== 'DBClusterAlreadyExistsFault') throw error;
-  });
+  await rds
+    .send(
+      new CreateDBClusterCommand({
+        DBClusterIdentifier: cluster,
+        Engine: 'aurora-postgresql',
+        MasterUsername: 'archive',
+        MasterUserPassword: 'not-a-secret-1',
+      }),
+    )
+    .catch((error: Error) => {
+      if (error.name !== 'DBClusterAlreadyExistsFault') throw error;
+    });
   const out = await rds.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: cluster, DBClusterSnapshotIdentifier: snapshot }));
   return out.DBClusterSnapshot!.DBClusterSnapshotArn!;
 }

@@ -3,6 +3,6 @@
 import type { CustomMatcher } from 'aws-sdk-client-mock-vitest/dist/matcher.js';
 
 declare module 'vitest' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: vitest declares Matchers<T = any>; the augmentation must match it
   interface Matchers<T = any> extends CustomMatcher<T> {}
 }

@@ -142,6 +142,7 @@ export function stubSnapshotArn(kind: StubSnapshot['kind'], identifier: string, 
 }
 
 // Characters XML 1.0 cannot carry even escaped; fuzzed identifiers echoed in messages may hold them.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern names the control characters XML allows
 const NOT_XML = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 function xml(text: string): string {
@@ -155,7 +156,12 @@ function element(name: string, value: string | number | Date | undefined): strin
 }
 
 function snapshotXml(s: StubSnapshot): string {
-  const common = element('Engine', s.engine) + element('SnapshotType', s.snapshotType) + element('Status', s.status) + element('SnapshotCreateTime', s.createdAt) + element('PercentProgress', s.status === 'available' ? 100 : 40);
+  const common =
+    element('Engine', s.engine) +
+    element('SnapshotType', s.snapshotType) +
+    element('Status', s.status) +
+    element('SnapshotCreateTime', s.createdAt) +
+    element('PercentProgress', s.status === 'available' ? 100 : 40);
   if (s.kind === 'cluster') {
     return `<DBClusterSnapshot>${element('DBClusterSnapshotIdentifier', s.identifier)}${element('DBClusterIdentifier', s.databaseIdentifier)}${element('DBClusterSnapshotArn', s.arn)}${element('EngineMode', s.engineMode)}${common}</DBClusterSnapshot>`;
   }
@@ -203,9 +209,17 @@ function checkFilterNames(filters: ReadonlyMap<string, readonly string[]>, allow
 function page<T>(items: readonly T[], params: URLSearchParams): { items: readonly T[]; marker?: string } {
   const maxText = params.get('MaxRecords');
   const max = maxText === null ? 100 : Number(maxText);
-  if (!Number.isInteger(max) || max < 20 || max > 100) throw new RdsFault('InvalidParameterValue', 400, `MaxRecords must be between 20 and 100, got ${maxText}`);
+  if (!Number.isInteger(max) || max < 20 || max > 100)
+    throw new RdsFault('InvalidParameterValue', 400, `MaxRecords must be between 20 and 100, got ${maxText}`);
   const markerText = params.get('Marker');
-  const offset = markerText === null ? 0 : Number(Buffer.from(markerText, 'base64url').toString('utf8').replace(/^offset:/, ''));
+  const offset =
+    markerText === null
+      ? 0
+      : Number(
+          Buffer.from(markerText, 'base64url')
+            .toString('utf8')
+            .replace(/^offset:/, ''),
+        );
   if (!Number.isInteger(offset) || offset < 0) throw new RdsFault('InvalidParameterValue', 400, 'The marker is not valid');
   const end = offset + max;
   return { items: items.slice(offset, end), marker: end < items.length ? Buffer.from(`offset:${end}`).toString('base64url') : undefined };
@@ -273,7 +287,12 @@ class StubAccount {
   private describeSnapshots(action: string, params: URLSearchParams, kind: StubSnapshot['kind']): string {
     const cluster = kind === 'cluster';
     const filters = queryFilters(params);
-    checkFilterNames(filters, cluster ? ['db-cluster-id', 'db-cluster-snapshot-id', 'snapshot-type', 'engine'] : ['db-instance-id', 'db-snapshot-id', 'dbi-resource-id', 'snapshot-type', 'engine']);
+    checkFilterNames(
+      filters,
+      cluster
+        ? ['db-cluster-id', 'db-cluster-snapshot-id', 'snapshot-type', 'engine']
+        : ['db-instance-id', 'db-snapshot-id', 'dbi-resource-id', 'snapshot-type', 'engine'],
+    );
     const identifier = params.get(cluster ? 'DBClusterSnapshotIdentifier' : 'DBSnapshotIdentifier');
     const database = params.get(cluster ? 'DBClusterIdentifier' : 'DBInstanceIdentifier');
     const type = params.get('SnapshotType');
@@ -292,7 +311,9 @@ class StubAccount {
     );
     if (identifier !== null && matching.length === 0) {
       // RDS answers a named snapshot it does not have with a fault, not an empty list.
-      throw cluster ? new RdsFault('DBClusterSnapshotNotFoundFault', 404, 'DBClusterSnapshot not found') : new RdsFault('DBSnapshotNotFound', 404, 'DBSnapshot not found');
+      throw cluster
+        ? new RdsFault('DBClusterSnapshotNotFoundFault', 404, 'DBClusterSnapshot not found')
+        : new RdsFault('DBSnapshotNotFound', 404, 'DBSnapshot not found');
     }
     const { items, marker } = page(matching, params);
     const list = cluster ? 'DBClusterSnapshots' : 'DBSnapshots';
@@ -354,17 +375,31 @@ class StubAccount {
   }
 
   private createExportTask(request: Omit<StartExportRecord, 'outcome'>): StubExportTask {
-    if (this.tasks.has(request.exportTaskIdentifier)) throw new RdsFault('ExportTaskAlreadyExists', 400, `An export task with the identifier ${request.exportTaskIdentifier} already exists`);
+    if (this.tasks.has(request.exportTaskIdentifier))
+      throw new RdsFault('ExportTaskAlreadyExists', 400, `An export task with the identifier ${request.exportTaskIdentifier} already exists`);
     const snapshot = this.snapshotsByArn.get(request.sourceArn);
     if (snapshot === undefined) {
-      throw request.sourceArn.includes(':cluster-snapshot:') ? new RdsFault('DBClusterSnapshotNotFoundFault', 404, 'DBClusterSnapshot not found') : new RdsFault('DBSnapshotNotFound', 404, 'DBSnapshot not found');
+      throw request.sourceArn.includes(':cluster-snapshot:')
+        ? new RdsFault('DBClusterSnapshotNotFoundFault', 404, 'DBClusterSnapshot not found')
+        : new RdsFault('DBSnapshotNotFound', 404, 'DBSnapshot not found');
     }
     if (snapshot.status !== 'available') throw new RdsFault('InvalidExportSourceState', 400, `The snapshot is ${snapshot.status}, not available`);
     // RDS does not document its answer for engines it cannot export; any client fault will do.
     if (!engineExportable(snapshot)) throw new RdsFault('InvalidParameterCombination', 400, `Snapshots of ${snapshot.engine} cannot be exported`);
     const running = [...this.tasks.values()].filter((t) => RUNNING.has(t.status)).length;
-    if (running >= this.maxRunningExports) throw new RdsFault(EXPORT_QUOTA_FAULT, 400, `${running} export tasks are running; the quota is ${this.maxRunningExports}`);
-    const task: StubExportTask = { identifier: request.exportTaskIdentifier, sourceArn: request.sourceArn, status: 'STARTING', s3Bucket: request.s3Bucket, s3Prefix: request.s3Prefix, iamRoleArn: request.iamRoleArn, kmsKeyId: request.kmsKeyId, exportOnly: request.exportOnly, startedAt: new Date() };
+    if (running >= this.maxRunningExports)
+      throw new RdsFault(EXPORT_QUOTA_FAULT, 400, `${running} export tasks are running; the quota is ${this.maxRunningExports}`);
+    const task: StubExportTask = {
+      identifier: request.exportTaskIdentifier,
+      sourceArn: request.sourceArn,
+      status: 'STARTING',
+      s3Bucket: request.s3Bucket,
+      s3Prefix: request.s3Prefix,
+      iamRoleArn: request.iamRoleArn,
+      kmsKeyId: request.kmsKeyId,
+      exportOnly: request.exportOnly,
+      startedAt: new Date(),
+    };
     this.addTask(task);
     return task;
   }
@@ -410,8 +445,12 @@ export async function startStubRds(options: StubRdsOptions = {}): Promise<StubRd
     set latencyMs(value: number) {
       latencyMs = value;
     },
-    addSnapshots: (snapshots) => snapshots.forEach((s) => account.addSnapshot(s)),
-    addExportTasks: (tasks) => tasks.forEach((t) => account.addTask(t)),
+    addSnapshots: (snapshots) => {
+      for (const s of snapshots) account.addSnapshot(s);
+    },
+    addExportTasks: (tasks) => {
+      for (const t of tasks) account.addTask(t);
+    },
     clearExportTasks: () => account.clearTasks(),
     snapshotByArn: (arn) => account.snapshotsByArn.get(arn),
     exportTasks: () => [...account.tasks.values()],
@@ -565,7 +604,8 @@ export function largeAccount(options: LargeAccountOptions): LargeAccount {
     if (!engineExportable(snapshot) || snapshot.status !== 'available') continue;
     const startedAt = new Date(createdAt.getTime() + 10 * 60 * 1000);
     if (ageMs > DAY_MS) {
-      if (random() < 0.01) exportTasks.push(task(snapshot.arn, 1, 'FAILED', startedAt, database.identifier), task(snapshot.arn, 2, 'COMPLETE', startedAt, database.identifier));
+      if (random() < 0.01)
+        exportTasks.push(task(snapshot.arn, 1, 'FAILED', startedAt, database.identifier), task(snapshot.arn, 2, 'COMPLETE', startedAt, database.identifier));
       else exportTasks.push(task(snapshot.arn, 1, 'COMPLETE', startedAt, database.identifier));
     } else if (running < (options.runningExports ?? 2)) {
       exportTasks.push(task(snapshot.arn, 1, 'IN_PROGRESS', startedAt, database.identifier));

@@ -1,5 +1,5 @@
 // Synthesizes archive stacks in-process for tests and reads resources out of the JSON.
-import { App, Testing } from 'cdktf';
+import { type App, Testing } from 'cdktf';
 import { ArchiveStack } from '../../stacks/archive-stack';
 import { resolveConfig, type ArchiveConfig } from '../../stacks/config';
 

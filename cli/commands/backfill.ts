@@ -17,11 +17,14 @@ export async function backfill(command: Extract<Command, { command: 'backfill' }
   const skippedByPolicy = result.cadence.filter((d) => !d.due && d.reason !== 'not selected');
   if (command.dryRun) {
     const size = new Map(result.snapshots.map((s) => [s.snapshotArn, s.sizeGb ?? 0]));
-    for (const start of plan.toStart) console.log(`would start  ${start.exportTaskIdentifier}  (${start.snapshotArn}, attempt ${start.attempt}, ${size.get(start.snapshotArn) ?? 0} GB)`);
+    for (const start of plan.toStart)
+      console.log(`would start  ${start.exportTaskIdentifier}  (${start.snapshotArn}, attempt ${start.attempt}, ${size.get(start.snapshotArn) ?? 0} GB)`);
     const due = plan.decisions.filter((d) => d.kind === 'start' || d.kind === 'deferred').map((d) => size.get(d.snapshotArn) ?? 0);
     const gb = due.reduce((sum, value) => sum + value, 0);
     const price = settings.policy.exportPricePerGb;
-    console.log(`estimated cost: ${due.length} export(s) of ${gb} GB of snapshots × $${price}/GB = $${estimateExportCost(due, price).toFixed(2)} (policy.exportPricePerGb; snapshot sizes as RDS reports AllocatedStorage)`);
+    console.log(
+      `estimated cost: ${due.length} export(s) of ${gb} GB of snapshots × $${price}/GB = $${estimateExportCost(due, price).toFixed(2)} (policy.exportPricePerGb; snapshot sizes as RDS reports AllocatedStorage)`,
+    );
   }
   for (const d of plan.decisions) {
     if (d.kind === 'deferred') console.log(`deferred     ${d.snapshotArn}: no free export slot now; run backfill again later`);

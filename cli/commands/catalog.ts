@@ -9,7 +9,9 @@ import { archiveExports } from './status';
 
 export async function catalog(command: Extract<Command, { command: 'catalog' }>, settings: Settings): Promise<number> {
   if (!settings.catalogEnabled) {
-    console.error('error: this deployment has the catalog turned off (CATALOG_ENABLED=false; catalog.enabled in the configuration). Turn it on and deploy, or set CATALOG_ENABLED=true in the shell to register anyway.');
+    console.error(
+      'error: this deployment has the catalog turned off (CATALOG_ENABLED=false; catalog.enabled in the configuration). Turn it on and deploy, or set CATALOG_ENABLED=true in the shell to register anyway.',
+    );
     return 2;
   }
   const tasks = (await archiveExports(settings, command.since)).filter((t) => (t.Status ?? '').toUpperCase() === 'COMPLETE');
@@ -32,8 +34,12 @@ export async function catalog(command: Extract<Command, { command: 'catalog' }>,
     }
     registered++;
     const actions = result.tables.map((t) => `${t.table ?? t.target} ${t.action}${t.reason ? ` (${t.reason})` : ''}`);
-    console.log(`${command.dryRun ? 'would register' : 'registered'}  ${id} → ${result.database}: ${actions.length === 0 ? 'no archived tables' : actions.join(', ')}`);
+    console.log(
+      `${command.dryRun ? 'would register' : 'registered'}  ${id} → ${result.database}: ${actions.length === 0 ? 'no archived tables' : actions.join(', ')}`,
+    );
   }
-  console.log(`${tasks.length} completed export(s) since ${command.since.toISOString()}: ${registered} ${command.dryRun ? 'checked (dry run, nothing written)' : 'registered'}, ${unverified} not verified yet, ${failed} not registrable`);
+  console.log(
+    `${tasks.length} completed export(s) since ${command.since.toISOString()}: ${registered} ${command.dryRun ? 'checked (dry run, nothing written)' : 'registered'}, ${unverified} not verified yet, ${failed} not registrable`,
+  );
   return failed > 0 ? 1 : 0;
 }

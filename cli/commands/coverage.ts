@@ -63,6 +63,8 @@ export async function coverage(command: Extract<Command, { command: 'coverage' }
   if (unprotected.length > 0) console.log(`\nnot archived by this deployment: ${unprotected.map((r) => `${r.database} (${r.rule})`).join('; ')}`);
   const pending = rows.reduce((sum, r) => sum + r.pendingCostUsd, 0);
   const monthly = rows.reduce((sum, r) => sum + r.monthlyCostUsd, 0);
-  console.log(`\nestimated at $${settings.policy.exportPricePerGb}/GB of snapshot (policy.exportPricePerGb): due now ~$${pending.toFixed(2)}, per month ~$${monthly.toFixed(2)}`);
+  console.log(
+    `\nestimated at $${settings.policy.exportPricePerGb}/GB of snapshot (policy.exportPricePerGb): due now ~$${pending.toFixed(2)}, per month ~$${monthly.toFixed(2)}`,
+  );
   return 0;
 }

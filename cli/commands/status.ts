@@ -1,5 +1,6 @@
 // `status`: the archive's exports, newest last, with each one's verification outcome.
 import type { ExportTask } from '@aws-sdk/client-rds';
+import { classifyAwsError } from '../../handler/aws-errors';
 import { listExportTasks, mapWithConcurrency } from '../../handler/rds';
 import { databaseOfExport } from '../../handler/record-export';
 import { readManifest } from '../../handler/s3';
@@ -55,12 +56,26 @@ export function statusRow(task: ExportTask, outcome: string | undefined): Status
 
 export async function status(command: Extract<Command, { command: 'status' }>, settings: Settings): Promise<number> {
   const tasks = await archiveExports(settings, command.since);
-  const outcomes = await mapWithConcurrency(tasks, 8, async (task) =>
-    (task.Status ?? '').toUpperCase() === 'COMPLETE' ? (await readManifest(settings.archiveBucket, exportFolder(task.S3Prefix, task.ExportTaskIdentifier ?? '')))?.outcome : undefined,
-  );
+  const problems = new Set<string>();
+  // The export list is what status is for; an unreadable manifest shows as "?" with one warning.
+  const outcomes = await mapWithConcurrency(tasks, 8, async (task) => {
+    if ((task.Status ?? '').toUpperCase() !== 'COMPLETE') return undefined;
+    try {
+      return (await readManifest(settings.archiveBucket, exportFolder(task.S3Prefix, task.ExportTaskIdentifier ?? '')))?.outcome;
+    } catch (error) {
+      problems.add(classifyAwsError(error).message);
+      return '?';
+    }
+  });
   const rows = tasks.map((task, i) => statusRow(task, outcomes[i]));
   rows.sort((a, b) => a.started.localeCompare(b.started) || a.exportTaskIdentifier.localeCompare(b.exportTaskIdentifier));
   if (command.json) console.log(JSON.stringify(rows, null, 2));
-  else console.log(rows.length === 0 ? `no exports into ${settings.archiveBucket}${command.since ? ` since ${command.since.toISOString()}` : ''}` : formatTable(STATUS_COLUMNS, rows));
+  else
+    console.log(
+      rows.length === 0
+        ? `no exports into ${settings.archiveBucket}${command.since ? ` since ${command.since.toISOString()}` : ''}`
+        : formatTable(STATUS_COLUMNS, rows),
+    );
+  for (const problem of problems) console.error(`warning: could not read verification manifests (VERIFIED shows "?"): ${problem}`);
   return 0;
 }

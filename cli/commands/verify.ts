@@ -26,7 +26,12 @@ export interface VerifyLine {
 /** The lines for one export (pure). */
 export function formatVerifyLine(line: VerifyLine): string {
   const counts = line.tables === undefined ? '' : `  ${line.archived}/${line.tables} tables  ${line.bytes} bytes`;
-  const when = line.outcome === 'verified' || line.outcome === 'incomplete' || line.outcome === 'missing' ? (line.written ? '  (recorded now)' : '  (recorded earlier)') : '';
+  const when =
+    line.outcome === 'verified' || line.outcome === 'incomplete' || line.outcome === 'missing'
+      ? line.written
+        ? '  (recorded now)'
+        : '  (recorded earlier)'
+      : '';
   const head = `${line.outcome.padEnd(11)} ${line.exportTaskIdentifier}  ${line.database}${counts}${when}${line.detail ? `  ${line.detail}` : ''}`;
   return [head, ...line.notArchived.map((t) => `    not archived: ${t.target}: ${t.reason}`)].join('\n');
 }
@@ -47,21 +52,44 @@ function lineOf(manifest: ArchiveManifest, written: boolean): VerifyLine {
 
 export async function verify(command: Extract<Command, { command: 'verify' }>, settings: Settings): Promise<number> {
   const tasks =
-    command.exportIds.length > 0 ? (await findExportTasks('export-task-identifier', command.exportIds)).filter((t) => t.S3Bucket === settings.archiveBucket) : await archiveExports(settings, command.since);
+    command.exportIds.length > 0
+      ? (await findExportTasks('export-task-identifier', command.exportIds)).filter((t) => t.S3Bucket === settings.archiveBucket)
+      : await archiveExports(settings, command.since);
   const unknown = command.exportIds.filter((id) => !tasks.some((t) => t.ExportTaskIdentifier === id));
-  const lines: VerifyLine[] = unknown.map((id) => ({ exportTaskIdentifier: id, database: '-', outcome: 'not-found', written: false, notArchived: [], detail: `no export "${id}" into ${settings.archiveBucket} in this region` }));
+  const lines: VerifyLine[] = unknown.map((id) => ({
+    exportTaskIdentifier: id,
+    database: '-',
+    outcome: 'not-found',
+    written: false,
+    notArchived: [],
+    detail: `no export "${id}" into ${settings.archiveBucket} in this region`,
+  }));
   for (const task of tasks) {
     const status = (task.Status ?? '').toUpperCase();
     const database = (task.S3Prefix ?? '').split('/').filter(Boolean).pop() ?? '';
     if (status !== 'COMPLETE') {
-      lines.push({ exportTaskIdentifier: task.ExportTaskIdentifier ?? '', database, outcome: 'not-complete', written: false, notArchived: [], detail: `the export is ${status}` });
+      lines.push({
+        exportTaskIdentifier: task.ExportTaskIdentifier ?? '',
+        database,
+        outcome: 'not-complete',
+        written: false,
+        notArchived: [],
+        detail: `the export is ${status}`,
+      });
       continue;
     }
     try {
       const recorded = await recordCompletedExport(task, settings, { force: command.force });
       lines.push(lineOf(recorded.manifest, recorded.written));
     } catch (error) {
-      lines.push({ exportTaskIdentifier: task.ExportTaskIdentifier ?? '', database, outcome: 'error', written: false, notArchived: [], detail: classifyAwsError(error).message });
+      lines.push({
+        exportTaskIdentifier: task.ExportTaskIdentifier ?? '',
+        database,
+        outcome: 'error',
+        written: false,
+        notArchived: [],
+        detail: classifyAwsError(error).message,
+      });
     }
   }
   lines.sort((a, b) => a.exportTaskIdentifier.localeCompare(b.exportTaskIdentifier));
@@ -69,7 +97,9 @@ export async function verify(command: Extract<Command, { command: 'verify' }>, s
   else {
     for (const line of lines) console.log(formatVerifyLine(line));
     const count = (outcome: string) => lines.filter((l) => l.outcome === outcome).length;
-    console.log(`${lines.length} export(s): ${count('verified')} verified, ${count('incomplete')} incomplete, ${count('missing')} missing, ${count('not-complete')} not complete, ${count('not-found')} not found, ${count('error')} failed to verify`);
+    console.log(
+      `${lines.length} export(s): ${count('verified')} verified, ${count('incomplete')} incomplete, ${count('missing')} missing, ${count('not-complete')} not complete, ${count('not-found')} not found, ${count('error')} failed to verify`,
+    );
   }
   return lines.some((l) => l.outcome !== 'verified' && l.outcome !== 'not-complete') ? 1 : 0;
 }
