@@ -133,4 +133,25 @@ describe.runIf(runs)('the archive policy against moto', () => {
     // Every export of the account: one per orders database and month, one per billing snapshot.
     expect(await exportTasksOf(motoRds(moto.endpoint))).toHaveLength(4);
   });
+
+  it('coverage --json shows every database with a snapshot in the window, its cadence and newest archived snapshot', async () => {
+    // Act
+    const run = spawnSync(process.execPath, ['scripts/run-ts.js', 'cli/main.ts', 'coverage', '--json', '--function', FUNCTION_NAME], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: motoProcessEnv(moto.endpoint, {}),
+    });
+
+    // Assess
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      databases: Array<{ database: string; cadence: string; newestArchived?: { snapshotArn: string; outcome: string } }>;
+    };
+    const byName = new Map(report.databases.map((d) => [d.database, d]));
+    expect([...byName.keys()].sort()).toEqual(['billing-db', 'orders-db', 'orders-eu']);
+    expect(byName.get('orders-db')).toMatchObject({ cadence: 'monthly', newestArchived: { snapshotArn: arns['orders-manual-1'] } });
+    expect(byName.get('billing-db')!.cadence).toBe('every');
+    // moto completes exports at once but writes no files and this emulator has no bucket: not verified.
+    expect(byName.get('orders-db')!.newestArchived!.outcome).toBe('?');
+  });
 });

@@ -253,3 +253,37 @@ describe('the example config file', () => {
     expect(config.remoteState?.bucket).toBe('acme-terraform-state');
   });
 });
+
+describe('archive policy, catalog and lag settings', () => {
+  it('stops on a bad cadence rule with a message naming the rule', () => {
+    expect(
+      problemsOf({
+        policy: {
+          rules: [
+            { databases: ['orders-*'], cadence: 'monthly' },
+            { databases: ['ledger db'], cadence: 'fortnightly' },
+          ],
+        },
+      }),
+    ).toEqual([
+      expect.stringMatching(/^policy\.rules\[1\]\.databases must hold glob patterns .*"ledger db"/),
+      expect.stringMatching(/^policy\.rules\[1\]\.cadence must be one of "every", "daily", "weekly", "monthly", "yearly", got "fortnightly"/),
+    ]);
+  });
+
+  it('reads the catalog and lag settings, with defaults', () => {
+    expect(configFrom({}).catalog).toEqual({ enabled: true, bytesScannedCutoffPerQuery: 100 * 1024 ** 3 });
+    expect(configFrom({ catalog: { enabled: false }, reconciliation: { maxLagHours: 72 } })).toMatchObject({
+      catalog: { enabled: false },
+      reconciliation: { maxLagHours: 72 },
+    });
+  });
+
+  it('refuses a lag threshold shorter than two reconciliations, a scan cutoff under Athena minimum, and a non-boolean switch', () => {
+    expect(problemsOf({ reconciliation: { everyMinutes: 720, maxLagHours: 12 }, catalog: { enabled: 'yes', bytesScannedCutoffPerQuery: 1000 } })).toEqual([
+      'reconciliation.maxLagHours (12) must cover at least two reconciliation runs (2 × everyMinutes = 24 hours)',
+      'catalog.enabled must be true or false, got "yes"',
+      'catalog.bytesScannedCutoffPerQuery must be a whole number of at least 10485760, got 1000',
+    ]);
+  });
+});

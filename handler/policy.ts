@@ -1,6 +1,7 @@
 // The archive policy: how often each database's snapshots are exported. Pure: the config
 // validates it at synth time, the Lambda decodes it from an environment variable, and the
 // cadence decision (cadence.ts) asks it which rule applies to a database.
+import { DATABASE_PATTERN } from './formats';
 import { matchesGlob } from './selection';
 
 /** Cadences, most frequent first. `every` exports every eligible snapshot (the behaviour before policies). */
@@ -58,8 +59,6 @@ export interface AppliedRule {
 export const DEFAULT_POLICY: ArchivePolicy = { defaultCadence: 'every', rules: [], exportPricePerGb: 0.01 };
 
 const DEFAULT_MANUAL_SNAPSHOTS: ManualSnapshotPolicy = 'always';
-// The same characters INCLUDE_DATABASES and EXCLUDE_DATABASES accept: DB identifiers plus the two wildcards.
-const DATABASE_PATTERN = /^[A-Za-z0-9*?-]+$/;
 const POLICY_KEYS = ['defaultCadence', 'rules', 'exportPricePerGb'] as const;
 const RULE_KEYS = ['databases', 'cadence', 'manualSnapshots'] as const;
 
@@ -130,13 +129,11 @@ function validateRule(name: string, input: unknown, problems: string[]): PolicyR
   } else if (input.databases.length === 0) {
     problems.push(`${name}.databases is empty, so the rule would match no database: list at least one pattern such as "orders-*"`);
   } else {
-    const bad = input.databases.filter((pattern) => typeof pattern !== 'string' || !DATABASE_PATTERN.test(pattern));
+    const bad = input.databases.filter((pattern) => typeof pattern !== 'string' || !DATABASE_PATTERN.pattern.test(pattern));
     if (bad.length > 0) {
-      problems.push(
-        `${name}.databases must hold glob patterns of letters, digits, hyphens, * and ?; not allowed: ${bad.map((b) => JSON.stringify(b)).join(', ')}`,
-      );
+      problems.push(`${name}.databases must hold ${DATABASE_PATTERN.shape}; not allowed: ${bad.map((b) => JSON.stringify(b)).join(', ')}`);
     }
-    databases = input.databases.filter((pattern): pattern is string => typeof pattern === 'string' && DATABASE_PATTERN.test(pattern));
+    databases = input.databases.filter((pattern): pattern is string => typeof pattern === 'string' && DATABASE_PATTERN.pattern.test(pattern));
   }
   // A rule without a cadence is refused rather than defaulted: the first match wins, so a
   // forgotten cadence would silently shadow every later rule for those databases.

@@ -1,12 +1,10 @@
 // `coverage`: per database, what the policy asks for and what the archive holds.
-import { mapWithConcurrency } from '../../handler/rds';
 import { reconcile } from '../../handler/reconcile';
-import { readManifest } from '../../handler/s3';
 import type { Settings } from '../../handler/settings';
-import { exportFolder } from '../../handler/verify-export';
 import type { Command } from '../args';
 import { type CoverageRow, coverageReport } from '../coverage-report';
 import { type Column, formatTable } from '../table';
+import { manifestOutcomes, warnUnreadableManifests } from './status';
 
 const DAY_MS = 86_400_000;
 
@@ -47,8 +45,9 @@ export async function coverage(command: Extract<Command, { command: 'coverage' }
   const since = command.since ?? new Date(now.getTime() - settings.lookbackDays * DAY_MS);
   const result = await reconcile(settings, { since, dryRun: true });
   const complete = result.tasks.filter((t) => (t.Status ?? '').toUpperCase() === 'COMPLETE' && t.S3Bucket === settings.archiveBucket);
-  const manifests = await mapWithConcurrency(complete, 8, (t) => readManifest(settings.archiveBucket, exportFolder(t.S3Prefix, t.ExportTaskIdentifier ?? '')));
-  const outcomes = new Map(complete.flatMap((t, i) => (manifests[i] === undefined ? [] : [[t.ExportTaskIdentifier ?? '', manifests[i]!.outcome] as const])));
+  const read = await manifestOutcomes(settings, complete);
+  const outcomes = new Map(complete.flatMap((t, i) => (read.outcomes[i] === undefined ? [] : [[t.ExportTaskIdentifier ?? '', read.outcomes[i]!] as const])));
+  warnUnreadableManifests(read.problems);
   const rows = coverageReport({ result, settings, outcomes, since, now });
   if (command.json) {
     console.log(JSON.stringify({ since: since.toISOString(), exportPricePerGb: settings.policy.exportPricePerGb, databases: rows }, null, 2));

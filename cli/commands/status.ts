@@ -54,10 +54,12 @@ export function statusRow(task: ExportTask, outcome: string | undefined): Status
   };
 }
 
-export async function status(command: Extract<Command, { command: 'status' }>, settings: Settings): Promise<number> {
-  const tasks = await archiveExports(settings, command.since);
+/**
+ * The verification outcome of each COMPLETE export (undefined: not verified yet; "?": the manifest
+ * could not be read), and the distinct read problems, which the caller reports once.
+ */
+export async function manifestOutcomes(settings: Settings, tasks: readonly ExportTask[]): Promise<{ outcomes: (string | undefined)[]; problems: string[] }> {
   const problems = new Set<string>();
-  // The export list is what status is for; an unreadable manifest shows as "?" with one warning.
   const outcomes = await mapWithConcurrency(tasks, 8, async (task) => {
     if ((task.Status ?? '').toUpperCase() !== 'COMPLETE') return undefined;
     try {
@@ -67,6 +69,18 @@ export async function status(command: Extract<Command, { command: 'status' }>, s
       return '?';
     }
   });
+  return { outcomes, problems: [...problems] };
+}
+
+/** Warns once per distinct problem reading manifests, on stderr. */
+export function warnUnreadableManifests(problems: readonly string[]): void {
+  for (const problem of problems) console.error(`warning: could not read verification manifests (shown as "?"): ${problem}`);
+}
+
+export async function status(command: Extract<Command, { command: 'status' }>, settings: Settings): Promise<number> {
+  const tasks = await archiveExports(settings, command.since);
+  // The export list is what status is for; an unreadable manifest shows as "?" with one warning.
+  const { outcomes, problems } = await manifestOutcomes(settings, tasks);
   const rows = tasks.map((task, i) => statusRow(task, outcomes[i]));
   rows.sort((a, b) => a.started.localeCompare(b.started) || a.exportTaskIdentifier.localeCompare(b.exportTaskIdentifier));
   if (command.json) console.log(JSON.stringify(rows, null, 2));
@@ -76,6 +90,6 @@ export async function status(command: Extract<Command, { command: 'status' }>, s
         ? `no exports into ${settings.archiveBucket}${command.since ? ` since ${command.since.toISOString()}` : ''}`
         : formatTable(STATUS_COLUMNS, rows),
     );
-  for (const problem of problems) console.error(`warning: could not read verification manifests (VERIFIED shows "?"): ${problem}`);
+  warnUnreadableManifests(problems);
   return 0;
 }
