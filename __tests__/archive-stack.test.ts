@@ -626,6 +626,13 @@ describe('exporter function', () => {
     expect(fn.source_code_hash).toBe(`\${filebase64sha256("${String(fn.filename)}")}`);
   });
 
+  it('runs one invocation at a time by default, so its quota check and start are one step; unreserved when configured so', () => {
+    expect(fn).toMatchObject({ reserved_concurrent_executions: 1, memory_size: 512, timeout: 300 });
+    const unreserved = onlyResource(synthStack(configFrom({ exporterReservedConcurrency: null })), 'aws_lambda_function');
+    expect(unreserved.reserved_concurrent_executions).toBeUndefined();
+    expect(onlyResource(synthStack(configFrom({ exporterReservedConcurrency: 3 })), 'aws_lambda_function').reserved_concurrent_executions).toBe(3);
+  });
+
   it('gets the handler environment from the config and the deployed resources', () => {
     expect(fn.environment.variables).toEqual({
       ARCHIVE_BUCKET: `\${${ref('aws_s3_bucket')}.bucket}`,

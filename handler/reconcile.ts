@@ -226,11 +226,14 @@ export async function reconcile(settings: Settings, options: ReconcileOptions): 
   return { plan, snapshots, cadence, tasks, exports, started, failures };
 }
 
+/** Completed exports checked at once: most already have a manifest, so each check is one S3 listing. */
+const VERIFY_CONCURRENCY = 16;
+
 /** Verifies the completed exports into the archive bucket that have no manifest yet; returns the failures. */
 async function verifyCompletedExports(settings: Settings, result: ReconcileResult): Promise<{ exportTaskIdentifier: string; reason: string }[]> {
   const completed = result.tasks.filter((t) => (t.Status ?? '').toUpperCase() === 'COMPLETE' && t.S3Bucket === settings.archiveBucket);
   const failures: { exportTaskIdentifier: string; reason: string }[] = [];
-  await mapWithConcurrency(completed, 4, async (task) => {
+  await mapWithConcurrency(completed, VERIFY_CONCURRENCY, async (task) => {
     try {
       await recordCompletedExport(task, settings);
     } catch (error) {

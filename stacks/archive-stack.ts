@@ -128,6 +128,7 @@ export class ArchiveStack extends TerraformStack {
       topicArn: events.topicArn,
       deadLetterQueueArn: failures.deadLetterQueueArn,
       asyncRetryAttempts: config.asyncRetryAttempts,
+      reservedConcurrency: config.exporterReservedConcurrency ?? undefined,
       environment: exporterEnvironment(config, {
         bucketName: bucket.bucketName,
         exportRoleArn: exportRole.roleArn,

@@ -94,6 +94,13 @@ export interface ArchiveConfig {
   /** Export cadence per database, and the export price used in cost estimates. @default DEFAULT_POLICY (every snapshot) */
   readonly policy: ArchivePolicy;
   readonly catalog: CatalogConfig;
+  /**
+   * Invocations of the exporter that may run at once. 1 makes each quota check and start one
+   * step, so maxConcurrentExports holds exactly; null leaves the function unreserved (for
+   * accounts whose Lambda concurrency quota cannot spare a reservation), and then only RDS's own
+   * limit of 5 running exports holds under concurrent events. @default 1
+   */
+  readonly exporterReservedConcurrency: number | null;
   /** Retries of a failed asynchronous invocation before its event goes to the dead-letter queue (0-2). @default 2 */
   readonly asyncRetryAttempts: number;
   /** E-mail addresses subscribed to the notifications topic (alarms, failed exports). @default [] */
@@ -125,6 +132,7 @@ export const DEFAULT_CONFIG: ArchiveConfig = {
   reconciliation: { everyMinutes: 60, lookbackDays: 7, maxConcurrentExports: 5, maxExportAttempts: 3, maxLagHours: 48 },
   policy: DEFAULT_POLICY,
   catalog: { enabled: true, bytesScannedCutoffPerQuery: 100 * 1024 ** 3 },
+  exporterReservedConcurrency: 1,
   asyncRetryAttempts: 2,
   notificationEmails: [],
   tags: {},

@@ -60,6 +60,7 @@ export function validateConfig(input: JsonObject, problems: string[]): ArchiveCo
     'reconciliation',
     'policy',
     'catalog',
+    'exporterReservedConcurrency',
     'asyncRetryAttempts',
     'notificationEmails',
     'tags',
@@ -189,6 +190,10 @@ export function validateConfig(input: JsonObject, problems: string[]): ArchiveCo
   if (reconciliation.maxConcurrentExports > 5)
     v.problem(`reconciliation.maxConcurrentExports must be at most 5 (RDS runs 5 exports at once per account), got ${reconciliation.maxConcurrentExports}`);
   if (reconciliation.maxExportAttempts > 10) v.problem(`reconciliation.maxExportAttempts must be at most 10, got ${reconciliation.maxExportAttempts}`);
+  const exporterReservedConcurrency =
+    input.exporterReservedConcurrency === null
+      ? null
+      : v.integer('exporterReservedConcurrency', input.exporterReservedConcurrency, d.exporterReservedConcurrency ?? 1, 1);
   const asyncRetryAttempts = v.integer('asyncRetryAttempts', input.asyncRetryAttempts, d.asyncRetryAttempts, 0);
   if (asyncRetryAttempts > 2) v.problem(`asyncRetryAttempts must be 0, 1 or 2 (Lambda's limit for asynchronous retries), got ${asyncRetryAttempts}`);
   const notificationEmails = v.list('notificationEmails', input.notificationEmails, d.notificationEmails, EMAIL_ADDRESS);
@@ -226,6 +231,7 @@ export function validateConfig(input: JsonObject, problems: string[]): ArchiveCo
     reconciliation,
     policy,
     catalog,
+    exporterReservedConcurrency,
     asyncRetryAttempts,
     notificationEmails,
     tags,

@@ -37,6 +37,8 @@ export interface ExporterWiring {
   readonly deadLetterQueueArn: string;
   /** Retries of a failed asynchronous invocation (0-2). */
   readonly asyncRetryAttempts: number;
+  /** Invocations that may run at once; undefined leaves the function unreserved. */
+  readonly reservedConcurrency?: number;
   /** Environment variables of the handler (its contract: see README, "Handler contract"). */
   readonly environment: Readonly<Record<string, string>>;
 }
@@ -107,7 +109,7 @@ export class ExporterFunction extends Construct {
 
   /** Grants the function what it needs, then creates it and subscribes it to the topic. */
   deploy(wiring: ExporterWiring): LambdaFunction {
-    const { topicArn, environment, asyncRetryAttempts, archiveAccess, kmsKeyArn, deadLetterQueueArn } = wiring;
+    const { topicArn, environment, asyncRetryAttempts, reservedConcurrency, archiveAccess, kmsKeyArn, deadLetterQueueArn } = wiring;
     const rolePolicy = new IamRolePolicy(this, 'permissions', {
       name: 'export-snapshots',
       role: this.role.name,
@@ -122,9 +124,15 @@ export class ExporterFunction extends Construct {
       handler: 'index.handler',
       filename: this.asset.path,
       sourceCodeHash: Fn.filebase64sha256(this.asset.path),
-      memorySize: 256,
-      // A reconciliation lists every snapshot and export of the region; events take a second.
+      // Measured (npm run bench, scripts/bench-reconcile.ts): a reconciliation of 2,000 databases
+      // with 10,000 snapshots in its window takes about 10 s at 20 ms per RDS call and peaks at
+      // about 140 MB RSS. 512 MB leaves three times that, and Lambda's CPU share grows with memory
+      // (the run parses RDS's XML); 300 s leaves room for throttling back-off and the verification
+      // of the window's completed exports. A snapshot event takes well under a second.
+      memorySize: 512,
       timeout: 300,
+      // One invocation at a time makes each quota check and start one step (see config-types.ts).
+      ...(reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: reservedConcurrency }),
       environment: { variables: { ...environment } },
       deadLetterConfig: { targetArn: deadLetterQueueArn },
       // The log group and permissions exist before the first invocation can need them.
