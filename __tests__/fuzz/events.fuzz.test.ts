@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportS3Prefix, exportTaskIdentifier } from '../../handler/export-naming';
 import { bundleHandlerCached } from '../../stacks/bundle';
 import { fixtureNames, loadFixture } from '../support/fixtures';
+import { type Gateway, startGateway } from '../support/stub-gateway';
 import { engineExportable, startStubRds, stubSnapshotArn, type StubRds, type StubSnapshot } from '../support/stub-rds';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
@@ -439,14 +440,17 @@ describe('the bundled handler under fuzzed events', () => {
   let stub: StubRds;
   let handler: Handler;
   let bundleDir: string;
+  let gateway: Gateway;
   const savedEnv = { ...process.env };
 
   beforeAll(async () => {
     stub = await startStubRds();
     stub.addSnapshots(SNAPSHOTS);
+    // An export-completed event of an export the run started is verified: the gateway answers S3.
+    gateway = await startGateway(stub.endpoint);
     // The SDK clients are made when the bundle loads: the endpoint must be set before.
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL: stub.endpoint,
+      AWS_ENDPOINT_URL: gateway.endpoint,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'fuzz',
       AWS_SECRET_ACCESS_KEY: 'fuzz',
@@ -461,6 +465,7 @@ describe('the bundled handler under fuzzed events', () => {
 
   afterAll(async () => {
     process.env = savedEnv;
+    await gateway?.close();
     await stub?.close();
     rmSync(bundleDir, { recursive: true, force: true });
   });

@@ -11,7 +11,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { vi } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { startStubRds, type StubExportStatus, type StubExportTask, type StubRds } from '../support/stub-rds';
-import { startGateway, type Gateway } from './servers';
+import { startGateway, type Gateway } from '../support/stub-gateway';
 import {
   ACCOUNT,
   DAY,

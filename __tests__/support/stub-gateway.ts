@@ -1,8 +1,9 @@
-// The simulation's network: a gateway, the handler's endpoint, that answers S3 itself (a minimal
+// A stub AWS endpoint for the handler's clients: a gateway that answers S3 itself (a minimal
 // in-memory S3, path-style, as the SDK addresses an IP endpoint: checked by logging a request,
 // e.g. PUT /<bucket>/<key>?x-id=PutObject, GET /<bucket>/?list-type=2&prefix=...) and forwards
-// the RDS and SNS Query API to the RDS stub, detouring through the fault proxy while a storm
-// lasts. The stub and the proxy are used as they are; this file only composes them.
+// the RDS and SNS Query API to the RDS stub (stub-rds.ts), detouring through a fault proxy
+// (fault-proxy.ts) while one is set. Used by the fault simulation, the event fuzzing and the
+// reconciliation benchmark; the stub and the proxy are used as they are.
 import { createHash } from 'node:crypto';
 import { createServer, request as forwardRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -165,7 +166,13 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(rdsEndpoint: string): Promise<Gateway> {
+/** Options of {@link startGateway}. */
+export interface GatewayOptions {
+  /** Milliseconds before each S3 answer, like the RDS stub's latency. @default 0 */
+  readonly s3LatencyMs?: number;
+}
+
+export async function startGateway(rdsEndpoint: string, options: GatewayOptions = {}): Promise<Gateway> {
   const rds = new URL(rdsEndpoint);
   const s3 = new MemoryS3();
   let faultProxy: URL | undefined;
@@ -181,7 +188,9 @@ export async function startGateway(rdsEndpoint: string): Promise<Gateway> {
         // The Query API (RDS, SNS) posts a form to "/"; S3 names a bucket in the path.
         if (request.method === 'POST' && url.pathname === '/') return forward(rds, request, body, response);
         const answer = s3.answer(request.method ?? 'GET', url, request.headers.host ?? '', request.headers, body);
-        response.writeHead(answer.status, answer.headers).end(answer.body);
+        const reply = () => response.writeHead(answer.status, answer.headers).end(answer.body);
+        if (options.s3LatencyMs) setTimeout(reply, options.s3LatencyMs);
+        else reply();
       })
       .catch(() => response.destroy());
   });
