@@ -68,17 +68,24 @@ export async function writeManifestOnce(
 }
 
 /**
+ * Whether the export's folder holds a manifest: one listing call. Asked of the listing, not read
+ * from a 404: S3 answers a GET of a missing key with 403 unless ListBucket is granted for it,
+ * and the exporter's ListBucket is scoped to the archive prefix by a condition. Mistaking a 403
+ * for "absent" could overwrite a manifest.
+ */
+export async function manifestExists(bucket: string, folder: string, client: S3Client = s3): Promise<boolean> {
+  const key = manifestKey(folder);
+  const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }));
+  return (listed.Contents ?? []).some((object) => object.Key === key);
+}
+
+/**
  * The manifest in the export's folder. Undefined when there is none, and also when the stored
  * text is not a readable manifest: verification then makes a new one (see verifyAndRecord),
  * and readers treat the export as not yet verified. Errors other than a missing object are the SDK's.
  */
 export async function readManifest(bucket: string, folder: string, client: S3Client = s3): Promise<ArchiveManifest | undefined> {
-  const key = manifestKey(folder);
-  // Whether the object exists is asked of the listing, not read from a 404: S3 answers a GET of a
-  // missing key with 403 unless ListBucket is granted for it, and the exporter's ListBucket is
-  // scoped to the archive prefix by a condition. Mistaking a 403 for "absent" could overwrite a manifest.
-  const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }));
-  if (!(listed.Contents ?? []).some((object) => object.Key === key)) return undefined;
-  const text = await readText(bucket, key, client);
+  if (!(await manifestExists(bucket, folder, client))) return undefined;
+  const text = await readText(bucket, manifestKey(folder), client);
   return text === undefined ? undefined : parseManifest(text);
 }

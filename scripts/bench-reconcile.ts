@@ -2,14 +2,19 @@
 // account (2,000 databases, 10,000 snapshots in the window) against the stub RDS endpoint with
 // 20 ms per call, once with 10,000 and once with 100,000 historical export tasks: API calls per
 // action, wall time and peak memory beside their targets, then one JSON summary line.
-// The reconciler runs in a child process (as in Lambda, without the stub's account in its memory);
-// the stub answers from this process.
+// The scheduled run is measured whole: planning and starting, then the check of every completed
+// export of the window for its manifest (in steady state, those older than a day were verified
+// before; the last day's are verified now, against an empty export folder). The reconciler runs
+// in a child process (as in Lambda, without the stub's account in its memory); the stub RDS
+// endpoint and the gateway's in-memory S3, both with the latency per call, answer from this process.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { exportTaskIdentifier } from '../handler/export-naming';
+import { startGateway } from '../__tests__/support/stub-gateway';
 import { largeAccount, startStubRds } from '../__tests__/support/stub-rds';
+import { MANIFEST_FILE_NAME } from '../handler/archive-manifest';
 
 const ROOT = path.join(__dirname, '..');
 const RSS_REPORTER = path.join(__dirname, 'report-peak-rss.js');
@@ -73,28 +78,33 @@ interface ChildResult {
   readonly failures: number;
 }
 
-/** In the child: reconcile the window against AWS_ENDPOINT_URL and print the result as JSON. */
+/** In the child: run the scheduled reconciliation against AWS_ENDPOINT_URL and print the result as JSON. */
 async function runChild(): Promise<void> {
   // Loaded here, not at the top: the parent only serves the stub and needs no SDK clients.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { reconcile } = require('../handler/reconcile') as typeof import('../handler/reconcile');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { scheduledReconciliation } = require('../handler/reconcile') as typeof import('../handler/reconcile');
   const { readSettings } = require('../handler/settings') as typeof import('../handler/settings');
   const settings = readSettings(process.env);
-  const since = new Date(Number(process.env.BENCH_NOW) - LOOKBACK_DAYS * DAY_MS);
+  // The run's own log lines are read back for its counts, not printed.
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (line: unknown) => void lines.push(String(line));
   let peakHeap = process.memoryUsage().heapUsed;
-  const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 10);
+  const sampler = setInterval(() => {
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  }, 10);
   const started = process.hrtime.bigint();
-  const result = await reconcile(settings, { since });
+  await scheduledReconciliation(settings, new Date(Number(process.env.BENCH_NOW)));
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   clearInterval(sampler);
+  console.log = log;
   peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  const finished = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.reconciliation === 'finished') ?? {};
   const out: ChildResult = {
     wallMs,
     peakHeapMb: peakHeap / 2 ** 20,
-    snapshots: result.snapshots.length,
-    started: result.started.length,
-    failures: result.failures.length,
+    snapshots: Number(finished.snapshots ?? 0),
+    started: Number(finished.started ?? 0),
+    failures: Number(finished.failedStarts ?? 0) + Number(finished.failedVerifications ?? 0),
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
@@ -130,23 +140,44 @@ function runReconcilerProcess(env: NodeJS.ProcessEnv): Promise<{ result: ChildRe
 export async function measureReconciliation(options: ReconcileBenchOptions): Promise<ReconcileMeasurement> {
   const now = new Date();
   const account = largeAccount({ ...options, now, windowDays: LOOKBACK_DAYS, exportTaskIdentifier, region: REGION, account: ACCOUNT });
-  const stub = await startStubRds({ latencyMs: options.latencyMs ?? 20 });
+  const latencyMs = options.latencyMs ?? 20;
+  const stub = await startStubRds({ latencyMs });
+  const gateway = await startGateway(stub.endpoint, { s3LatencyMs: latencyMs });
   try {
     stub.addSnapshots(account.snapshots);
     stub.addExportTasks(account.exportTasks);
+    // Steady state: exports completed more than a day ago have their manifest from earlier runs.
+    const bucket = 'rds-archive-large-account';
+    for (const task of account.exportTasks) {
+      if (task.status === 'COMPLETE' && task.s3Bucket === bucket && task.startedAt.getTime() < now.getTime() - DAY_MS) {
+        const manifest = {
+          manifestVersion: 1,
+          exportTaskIdentifier: task.identifier,
+          exportPrefix: `${task.s3Prefix}/${task.identifier}/`,
+          outcome: 'verified',
+          tables: [],
+          warnings: [],
+          totals: {},
+        };
+        gateway.s3.put(bucket, `${task.s3Prefix}/${task.identifier}/${MANIFEST_FILE_NAME}`, JSON.stringify(manifest));
+      }
+    }
     const { result, peakRssMb } = await runReconcilerProcess({
-      AWS_ENDPOINT_URL: stub.endpoint,
+      AWS_ENDPOINT_URL: gateway.endpoint,
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: 'bench',
       AWS_SECRET_ACCESS_KEY: 'bench',
-      ARCHIVE_BUCKET: 'rds-archive-large-account',
+      ARCHIVE_BUCKET: bucket,
+      CATALOG_ENABLED: 'false',
       EXPORT_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/rds-archive-export`,
       EXPORT_KMS_KEY_ARN: `arn:aws:kms:${REGION}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`,
       ARCHIVE_PREFIX: 'exports',
       SNAPSHOT_TYPES: 'automated,manual',
+      LOOKBACK_DAYS: String(LOOKBACK_DAYS),
       BENCH_NOW: String(now.getTime()),
     });
-    const calls = stub.callCounts();
+    const calls: Record<string, number> = { ...stub.callCounts() };
+    for (const call of gateway.s3.calls) calls[`S3 ${call.operation}`] = (calls[`S3 ${call.operation}`] ?? 0) + 1;
     return {
       options,
       exportTasks: account.exportTasks.length,
@@ -159,6 +190,7 @@ export async function measureReconciliation(options: ReconcileBenchOptions): Pro
       started: result.started,
     };
   } finally {
+    await gateway.close();
     await stub.close();
   }
 }

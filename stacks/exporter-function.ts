@@ -124,11 +124,12 @@ export class ExporterFunction extends Construct {
       handler: 'index.handler',
       filename: this.asset.path,
       sourceCodeHash: Fn.filebase64sha256(this.asset.path),
-      // Measured (npm run bench, scripts/bench-reconcile.ts): a reconciliation of 2,000 databases
-      // with 10,000 snapshots in its window takes about 10 s at 20 ms per RDS call and peaks at
-      // about 140 MB RSS. 512 MB leaves three times that, and Lambda's CPU share grows with memory
-      // (the run parses RDS's XML); 300 s leaves room for throttling back-off and the verification
-      // of the window's completed exports. A snapshot event takes well under a second.
+      // Measured (npm run bench, scripts/bench-reconcile.ts): a scheduled reconciliation of 2,000
+      // databases with 10,000 snapshots in its window, including the manifest check of its 6,750
+      // completed exports, takes about 12 s at 20 ms per call and peaks at about 200 MB RSS.
+      // 512 MB leaves 2.5 times that, and Lambda's CPU share grows with memory (the run parses
+      // RDS's XML); 300 s leaves room for real latency and throttling back-off. A snapshot event
+      // takes well under a second.
       memorySize: 512,
       timeout: 300,
       // One invocation at a time makes each quota check and start one step (see config-types.ts).

@@ -68,15 +68,33 @@ export class MemoryS3 {
     const data = typeof body === 'string' ? Buffer.from(body) : body;
     const objects = this.buckets.get(bucket) ?? new Map<string, S3Object>();
     this.buckets.set(bucket, objects);
+    if (!objects.has(key)) this.sorted.delete(bucket);
     objects.set(key, { body: data, etag: `"${createHash('md5').update(data).digest('hex')}"`, lastModified: new Date() });
   }
+
+  /** Each bucket's keys in order, kept until a new key arrives: a listing is a range, as in S3. */
+  private readonly sorted = new Map<string, string[]>();
 
   get(bucket: string, key: string): S3Object | undefined {
     return this.buckets.get(bucket)?.get(key);
   }
 
   keys(bucket: string, prefix = ''): string[] {
-    return [...(this.buckets.get(bucket)?.keys() ?? [])].filter((k) => k.startsWith(prefix)).sort();
+    let keys = this.sorted.get(bucket);
+    if (keys === undefined) {
+      keys = [...(this.buckets.get(bucket)?.keys() ?? [])].sort();
+      this.sorted.set(bucket, keys);
+    }
+    let low = 0;
+    let high = keys.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (keys[middle]! < prefix) low = middle + 1;
+      else high = middle;
+    }
+    const found: string[] = [];
+    for (let i = low; i < keys.length && keys[i]!.startsWith(prefix); i++) found.push(keys[i]!);
+    return found;
   }
 
   /** Answers one path-style request (`/<bucket>/<key>`; a `<bucket>.host` Host header is read as well). */
@@ -106,7 +124,7 @@ export class MemoryS3 {
       const prefix = url.searchParams.get('prefix') ?? '';
       const maxKeys = Math.min(1000, Number(url.searchParams.get('max-keys') ?? 1000));
       const after = url.searchParams.get('continuation-token') ?? url.searchParams.get('start-after') ?? '';
-      const all = [...objects.keys()].filter((k) => k.startsWith(prefix) && k > after).sort();
+      const all = this.keys(bucket, prefix).filter((k) => k > after);
       const page = all.slice(0, maxKeys);
       const truncated = all.length > page.length;
       const contents = page

@@ -330,9 +330,14 @@ class StubAccount {
       const task = this.tasks.get(identifier);
       if (task === undefined) throw new RdsFault('ExportTaskNotFound', 404, `The export task ${identifier} does not exist`);
       candidates = [task];
-    } else if (sourceArn !== null || filters.get('source-arn')?.length === 1) {
+    } else if (sourceArn !== null) {
       // Indexed by source: one snapshot's tasks are found without reading the whole history.
-      candidates = this.tasksBySource.get(sourceArn ?? filters.get('source-arn')![0]!) ?? [];
+      candidates = this.tasksBySource.get(sourceArn) ?? [];
+    } else if (filters.has('source-arn')) {
+      // As RDS answers a filter from its index, not by reading every task of the account.
+      candidates = filters.get('source-arn')!.flatMap((arn) => this.tasksBySource.get(arn) ?? []);
+    } else if (filters.has('export-task-identifier')) {
+      candidates = filters.get('export-task-identifier')!.flatMap((id) => (this.tasks.has(id) ? [this.tasks.get(id)!] : []));
     } else {
       candidates = [...this.tasks.values()];
     }
