@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { bundleHandler, bundleHandlerCached, deterministicZip } from '../stacks/bundle';
+import { bundleHandler, bundleHandlerCached, deterministicZip, RECORDER_ENTRY, writeHandlerFiles } from '../stacks/bundle';
 import { handlerZip } from '../stacks/exporter-function';
 
 /** Reads a zip's entries by walking its central directory (enough for the zips we write). */
@@ -38,6 +38,29 @@ describe('handler bundle', () => {
     expect(exported).toBe('function');
   });
 
+  it('loads without the recorder, which it requires only when an export has completed, and which carries the S3 and Glue clients', () => {
+    // Prepare: index.js alone, and both files.
+    const alone = mkdtempSync(path.join(tmpdir(), 'bundle-alone-'));
+    writeFileSync(path.join(alone, 'index.js'), bundleHandler());
+    const both = writeHandlerFiles(mkdtempSync(path.join(tmpdir(), 'bundle-both-')));
+
+    // Act
+    const loads = execFileSync(process.execPath, ['-e', `process.stdout.write(typeof require(${JSON.stringify(path.join(alone, 'index.js'))}).handler)`], {
+      encoding: 'utf8',
+    });
+    const recorder = execFileSync(
+      process.execPath,
+      ['-e', `process.stdout.write(typeof require(${JSON.stringify(path.join(path.dirname(both), 'record-export.js'))}).recordCompletedExport)`],
+      { encoding: 'utf8' },
+    );
+
+    // Assess
+    expect(loads).toBe('function');
+    expect(recorder).toBe('function');
+    expect(bundleHandler().toString()).not.toContain('ListObjectsV2');
+    expect(bundleHandler(RECORDER_ENTRY).toString()).toContain('ListObjectsV2');
+  });
+
   it('has the same bytes for the same source', () => {
     expect(bundleHandler().equals(bundleHandler())).toBe(true);
   });
@@ -51,9 +74,9 @@ describe('bundle cache', () => {
     writeFileSync(entry, "export const handler = async (): Promise<string> => 'first';\n");
     const first = bundleHandlerCached(entry, cacheDir);
     expect(first.toString()).toContain('first');
-    expect(readFileSync(path.join(cacheDir, 'handler-bundle.js')).equals(first)).toBe(true);
+    expect(readFileSync(path.join(cacheDir, 'handler-bundle-entry.js')).equals(first)).toBe(true);
     // Same inputs: the cached file is returned as it is, even if it was tampered with.
-    writeFileSync(path.join(cacheDir, 'handler-bundle.js'), 'cached');
+    writeFileSync(path.join(cacheDir, 'handler-bundle-entry.js'), 'cached');
     expect(bundleHandlerCached(entry, cacheDir).toString()).toBe('cached');
     writeFileSync(entry, "export const handler = async (): Promise<string> => 'second';\n");
     const second = bundleHandlerCached(entry, cacheDir);
@@ -103,9 +126,10 @@ describe('deterministic zip', () => {
     expect(listing).toMatch(/No errors detected/);
   });
 
-  it('holds the bundled handler as index.js for the Lambda', () => {
+  it('holds the bundled handler as index.js for the Lambda, and the recorder beside it', () => {
     const read = readZip(readFileSync(handlerZip()));
-    expect([...read.keys()]).toEqual(['index.js']);
+    expect([...read.keys()]).toEqual(['index.js', 'record-export.js']);
     expect(read.get('index.js')!.equals(bundleHandler())).toBe(true);
+    expect(read.get('record-export.js')!.equals(bundleHandler(RECORDER_ENTRY))).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 // `npm run archive -- <command>`: the operator's CLI. It reads its settings from the deployed
 // exporter, runs one command (cli/commands/), and turns the errors an operator can fix into one
 // message that says how, without a stack trace.
+import { setLogSink } from '../handler/log';
 import { SettingsError } from '../handler/settings';
 import { ConfigError } from '../stacks/config';
 import { type Command, type DeploymentOptions, parseCommandLine, UsageError } from './args';
@@ -19,6 +20,11 @@ async function activeRegion(options: DeploymentOptions): Promise<string | undefi
 }
 
 async function run(command: Exclude<Command, { command: 'help' }>): Promise<number> {
+  // The shared handler code logs JSON lines; here stdout is the command's output, so its decision
+  // lines go to stderr and its CloudWatch metric lines nowhere.
+  setLogSink((line) => {
+    if (!line.startsWith('{"_aws"')) console.error(line);
+  });
   // Every client here resolves its region from the environment at its first call.
   if (command.region !== undefined) process.env.AWS_REGION = command.region;
   const resolved = await resolveSettings(command);

@@ -4,6 +4,7 @@
 import type { GlueClient } from '@aws-sdk/client-glue';
 import type { ArchiveManifest } from './archive-manifest';
 import { buildCatalogPlan, CATALOG_PARAMETERS, CatalogInputError, tableChange, type CatalogPlan, type TableRegistration } from './catalog-input';
+import { writeLogLine } from './log';
 import { addPartition, createTable, ensureDatabase, getPartition, getTable, updateTable } from './glue';
 
 /** What registering did to one table of the export. */
@@ -56,7 +57,7 @@ export interface CatalogDeps {
   readonly glue?: GlueClient;
   /**
    * Where the JSON log lines go.
-   * @default console.log
+   * @default writeLogLine (log.ts)
    */
   readonly log?: (line: string) => void;
 }
@@ -68,7 +69,7 @@ export interface CatalogDeps {
  * gives a `problem` (logged as ERROR), not an exception.
  */
 export async function registerExport(manifest: ArchiveManifest, options: RegisterOptions, deps: CatalogDeps = {}): Promise<RegisterResult> {
-  const log = deps.log ?? ((line: string) => console.log(line));
+  const log = deps.log ?? writeLogLine;
   const dryRun = options.dryRun ?? false;
   let plan: CatalogPlan;
   try {

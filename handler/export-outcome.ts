@@ -1,9 +1,10 @@
 // Use case: RDS reports an export's outcome → metrics on success, a notification on failure.
 import { classifyAwsError } from './aws-errors';
-import { metricLine, type Decision } from './log';
+import { type Decision, metricLine, writeLogLine } from './log';
 import { EXPORTED_BYTES, EXPORTS_COMPLETED } from './metric-names';
-import { listExportTasks, notify } from './rds';
-import { recordCompletedExport } from './record-export';
+import { notify } from './notify';
+import { findExportTasks } from './rds';
+import { recorder } from './recorder';
 import type { SnapshotEvent } from './rds-event';
 import { attemptOfExport } from './reconcile';
 import type { Settings } from './settings';
@@ -13,7 +14,9 @@ const GIB = 1024 ** 3;
 /** Handles RDS-EVENT-0159..0164: finds our export of the snapshot and reports its outcome. */
 export async function reportExportOutcome(event: SnapshotEvent, settings: Settings): Promise<Decision> {
   const base = { snapshotArn: event.snapshotArn, eventId: event.eventId, messageId: event.messageId };
-  const ours = (await listExportTasks(event.snapshotArn))
+  // By the source-arn filter, and checked here: a service that ignored the filter must not make
+  // another snapshot's export look like this one's.
+  const ours = (await findExportTasks('source-arn', [event.snapshotArn]))
     .map((task) => ({ task, attempt: attemptOfExport(settings, task) }))
     .filter((t): t is { task: (typeof t)['task']; attempt: number } => t.attempt !== undefined)
     .sort((a, b) => b.attempt - a.attempt);
@@ -24,7 +27,7 @@ export async function reportExportOutcome(event: SnapshotEvent, settings: Settin
 
   if (event.meaning === 'export-completed') {
     const bytes = Math.round((task.TotalExtractedDataInGB ?? 0) * GIB);
-    console.log(metricLine(settings.archiveName, { [EXPORTS_COMPLETED]: { value: 1, unit: 'Count' }, [EXPORTED_BYTES]: { value: bytes, unit: 'Bytes' } }));
+    writeLogLine(metricLine(settings.archiveName, { [EXPORTS_COMPLETED]: { value: 1, unit: 'Count' }, [EXPORTED_BYTES]: { value: bytes, unit: 'Bytes' } }));
     const location = `s3://${task.S3Bucket ?? settings.archiveBucket}/${task.S3Prefix ?? ''}`;
     if (task.S3Bucket !== settings.archiveBucket) {
       return {
@@ -36,6 +39,7 @@ export async function reportExportOutcome(event: SnapshotEvent, settings: Settin
     }
     try {
       // Registered even when the manifest exists: a retried invocation finishes a failed registration.
+      const { recordCompletedExport } = await recorder();
       const recorded = await recordCompletedExport(task, settings, { registerExisting: true });
       const { outcome, totals } = recorded.manifest;
       return {

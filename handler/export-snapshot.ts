@@ -2,7 +2,8 @@
 import { classifyAwsError } from './aws-errors';
 import { exportS3Prefix, exportTaskIdentifier } from './export-naming';
 import type { Decision } from './log';
-import { countRunningExports, describeSnapshot, notify, startExport } from './rds';
+import { notify } from './notify';
+import { countRunningExports, describeSnapshot, startExport } from './rds';
 import type { SnapshotEvent } from './rds-event';
 import { selectSnapshot, type SnapshotInfo } from './selection';
 import { periodBounds } from './cadence';

@@ -15,9 +15,25 @@ export interface Decision {
   readonly [key: string]: unknown;
 }
 
+let sink: (line: string) => void = (line) => console.log(line);
+
+/**
+ * Writes one log line: to stdout, which Lambda sends to CloudWatch Logs (and CloudWatch turns
+ * the embedded-metric lines into metrics). Every log and metric line of the handler goes through
+ * here, so the CLI can move them off its own output.
+ */
+export function writeLogLine(line: string): void {
+  sink(line);
+}
+
+/** Where log lines go from now on; the CLI sends them to stderr so its stdout holds only its output. */
+export function setLogSink(next: (line: string) => void): void {
+  sink = next;
+}
+
 /** Writes a decision as one JSON log line. */
 export function logDecision(decision: Decision): void {
-  console.log(JSON.stringify({ level: decision.decision === 'failed' || decision.decision === 'retry' ? 'ERROR' : 'INFO', ...decision }));
+  writeLogLine(JSON.stringify({ level: decision.decision === 'failed' || decision.decision === 'retry' ? 'ERROR' : 'INFO', ...decision }));
 }
 
 /**

@@ -13,7 +13,6 @@ import {
   type DBSnapshot,
   type ExportTask,
 } from '@aws-sdk/client-rds';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SnapshotKind } from './rds-event';
 import { snapshotTypeOfIdentifier, type SnapshotInfo } from './selection';
 
@@ -23,9 +22,6 @@ import { snapshotTypeOfIdentifier, type SnapshotInfo } from './selection';
  * invocation before the use case calls the snapshot retryable.
  */
 export const rds = new RDSClient({ maxAttempts: 5 });
-
-/** The SNS client for notifications; configured like {@link rds}. */
-export const sns = new SNSClient({ maxAttempts: 5 });
 
 /** Maps an RDS instance snapshot to the archive's view of it. */
 export function instanceSnapshotInfo(s: DBSnapshot): SnapshotInfo {
@@ -205,10 +201,4 @@ export async function startExport(request: ExportRequest): Promise<void> {
       ...(request.exportOnly.length > 0 ? { ExportOnly: [...request.exportOnly] } : {}),
     }),
   );
-}
-
-/** Tells the operators through the notifications topic. */
-export async function notify(topicArn: string, subject: string, message: string): Promise<void> {
-  // SNS subjects: at most 100 characters, no line breaks.
-  await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject.replace(/\s+/g, ' ').slice(0, 100), Message: message }));
 }

@@ -9,15 +9,13 @@ import { classifyAwsError, type ErrorClass } from './aws-errors';
 import { applyCadence, type CadenceDecision, type CadenceExport, decisionWindowStart, type ExportState, followsCadence, periodOf } from './cadence';
 import { attemptOf, exportS3Prefix, exportTaskIdentifier, type PeriodExport, periodExportIdentifier } from './export-naming';
 import { type ExportPlan, planExports } from './export-plan';
-import { type Decision, logDecision, metricLine } from './log';
+import { type Decision, logDecision, metricLine, writeLogLine } from './log';
 import { ARCHIVE_LAG_HOURS, DATABASE_DIMENSION, RECONCILIATION_SUCCEEDED } from './metric-names';
 import { ruleFor } from './policy';
 import { countRunningExports, findExportTasks, listSnapshots, mapWithConcurrency, startExport } from './rds';
-import { recordCompletedExport } from './record-export';
-import { manifestExists } from './s3';
+import { recorder } from './recorder';
 import { matchesGlob, type SnapshotInfo, selectSnapshot } from './selection';
 import type { Settings } from './settings';
-import { exportFolder } from './verify-export';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const FAILED = new Set(['FAILED', 'CANCELED']);
@@ -238,11 +236,12 @@ const VERIFY_CONCURRENCY = 32;
 async function verifyCompletedExports(settings: Settings, result: ReconcileResult): Promise<{ exportTaskIdentifier: string; reason: string }[]> {
   const completed = result.tasks.filter((t) => (t.Status ?? '').toUpperCase() === 'COMPLETE' && t.S3Bucket === settings.archiveBucket);
   const failures: { exportTaskIdentifier: string; reason: string }[] = [];
+  if (completed.length === 0) return failures;
+  const { recordUnlessRecorded } = await recorder();
   await mapWithConcurrency(completed, VERIFY_CONCURRENCY, async (task) => {
     try {
-      // Only the existence is asked here: a recorded export costs one listing, not a read.
-      if (await manifestExists(settings.archiveBucket, exportFolder(task.S3Prefix, task.ExportTaskIdentifier ?? ''))) return;
-      await recordCompletedExport(task, settings);
+      // A recorded export costs one listing, not a read.
+      await recordUnlessRecorded(task, settings);
     } catch (error) {
       failures.push({ exportTaskIdentifier: task.ExportTaskIdentifier ?? '', reason: classifyAwsError(error).message });
     }
@@ -325,7 +324,7 @@ export async function scheduledReconciliation(settings: Settings, now: Date = ne
   const summary: Record<string, number> = {};
   for (const d of result.plan.decisions) summary[d.kind] = (summary[d.kind] ?? 0) + 1;
   const notKeepingUp = result.failures.filter((f) => !isWaitingForSlot(f));
-  console.log(
+  writeLogLine(
     JSON.stringify({
       level: notKeepingUp.length > 0 || verificationFailures.length > 0 ? 'WARN' : 'INFO',
       reconciliation: 'finished',
@@ -337,11 +336,11 @@ export async function scheduledReconciliation(settings: Settings, now: Date = ne
       decisions: summary,
     }),
   );
-  for (const line of lagMetricLines(settings, result, now)) console.log(line);
+  for (const line of lagMetricLines(settings, result, now)) writeLogLine(line);
   const misconfigured = result.failures.filter((f) => !f.retryable);
   if (misconfigured.length > 0) {
     throw new Error(`reconciliation could not start ${misconfigured.length} export(s): ${misconfigured[0]!.reason}`);
   }
   if (notKeepingUp.length > 0) return;
-  console.log(metricLine(settings.archiveName, { [RECONCILIATION_SUCCEEDED]: { value: 1, unit: 'Count' } }, now));
+  writeLogLine(metricLine(settings.archiveName, { [RECONCILIATION_SUCCEEDED]: { value: 1, unit: 'Count' } }, now));
 }

@@ -1,11 +1,15 @@
 // Use case: an export is complete → verify what it wrote, record the manifest once, and register
 // the archived tables in the Glue Data Catalog. Shared by the export-completed event, the
-// reconciliation (completed exports without a manifest) and the CLI's verify command.
+// reconciliation (completed exports without a manifest) and the CLI's verify command. The Lambda
+// bundle loads this file (and with it the S3 and Glue clients) only when an export has completed:
+// see recorder.ts and stacks/bundle.ts.
 import type { ExportTask } from '@aws-sdk/client-rds';
 import type { ArchiveManifest } from './archive-manifest';
 import { type RegisterResult, registerExport } from './catalog';
+import { manifestExists } from './s3';
 import type { Settings } from './settings';
 import { verifyAndRecord } from './verify';
+import { exportFolder } from './verify-export';
 
 /** What recording one export did. */
 export interface RecordResult {
@@ -50,4 +54,13 @@ export async function recordCompletedExport(task: ExportTask, settings: Settings
   if (!settings.catalogEnabled || manifest.outcome === 'missing' || (!written && options.registerExisting !== true)) return { manifest, written };
   const catalog = await registerExport(manifest, { archiveName: settings.archiveName });
   return { manifest, written, catalog };
+}
+
+/**
+ * The reconciliation's check of one completed export: undefined when its manifest exists (one S3
+ * listing, nothing read), otherwise what {@link recordCompletedExport} did.
+ */
+export async function recordUnlessRecorded(task: ExportTask, settings: Settings): Promise<RecordResult | undefined> {
+  if (await manifestExists(task.S3Bucket ?? settings.archiveBucket, exportFolder(task.S3Prefix, task.ExportTaskIdentifier ?? ''))) return undefined;
+  return recordCompletedExport(task, settings);
 }

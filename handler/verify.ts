@@ -2,8 +2,8 @@
 // manifest once, and tell the operators when something is not archived. Idempotent: a
 // re-delivered event or a repeated reconciliation finds the manifest and does nothing else.
 import type { ArchiveManifest } from './archive-manifest';
-import { metricLine } from './log';
-import { notify } from './rds';
+import { metricLine, writeLogLine } from './log';
+import { notify } from './notify';
 import { listAllObjects, readManifest, readText, writeManifestOnce, type WriteOptions } from './s3';
 import {
   exportFolder,
@@ -59,7 +59,7 @@ const DEFAULT_DEPS: VerifyDeps = {
 
 /** One JSON log line, with the field names of log.ts's decisions so the same queries find it. */
 function logLine(level: 'INFO' | 'WARN', fields: Record<string, unknown>): void {
-  console.log(JSON.stringify({ level, ...fields }));
+  writeLogLine(JSON.stringify({ level, ...fields }));
 }
 
 function outcomeReason(manifest: ArchiveManifest): string {
@@ -142,7 +142,7 @@ export async function verifyAndRecord(task: ExportTaskDescription, options: Veri
     archivedBytes: manifest.totals.bytes,
     notified: manifest.outcome !== 'verified' && options.notifyTopicArn !== undefined,
   });
-  console.log(
+  writeLogLine(
     metricLine(
       options.archiveName,
       {

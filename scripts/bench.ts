@@ -102,7 +102,15 @@ async function main(): Promise<void> {
   const bundle = readFileSync(bundlePath);
   const gzipKb = gzipSync(bundle, { level: 9 }).length / 1024;
   const bundleKb = statSync(bundlePath).size / 1024;
-  checks.push({ name: 'handler bundle', value: `${bundleKb.toFixed(1)} KB raw, ${gzipKb.toFixed(1)} KB gzip`, target: '<= 400 KB raw', met: bundleKb <= 400 });
+  // index.js is what every cold start loads; record-export.js only when an export has completed.
+  const recorderKb = statSync(path.join(ROOT, 'dist', 'handler', 'record-export.js')).size / 1024;
+  checks.push({
+    name: 'handler bundle (index.js)',
+    value: `${bundleKb.toFixed(1)} KB raw, ${gzipKb.toFixed(1)} KB gzip`,
+    target: '<= 400 KB raw',
+    met: bundleKb <= 400,
+  });
+  checks.push({ name: 'recorder loaded on first use', value: `${recorderKb.toFixed(1)} KB raw (record-export.js)`, target: 'measured', met: undefined });
 
   const load = measure('handler cold load vs node -e 0', RUNS, {
     load: () => runNode(['-e', `require(${JSON.stringify(bundlePath)})`]),

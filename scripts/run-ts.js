@@ -15,7 +15,9 @@ if (entry === undefined) {
 }
 
 const CACHE_DIR = path.join(__dirname, '..', 'node_modules', '.cache', 'rds-snapshot-archive', 'ts');
-const TRANSFORM_OPTIONS = { loader: 'ts', format: 'cjs', target: 'node20' };
+// Dynamic import() becomes require(), as in the Lambda bundle (stacks/bundle.ts), so a lazily
+// loaded module (handler/recorder.ts) resolves by CommonJS rules, .ts included.
+const TRANSFORM_OPTIONS = { loader: 'ts', format: 'cjs', target: 'node20', supported: { 'dynamic-import': false } };
 let esbuild;
 
 function compile(source, filename) {

@@ -9,6 +9,19 @@ const PROJECT_ROOT = path.join(__dirname, '..');
 /** The handler's entry point. */
 export const HANDLER_ENTRY = path.join(PROJECT_ROOT, 'handler', 'index.ts');
 
+/**
+ * The recording of completed exports (verification, manifests, catalog), bundled as a second file
+ * beside index.js and required on first use (handler/recorder.ts): it brings the S3 and Glue
+ * clients, which a snapshot event never needs, so the file every cold start loads stays small.
+ */
+export const RECORDER_ENTRY = path.join(PROJECT_ROOT, 'handler', 'record-export.ts');
+
+/** The deployed files: each bundle's name in the zip, and its entry. */
+export const HANDLER_FILES: readonly { readonly name: string; readonly entry: string }[] = [
+  { name: 'index.js', entry: HANDLER_ENTRY },
+  { name: 'record-export.js', entry: RECORDER_ENTRY },
+];
+
 /** Where synth keeps the last bundle, keyed by the content of every file that went into it. */
 export const BUNDLE_CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'rds-snapshot-archive');
 
@@ -45,6 +58,9 @@ export const HANDLER_BUILD_OPTIONS: Readonly<BuildOptions> = {
   target: 'node22',
   format: 'cjs',
   minify: true,
+  // import() becomes a require() made on first use: the recorder stays a file of its own
+  // (handler/recorder.ts names it with a variable, which the bundler does not follow).
+  supported: { 'dynamic-import': false },
   // Prefer the SDK's ES module builds: they tree-shake better than the CommonJS ones.
   mainFields: ['module', 'main'],
   legalComments: 'none',
@@ -98,8 +114,10 @@ interface CacheManifest {
  * was made of, so an edit to the handler or an SDK upgrade always rebuilds.
  */
 export function bundleHandlerCached(entry: string = HANDLER_ENTRY, cacheDir: string = BUNDLE_CACHE_DIR): Buffer {
-  const manifestFile = path.join(cacheDir, 'handler-bundle.json');
-  const bundleFile = path.join(cacheDir, 'handler-bundle.js');
+  // One cache per entry; the handler's keeps its old name.
+  const name = entry === HANDLER_ENTRY ? 'handler-bundle' : `handler-bundle-${path.basename(entry, path.extname(entry))}`;
+  const manifestFile = path.join(cacheDir, `${name}.json`);
+  const bundleFile = path.join(cacheDir, `${name}.js`);
   try {
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as CacheManifest;
     if (manifest.key === inputsKey(entry, manifest.inputs)) return readFileSync(bundleFile);
@@ -115,6 +133,18 @@ export function bundleHandlerCached(entry: string = HANDLER_ENTRY, cacheDir: str
     // A read-only tree only loses the speed-up.
   }
   return code;
+}
+
+/** Every deployed file of the handler (index.js and the lazily loaded recorder), from the cache when unchanged. */
+export function handlerFiles(): { readonly name: string; readonly data: Buffer }[] {
+  return HANDLER_FILES.map(({ name, entry }) => ({ name, data: bundleHandlerCached(entry) }));
+}
+
+/** Writes the handler's files into `directory`; returns the path of index.js. */
+export function writeHandlerFiles(directory: string): string {
+  mkdirSync(directory, { recursive: true });
+  for (const file of handlerFiles()) writeFileSync(path.join(directory, file.name), file.data);
+  return path.join(directory, 'index.js');
 }
 
 /** One file to put in a zip archive. */

@@ -11,7 +11,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { bundleHandlerCached, deterministicZip } from './bundle';
+import { deterministicZip, handlerFiles } from './bundle';
 import { policyDocument, serviceEndpoint, type AwsScope, type PolicyStatement } from './policy';
 
 /** Settings of the exporter Lambda. */
@@ -56,7 +56,7 @@ let handlerZipPath: string | undefined;
  */
 export function handlerZip(): string {
   if (handlerZipPath !== undefined) return handlerZipPath;
-  const zip = deterministicZip([{ name: 'index.js', data: bundleHandlerCached() }]);
+  const zip = deterministicZip(handlerFiles());
   const digest = createHash('sha256').update(zip).digest('hex').slice(0, 16);
   const directory = path.join(tmpdir(), `rds-snapshot-archive-${digest}`);
   mkdirSync(directory, { recursive: true });

@@ -5,13 +5,13 @@
 // deterministic export id, and fails an invocation only when a named snapshot is not yet ready.
 // FUZZ_SEED=<seed> replays a run; FUZZ_RUNS=<n> changes its length.
 import * as fc from 'fast-check';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportS3Prefix, exportTaskIdentifier } from '../../handler/export-naming';
-import { bundleHandlerCached } from '../../stacks/bundle';
+import { writeHandlerFiles } from '../../stacks/bundle';
 import { fixtureNames, loadFixture } from '../support/fixtures';
 import { type Gateway, startGateway } from '../support/stub-gateway';
 import { engineExportable, startStubRds, stubSnapshotArn, type StubRds, type StubSnapshot } from '../support/stub-rds';
@@ -458,8 +458,7 @@ describe('the bundled handler under fuzzed events', () => {
       ...SETTINGS,
     });
     bundleDir = mkdtempSync(path.join(tmpdir(), 'fuzz-bundle-'));
-    const bundlePath = path.join(bundleDir, 'index.js');
-    writeFileSync(bundlePath, bundleHandlerCached());
+    const bundlePath = writeHandlerFiles(bundleDir);
     handler = (createRequire(__filename)(bundlePath) as { handler: Handler }).handler;
   });
 

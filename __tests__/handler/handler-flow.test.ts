@@ -301,7 +301,7 @@ describe('export outcome events', () => {
     });
 
   it('report a failed export with its cause and the retry to come', async () => {
-    rds.on(DescribeExportTasksCommand, { SourceArn: MANUAL_ARN }).resolves({
+    rds.on(DescribeExportTasksCommand, { Filters: [{ Name: 'source-arn', Values: [MANUAL_ARN] }] }).resolves({
       ExportTasks: [
         { ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN, 1), SourceArn: MANUAL_ARN, Status: 'FAILED', FailureCause: 'The IAM role lacks s3:PutObject' },
       ],
@@ -317,7 +317,7 @@ describe('export outcome events', () => {
   });
 
   it('say when the last attempt failed and nothing more will happen', async () => {
-    rds.on(DescribeExportTasksCommand, { SourceArn: MANUAL_ARN }).resolves({
+    rds.on(DescribeExportTasksCommand, { Filters: [{ Name: 'source-arn', Values: [MANUAL_ARN] }] }).resolves({
       ExportTasks: [1, 2, 3].map((n) => ({
         ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN, n),
         SourceArn: MANUAL_ARN,
@@ -335,7 +335,7 @@ describe('export outcome events', () => {
 
   it('emit metrics for a completed export, verify it, and report it once when its files are missing', async () => {
     // Prepare
-    rds.on(DescribeExportTasksCommand, { SourceArn: MANUAL_ARN }).resolves({
+    rds.on(DescribeExportTasksCommand, { Filters: [{ Name: 'source-arn', Values: [MANUAL_ARN] }] }).resolves({
       ExportTasks: [
         {
           ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN, 1),
@@ -378,7 +378,7 @@ describe('export outcome events', () => {
   });
 
   it('a completed export whose verification cannot reach S3 fails the invocation for a retry', async () => {
-    rds.on(DescribeExportTasksCommand, { SourceArn: MANUAL_ARN }).resolves({
+    rds.on(DescribeExportTasksCommand, { Filters: [{ Name: 'source-arn', Values: [MANUAL_ARN] }] }).resolves({
       ExportTasks: [
         {
           ExportTaskIdentifier: exportTaskIdentifier(MANUAL_ARN, 1),
@@ -394,9 +394,32 @@ describe('export outcome events', () => {
     expect(decisions()).toEqual([expect.objectContaining({ decision: 'retry' })]);
   });
 
+  it("never takes another snapshot's export for this one's, even from a service that ignores the source filter", async () => {
+    // Prepare: the answer holds only another snapshot's export, as an emulator that ignores filters gives.
+    const other = 'arn:aws:rds:eu-west-1:123456789012:snapshot:orders-manual-1';
+    rds.on(DescribeExportTasksCommand).resolves({
+      ExportTasks: [
+        {
+          ExportTaskIdentifier: exportTaskIdentifier(other, 1),
+          SourceArn: other,
+          Status: 'COMPLETE',
+          S3Bucket: ENV.ARCHIVE_BUCKET,
+          S3Prefix: 'exports/orders',
+        },
+      ],
+    });
+
+    // Act
+    await handler(outcome('0161'));
+
+    // Assess
+    expect(decisions()).toEqual([expect.objectContaining({ decision: 'ignored', snapshotArn: MANUAL_ARN })]);
+    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 0);
+  });
+
   it('ignore outcomes of exports this archive did not start', async () => {
     rds
-      .on(DescribeExportTasksCommand, { SourceArn: MANUAL_ARN })
+      .on(DescribeExportTasksCommand, { Filters: [{ Name: 'source-arn', Values: [MANUAL_ARN] }] })
       .resolves({ ExportTasks: [{ ExportTaskIdentifier: 'someone-else', SourceArn: MANUAL_ARN, Status: 'FAILED' }] });
     await handler(outcome('0159'));
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);

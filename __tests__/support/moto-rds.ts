@@ -9,10 +9,10 @@ import {
   type ExportTask,
 } from '@aws-sdk/client-rds';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { bundleHandler } from '../../stacks/bundle';
+import { writeHandlerFiles } from '../../stacks/bundle';
 import { MOTO_CLIENT_CONFIG } from './moto';
 
 /** An RDS client for moto at `endpoint`. */
@@ -104,8 +104,7 @@ let bundlePath: string | undefined;
 /** Writes the real bundle (as deployed) once and returns its path. */
 export function builtHandler(): string {
   if (bundlePath === undefined) {
-    bundlePath = path.join(mkdtempSync(path.join(tmpdir(), 'handler-bundle-')), 'index.js');
-    writeFileSync(bundlePath, bundleHandler());
+    bundlePath = writeHandlerFiles(mkdtempSync(path.join(tmpdir(), 'handler-bundle-')));
   }
   return bundlePath;
 }

@@ -18,12 +18,18 @@ export async function catalog(command: Extract<Command, { command: 'catalog' }>,
   let registered = 0;
   let unverified = 0;
   let failed = 0;
+  let missing = 0;
   for (const task of tasks) {
     const id = task.ExportTaskIdentifier ?? '';
     const manifest = await readManifest(settings.archiveBucket, exportFolder(task.S3Prefix, id));
     if (manifest === undefined) {
       unverified++;
       console.log(`not verified  ${id}: run "npm run archive -- verify ${id}" first`);
+      continue;
+    }
+    if (manifest.outcome === 'missing') {
+      missing++;
+      console.log(`nothing to register  ${id}: its files are missing (${manifest.missingReason ?? 'see its manifest'})`);
       continue;
     }
     const result = await registerExport(manifest, { archiveName: settings.archiveName, dryRun: command.dryRun }, { log: () => undefined });
@@ -39,7 +45,7 @@ export async function catalog(command: Extract<Command, { command: 'catalog' }>,
     );
   }
   console.log(
-    `${tasks.length} completed export(s) since ${command.since.toISOString()}: ${registered} ${command.dryRun ? 'checked (dry run, nothing written)' : 'registered'}, ${unverified} not verified yet, ${failed} not registrable`,
+    `${tasks.length} completed export(s) since ${command.since.toISOString()}: ${registered} ${command.dryRun ? 'checked (dry run, nothing written)' : 'registered'}, ${unverified} not verified yet, ${missing} missing (nothing to register), ${failed} not registrable`,
   );
   return failed > 0 ? 1 : 0;
 }
