@@ -96,7 +96,7 @@ describe.runIf(runs)('reconciliation and CLI against moto', () => {
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/^EXPORT\s+SNAPSHOT\s+DATABASE\s+STATUS/);
     // This emulator has no archive bucket: the manifests cannot be read, which status says once.
-    expect(table.stderr).toContain('warning: could not read verification manifests (VERIFIED shows "?"): NoSuchBucket');
+    expect(table.stderr).toContain('warning: could not read verification manifests (shown as "?"): NoSuchBucket');
     for (const name of ['orders', 'billing', 'ledger']) expect(table.stdout).toMatch(new RegExp(`${name}-manual-1\\s+${name}-db\\s+COMPLETE`));
     const json = JSON.parse(cli(moto.endpoint, ['status', '--json', '--function', FUNCTION_NAME]).stdout) as Array<{ snapshot: string; location: string }>;
     expect(json.map((r) => r.snapshot).sort()).toEqual(['billing-manual-1', 'ledger-manual-1', 'orders-manual-1']);

@@ -25,7 +25,11 @@ export function synthesizeStack(env: Record<string, string>, stack: string): str
   const outdir = mkdtempSync(path.join(tmpdir(), 'e2e-synth-'));
   const config = path.join(outdir, 'archive.config.json');
   writeFileSync(config, '{}');
-  const result = spawnSync(process.execPath, ['scripts/run-ts.js', 'main.ts'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env, RDS_ARCHIVE_CONFIG: config, CDKTF_OUTDIR: outdir } });
+  const result = spawnSync(process.execPath, ['scripts/run-ts.js', 'main.ts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env, RDS_ARCHIVE_CONFIG: config, CDKTF_OUTDIR: outdir },
+  });
   if (result.status !== 0) throw new Error(`synth failed:\n${result.stderr}`);
   return path.join(outdir, 'stacks', stack);
 }
