@@ -7,9 +7,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTaskIdentifier, periodExportIdentifier } from '../handler/export-naming';
 import { DEFAULT_POLICY } from '../handler/policy';
-import { writeSettings } from '../handler/settings';
 import { type Moto, startMoto } from './support/moto';
-import { createExporterFunction } from './support/moto-lambda';
+import { createExporterFunction, motoExporterEnvironment } from './support/moto-lambda';
 import { createInstanceSnapshot, exportTasksOf, motoProcessEnv, motoRds, runHandler, snapshotCreatedMessage, snsEventFor } from './support/moto-rds';
 import { motoMissing, requireTool } from './support/tools';
 
@@ -17,23 +16,9 @@ const runs = requireTool('the archive policy against moto', motoMissing());
 const ROOT = path.join(__dirname, '..');
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:rds-archive-test-snapshot-events';
 const FUNCTION_NAME = 'rds-archive-policy-exporter';
-const ENV = writeSettings({
-  archiveBucket: 'rds-archive-test-123456789012-us-east-1',
-  exportRoleArn: 'arn:aws:iam::123456789012:role/rds-archive-test-export',
-  exportKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555',
-  archivePrefix: 'exports',
-  // moto mishandles exports of automated snapshots; manual ones follow the cadence here.
-  snapshotTypes: ['manual'],
-  includeDatabases: [],
-  excludeDatabases: [],
-  exportOnly: [],
-  archiveName: 'rds-archive-test',
-  lookbackDays: 7,
-  maxConcurrentExports: 5,
-  maxExportAttempts: 3,
-  policy: { ...DEFAULT_POLICY, rules: [{ databases: ['orders-*'], cadence: 'monthly', manualSnapshots: 'cadence' }] },
-  catalogEnabled: false,
-});
+// Manual snapshots follow the cadence here.
+const ENV = motoExporterEnvironment({ policy: { ...DEFAULT_POLICY, rules: [{ databases: ['orders-*'], cadence: 'monthly', manualSnapshots: 'cadence' }] } });
+
 const SCHEDULED = {
   version: '0',
   id: 'policy',

@@ -6,9 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTaskIdentifier } from '../handler/export-naming';
-import { DEFAULT_POLICY } from '../handler/policy';
-import { writeSettings } from '../handler/settings';
-import { createExporterFunction } from './support/moto-lambda';
+import { createExporterFunction, motoExporterEnvironment } from './support/moto-lambda';
 import { motoMissing, requireTool } from './support/tools';
 import { startMoto, type Moto } from './support/moto';
 import { createInstanceSnapshot, exportTasksOf, motoProcessEnv, motoRds, runHandler } from './support/moto-rds';
@@ -16,25 +14,9 @@ import { createInstanceSnapshot, exportTasksOf, motoProcessEnv, motoRds, runHand
 const runs = requireTool('reconciliation against moto', motoMissing());
 const ROOT = path.join(__dirname, '..');
 const FUNCTION_NAME = 'rds-archive-test-exporter';
-// The environment the stack writes (settings contract), ARCHIVE_PREFIX left to its default.
-const ENV = writeSettings({
-  archiveBucket: 'rds-archive-test-123456789012-us-east-1',
-  exportRoleArn: 'arn:aws:iam::123456789012:role/rds-archive-test-export',
-  exportKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555',
-  archivePrefix: 'exports',
-  // moto mishandles exports of automated snapshots (…:snapshot:rds:…), which it makes for every
-  // new instance; the mocked-SDK tests cover automated snapshots.
-  snapshotTypes: ['manual'],
-  includeDatabases: [],
-  excludeDatabases: [],
-  exportOnly: [],
-  archiveName: 'rds-archive-test',
-  lookbackDays: 7,
-  maxConcurrentExports: 5,
-  maxExportAttempts: 3,
-  policy: DEFAULT_POLICY,
-  catalogEnabled: false,
-});
+// The environment the stack writes for a test deployment (settings contract).
+const ENV = motoExporterEnvironment();
+
 const SCHEDULED = {
   version: '0',
   id: 'e2e',

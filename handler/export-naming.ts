@@ -25,14 +25,23 @@ export function snapshotNameOf(snapshotArn: string): string {
  * Attempt 1 is the first export; later attempts (after a failed or canceled export) end in -a<n>.
  */
 export function exportTaskIdentifier(snapshotArn: string, attempt = 1): string {
+  return identifier(snapshotNameOf(snapshotArn), 'snapshot', '', snapshotArn, attempt);
+}
+
+/**
+ * `<readable name>-<tail>-<hash of key>[-a<attempt>]`: the name lower-cased, runs of other
+ * characters as one hyphen, starting with a letter (`fallback` in front otherwise), shortened so
+ * the whole fits RDS's length; the hash of `key` keeps shortened names apart.
+ */
+function identifier(name: string, fallback: string, tail: string, key: string, attempt: number): string {
   if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`attempt must be a whole number from 1, got ${attempt}`);
-  const hash = createHash('sha256').update(snapshotArn).digest('hex').slice(0, HASH_LENGTH);
-  const suffix = `-${hash}${attempt > 1 ? `-a${attempt}` : ''}`;
-  let slug = snapshotNameOf(snapshotArn)
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, HASH_LENGTH);
+  const suffix = `${tail}-${hash}${attempt > 1 ? `-a${attempt}` : ''}`;
+  let slug = name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  if (!/^[a-z]/.test(slug)) slug = `snapshot${slug === '' ? '' : `-${slug}`}`;
+  if (!/^[a-z]/.test(slug)) slug = `${fallback}${slug === '' ? '' : `-${slug}`}`;
   slug = slug.slice(0, MAX_EXPORT_TASK_IDENTIFIER_LENGTH - suffix.length).replace(/-+$/, '');
   return `${slug}${suffix}`;
 }
@@ -68,14 +77,6 @@ export interface PeriodExport {
  * when they race or when the period's first snapshot has since been deleted.
  */
 export function periodExportIdentifier(unit: PeriodExport, attempt = 1): string {
-  if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`attempt must be a whole number from 1, got ${attempt}`);
-  const hash = createHash('sha256').update(`${unit.kind}\n${unit.database.toLowerCase()}\n${unit.cadence}\n${unit.period}`).digest('hex').slice(0, HASH_LENGTH);
-  const suffix = `-${unit.cadence}-${unit.period.toLowerCase()}-${hash}${attempt > 1 ? `-a${attempt}` : ''}`;
-  let slug = unit.database
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  if (!/^[a-z]/.test(slug)) slug = `db${slug === '' ? '' : `-${slug}`}`;
-  slug = slug.slice(0, MAX_EXPORT_TASK_IDENTIFIER_LENGTH - suffix.length).replace(/-+$/, '');
-  return `${slug}${suffix}`;
+  const key = `${unit.kind}\n${unit.database.toLowerCase()}\n${unit.cadence}\n${unit.period}`;
+  return identifier(unit.database, 'db', `-${unit.cadence}-${unit.period.toLowerCase()}`, key, attempt);
 }

@@ -1,7 +1,5 @@
 // The catalog registration of the example exports in fixtures/rds-exports, made into manifests
 // by verifyExport as the exporter does.
-import { readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type { Column, Table } from '@aws-sdk/client-glue';
 import { describe, expect, it } from 'vitest';
 import type { ArchiveManifest } from '../../handler/archive-manifest';
@@ -14,32 +12,12 @@ import {
   tableChange,
   type TableRegistration,
 } from '../../handler/catalog-input';
-import { verifyExport, type ListedObject } from '../../handler/verify-export';
+import { exampleManifest } from '../support/export-fixtures';
 
-const EXPORTS_DIR = path.join(__dirname, '..', 'fixtures', 'rds-exports');
 const ARCHIVE = 'rds-archive-prod';
 
-/** The manifest verification writes for an example export. */
-function manifestOf(name: 'postgres-complete' | 'mysql-skipped-table', database: string): ArchiveManifest {
-  const dir = path.join(EXPORTS_DIR, name);
-  const read = (file: string) => readFileSync(path.join(dir, file), 'utf8');
-  const task = (JSON.parse(read('describe-export-task.json')) as { ExportTasks: Array<Record<string, unknown>> }).ExportTasks[0]!;
-  const listing = JSON.parse(read('listing.json')) as ListedObject[];
-  const files = readdirSync(dir);
-  return verifyExport({
-    task: { ...task, SnapshotTime: new Date(task.SnapshotTime as string) },
-    database,
-    listing,
-    exportInfoText: read(files.find((f) => f.startsWith('export_info_'))!),
-    tablesInfoTexts: files
-      .filter((f) => f.startsWith('export_tables_info_'))
-      .map((f) => ({ key: listing.find((o) => o.key.endsWith(`/${f}`))!.key, text: read(f) })),
-    verifiedAt: new Date('2026-11-21T08:00:00Z'),
-  });
-}
-
-const postgres = () => manifestOf('postgres-complete', 'orders-db');
-const mysql = () => manifestOf('mysql-skipped-table', 'shop-db');
+const postgres = () => exampleManifest('postgres-complete', 'orders-db');
+const mysql = () => exampleManifest('mysql-skipped-table', 'shop-db');
 const registrationOf = (manifest: ArchiveManifest, target: string): TableRegistration =>
   buildCatalogPlan(manifest, ARCHIVE).tables.find((t) => t.target === target)!;
 

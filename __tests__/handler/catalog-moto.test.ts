@@ -1,42 +1,20 @@
 // Registering exports in a Glue Data Catalog emulated by moto: the example PostgreSQL export,
 // again, then a later export of the same database with a column added.
-import { readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { GetDatabaseCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand, GlueClient } from '@aws-sdk/client-glue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveManifest } from '../../handler/archive-manifest';
 import { registerExport, type RegisterResult } from '../../handler/catalog';
-import { verifyExport, type ListedObject } from '../../handler/verify-export';
+import { exampleManifest } from '../support/export-fixtures';
 import { MOTO_CLIENT_CONFIG, startMoto, type Moto } from '../support/moto';
 import { motoMissing, requireTool } from '../support/tools';
 
 const runs = requireTool('catalog against moto', motoMissing());
-const EXPORTS_DIR = path.join(__dirname, '..', 'fixtures', 'rds-exports');
 const ARCHIVE = 'rds-archive-test';
 const DATABASE = 'rds_archive_test_orders_db';
 
-/** The manifest verification writes for the example PostgreSQL export. */
-function postgresManifest(): ArchiveManifest {
-  const dir = path.join(EXPORTS_DIR, 'postgres-complete');
-  const read = (file: string) => readFileSync(path.join(dir, file), 'utf8');
-  const task = (JSON.parse(read('describe-export-task.json')) as { ExportTasks: Array<Record<string, unknown>> }).ExportTasks[0]!;
-  const listing = JSON.parse(read('listing.json')) as ListedObject[];
-  const files = readdirSync(dir);
-  return verifyExport({
-    task: { ...task, SnapshotTime: new Date(task.SnapshotTime as string) },
-    database: 'orders-db',
-    listing,
-    exportInfoText: read(files.find((f) => f.startsWith('export_info_'))!),
-    tablesInfoTexts: files
-      .filter((f) => f.startsWith('export_tables_info_'))
-      .map((f) => ({ key: listing.find((o) => o.key.endsWith(`/${f}`))!.key, text: read(f) })),
-    verifiedAt: new Date('2026-11-21T08:00:00Z'),
-  });
-}
-
 /** The same database's export a week later, public.orders with one more column. */
 function laterManifest(): ArchiveManifest {
-  const manifest = postgresManifest();
+  const manifest = exampleManifest('postgres-complete', 'orders-db');
   const id = 'orders-db-2026-11-27-03-10-1a2b3c4d5e';
   return {
     ...manifest,
@@ -75,7 +53,7 @@ describe.runIf(runs)('registerExport against moto', () => {
   it('registers the example export: database, typed tables, one snapshot_time partition each, and logs a line per table', async () => {
     // Act
     logs.length = 0;
-    const result = await registerExport(postgresManifest(), { archiveName: ARCHIVE }, deps());
+    const result = await registerExport(exampleManifest('postgres-complete', 'orders-db'), { archiveName: ARCHIVE }, deps());
 
     // Assess
     expect(actions(result)).toEqual({ orders_public_orders: 'created-table', orders_billing_invoices: 'created-table' });
@@ -113,7 +91,7 @@ describe.runIf(runs)('registerExport against moto', () => {
     const before = await tableOf('orders_public_orders');
 
     // Act
-    const result = await registerExport(postgresManifest(), { archiveName: ARCHIVE }, deps());
+    const result = await registerExport(exampleManifest('postgres-complete', 'orders-db'), { archiveName: ARCHIVE }, deps());
 
     // Assess
     expect(actions(result)).toEqual({ orders_public_orders: 'partition-exists', orders_billing_invoices: 'partition-exists' });
@@ -167,7 +145,7 @@ describe.runIf(runs)('registerExport against moto', () => {
 
   it('registers the older export again without moving the table back or adding anything', async () => {
     // Act
-    const result = await registerExport(postgresManifest(), { archiveName: ARCHIVE }, deps());
+    const result = await registerExport(exampleManifest('postgres-complete', 'orders-db'), { archiveName: ARCHIVE }, deps());
 
     // Assess
     expect(actions(result)).toEqual({ orders_public_orders: 'partition-exists', orders_billing_invoices: 'partition-exists' });
@@ -177,7 +155,7 @@ describe.runIf(runs)('registerExport against moto', () => {
 
   it('leaves the partition of a snapshot exported twice where it is, and says where the second export is', async () => {
     // Prepare: an operator's second export of the first snapshot, in another folder.
-    const first = postgresManifest();
+    const first = exampleManifest('postgres-complete', 'orders-db');
     const twin: ArchiveManifest = { ...first, exportTaskIdentifier: 'operator-reexport', exportPrefix: 'exports/orders-db/operator-reexport/' };
     logs.length = 0;
 
@@ -196,7 +174,7 @@ describe.runIf(runs)('registerExport against moto', () => {
 
   it('skips a source table whose name lands on a table that holds another source table', async () => {
     // Prepare: "Orders" in quotes, a different PostgreSQL table that normalizes to the same Glue name.
-    const manifest = postgresManifest();
+    const manifest = exampleManifest('postgres-complete', 'orders-db');
     const twin: ArchiveManifest = { ...manifest, tables: [{ ...manifest.tables[0]!, target: 'orders.public.Orders' }] };
 
     // Act

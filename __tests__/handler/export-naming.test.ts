@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { attemptOf, exportS3Prefix, exportTaskIdentifier, isValidExportTaskIdentifier, snapshotNameOf } from '../../handler/export-naming';
+import {
+  attemptOf,
+  exportS3Prefix,
+  exportTaskIdentifier,
+  isValidExportTaskIdentifier,
+  periodExportIdentifier,
+  snapshotNameOf,
+} from '../../handler/export-naming';
 
 const RULES = (id: string) => id.length <= 60 && /^[A-Za-z]/.test(id) && /^[A-Za-z0-9-]+$/.test(id) && !id.includes('--') && !id.endsWith('-');
 const arn = (name: string, type = 'snapshot') => `arn:aws:rds:us-east-1:123456789012:${type}:${name}`;
@@ -75,5 +82,31 @@ describe('snapshot names and S3 prefixes', () => {
     expect(exportS3Prefix('exports', 'orders-db')).toBe('exports/orders-db');
     expect(exportS3Prefix('/rds/exports/', 'orders-db')).toBe('rds/exports/orders-db');
     expect(exportS3Prefix('', 'orders-db')).toBe('orders-db');
+  });
+});
+
+describe('periodExportIdentifier', () => {
+  const unit = { kind: 'instance' as const, database: 'orders-db', cadence: 'monthly', period: '2026-11' };
+
+  it('names the database, the cadence and the period, and is the same for the same period', () => {
+    const id = periodExportIdentifier(unit);
+    expect(id).toMatch(/^orders-db-monthly-2026-11-[0-9a-f]{10}$/);
+    expect(periodExportIdentifier({ ...unit, database: 'ORDERS-DB' })).toBe(id);
+    expect(periodExportIdentifier(unit, 2)).toBe(`${id}-a2`);
+  });
+
+  it('is distinct for another period, cadence, database, or a cluster of the same name, and valid for RDS whatever the name', () => {
+    const ids = [
+      unit,
+      { ...unit, period: '2026-12' },
+      { ...unit, cadence: 'yearly', period: '2026' },
+      { ...unit, database: 'orders-db2' },
+      { ...unit, kind: 'cluster' as const },
+    ].map((u) => periodExportIdentifier(u));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const database of ['1st-db', 'a'.repeat(63), '--']) {
+      const id = periodExportIdentifier({ ...unit, database, cadence: 'weekly', period: '2026-W53' }, 10);
+      expect(isValidExportTaskIdentifier(id), id).toBe(true);
+    }
   });
 });

@@ -1,7 +1,5 @@
 // Verification of RDS snapshot exports (pure), from the example exports in fixtures/rds-exports
 // and from generated ones.
-import { readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,35 +12,13 @@ import {
   parseManifest,
   parseWarningMessage,
   verifyExport,
-  type ExportTaskDescription,
   type ListedObject,
   type VerifyExportInput,
 } from '../../handler/verify-export';
+import { exampleExport, VERIFIED_AT } from '../support/export-fixtures';
 
-const EXPORTS_DIR = path.join(__dirname, '..', 'fixtures', 'rds-exports');
-const VERIFIED_AT = new Date('2026-11-21T08:00:00Z');
-
-/** One example export as verifyExport's input (a fresh copy every call). */
-function loadExport(name: 'postgres-complete' | 'mysql-skipped-table', database: string): VerifyExportInput {
-  const dir = path.join(EXPORTS_DIR, name);
-  const read = (file: string) => readFileSync(path.join(dir, file), 'utf8');
-  const described = (JSON.parse(read('describe-export-task.json')) as { ExportTasks: Array<Record<string, unknown>> }).ExportTasks[0]!;
-  const task: ExportTaskDescription = { ...described, SnapshotTime: new Date(described.SnapshotTime as string) };
-  const listing = JSON.parse(read('listing.json')) as ListedObject[];
-  const keyOf = (file: string) => listing.find((o) => o.key.endsWith(`/${file}`))!.key;
-  const files = readdirSync(dir);
-  return {
-    task,
-    database,
-    listing,
-    exportInfoText: read(files.find((f) => f.startsWith('export_info_'))!),
-    tablesInfoTexts: files.filter((f) => f.startsWith('export_tables_info_')).map((f) => ({ key: keyOf(f), text: read(f) })),
-    verifiedAt: VERIFIED_AT,
-  };
-}
-
-const postgres = () => loadExport('postgres-complete', 'orders-db');
-const mysql = () => loadExport('mysql-skipped-table', 'shop-db');
+const postgres = () => exampleExport('postgres-complete', 'orders-db');
+const mysql = () => exampleExport('mysql-skipped-table', 'shop-db');
 const parquetOf = (listing: readonly ListedObject[], folder: string) => listing.filter((o) => o.key.includes(`/${folder}`) && o.key.endsWith('.parquet'));
 const sum = (objects: readonly ListedObject[]) => objects.reduce((total, o) => total + o.size, 0);
 const tablesInfoOf = (input: VerifyExportInput) => JSON.parse(input.tablesInfoTexts[0]!.text) as { perTableStatus: Array<Record<string, unknown>> };

@@ -1,6 +1,4 @@
 // The verification use case and its S3 shell, against an in-memory bucket behind a mocked S3Client.
-import { readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import {
   GetObjectCommand,
   ListObjectsV2Command,
@@ -17,8 +15,8 @@ import { listAllObjects, readManifest, readText, writeManifestOnce } from '../..
 import { verifyAndRecord, type VerifyOptions } from '../../handler/verify';
 import { exportFolder, manifestKey, type ExportTaskDescription } from '../../handler/verify-export';
 import { ARCHIVED_BYTES, EXPORTS_INCOMPLETE, EXPORTS_VERIFIED, TABLES_NOT_ARCHIVED } from '../../handler/metric-names';
+import { type ExampleExport, exampleExport, exampleTask } from '../support/export-fixtures';
 
-const EXPORTS_DIR = path.join(__dirname, '..', 'fixtures', 'rds-exports');
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:rds-archive-prod-notifications';
 const NOW = new Date('2026-11-21T08:00:00Z');
 const PAGE_SIZE = 1000;
@@ -30,18 +28,14 @@ let logs: Array<Record<string, unknown>>;
 let notify: ReturnType<typeof vi.fn<(topicArn: string, subject: string, message: string) => Promise<void>>>;
 
 /** Puts one example export in the bucket; returns its DescribeExportTasks entry. */
-function storeExport(name: 'postgres-complete' | 'mysql-skipped-table'): ExportTaskDescription {
-  const dir = path.join(EXPORTS_DIR, name);
-  const read = (file: string) => readFileSync(path.join(dir, file), 'utf8');
-  const listing = JSON.parse(read('listing.json')) as Array<{ key: string; size: number }>;
-  const metadata = new Map(
-    readdirSync(dir)
-      .filter((f) => f.startsWith('export_'))
-      .map((f) => [f, read(f)]),
-  );
-  for (const { key, size } of listing) bucket.set(key, metadata.get(key.slice(key.lastIndexOf('/') + 1)) ?? 'x'.repeat(Math.min(size, 16)));
-  const described = (JSON.parse(read('describe-export-task.json')) as { ExportTasks: Array<Record<string, unknown>> }).ExportTasks[0]!;
-  return { ...described, SnapshotTime: new Date(described.SnapshotTime as string) };
+function storeExport(name: ExampleExport): ExportTaskDescription {
+  const { listing, exportInfoText, tablesInfoTexts } = exampleExport(name, 'unused');
+  const metadata = new Map([...tablesInfoTexts.map((f) => [f.key, f.text] as const)]);
+  for (const { key, size } of listing) {
+    const text = key.includes('/export_info_') ? exportInfoText! : (metadata.get(key) ?? 'x'.repeat(Math.min(size, 16)));
+    bucket.set(key, text);
+  }
+  return exampleTask(name);
 }
 
 const sizes = new Map<string, number>();

@@ -1,8 +1,8 @@
 // An HTTP proxy in front of an AWS endpoint (the stub or moto) that, by a seeded draw per request,
 // answers some requests itself with throttling, a server error, a connection reset or a delay, so
 // retry and failure paths run against real SDK clients and can be replayed from the seed.
-import { createServer, request as forwardRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { closeServer, forward, listenOnLoopback, readBody } from './http';
 import { seededRandom } from './stub-rds';
 
 /** What the proxy does to one request. */
@@ -43,27 +43,6 @@ const DEFAULT_RATES = { throttle: 0.1, 'server-error': 0.05, unavailable: 0.05, 
 // The RDS Query API's error document; SNS and the other Query services use the same shape.
 function queryError(code: string, message: string): string {
   return `<ErrorResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><Error><Type>${code === 'ThrottlingException' ? 'Sender' : 'Receiver'}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`;
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
-
-function forward(target: URL, request: IncomingMessage, body: Buffer, response: ServerResponse): void {
-  const upstream = forwardRequest(
-    { hostname: target.hostname, port: target.port, method: request.method, path: request.url, headers: { ...request.headers, host: target.host } },
-    (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    },
-  );
-  upstream.on('error', () => response.destroy());
-  upstream.end(body);
 }
 
 /** Starts the proxy on a free port of 127.0.0.1. */
@@ -108,20 +87,15 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       })
       .catch(() => response.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const endpoint = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     counts: () => {
       const counts: Record<FaultKind, number> = { forward: 0, throttle: 0, 'server-error': 0, unavailable: 0, reset: 0, delay: 0 };
       for (const kind of decided) counts[kind]++;
       return counts;
     },
     decisions: () => [...decided],
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }

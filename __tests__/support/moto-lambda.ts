@@ -2,6 +2,8 @@
 // reads) is real; moto never runs its code.
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DEFAULT_POLICY } from '../../handler/policy';
+import { type Settings, writeSettings } from '../../handler/settings';
 import { deterministicZip } from '../../stacks/bundle';
 import { MOTO_CLIENT_CONFIG } from './moto';
 
@@ -29,4 +31,30 @@ export async function createExporterFunction(endpoint: string, functionName: str
     }),
   );
   return created.FunctionArn!;
+}
+
+/**
+ * The environment the stack would write for a test deployment in moto (through the settings
+ * contract), with `overrides`. Manual snapshots only: moto mishandles exports of automated
+ * snapshots (…:snapshot:rds:…), which it makes for every new instance; the mocked-SDK tests
+ * cover automated snapshots.
+ */
+export function motoExporterEnvironment(overrides: Partial<Settings> = {}): Record<string, string> {
+  return writeSettings({
+    archiveBucket: 'rds-archive-test-123456789012-us-east-1',
+    exportRoleArn: 'arn:aws:iam::123456789012:role/rds-archive-test-export',
+    exportKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555',
+    archivePrefix: 'exports',
+    snapshotTypes: ['manual'],
+    includeDatabases: [],
+    excludeDatabases: [],
+    exportOnly: [],
+    archiveName: 'rds-archive-test',
+    lookbackDays: 7,
+    maxConcurrentExports: 5,
+    maxExportAttempts: 3,
+    policy: DEFAULT_POLICY,
+    catalogEnabled: false,
+    ...overrides,
+  });
 }

@@ -5,41 +5,8 @@
 // (fault-proxy.ts) while one is set. Used by the fault simulation, the event fuzzing and the
 // reconciliation benchmark; the stub and the proxy are used as they are.
 import { createHash } from 'node:crypto';
-import { createServer, request as forwardRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
-
-function forward(target: URL, request: IncomingMessage, body: Buffer, response: ServerResponse): void {
-  const upstream = forwardRequest(
-    { hostname: target.hostname, port: target.port, method: request.method, path: request.url, headers: { ...request.headers, host: target.host } },
-    (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    },
-  );
-  upstream.on('error', () => response.destroy());
-  upstream.end(body);
-}
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
+import { createServer, type IncomingMessage } from 'node:http';
+import { closeServer, forward, listenOnLoopback, readBody } from './http';
 
 const xmlText = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -212,7 +179,7 @@ export async function startGateway(rdsEndpoint: string, options: GatewayOptions 
       })
       .catch(() => response.destroy());
   });
-  const endpoint = await listen(server);
+  const endpoint = await listenOnLoopback(server);
   return {
     endpoint,
     s3,
