@@ -251,6 +251,8 @@ describe('the example config file', () => {
     expect(config.environment).toBe('prod');
     expect(config.regions).toEqual(['us-east-1', 'eu-west-1']);
     expect(config.remoteState?.bucket).toBe('acme-terraform-state');
+    expect(config.policy.rules).toEqual([{ databases: ['analytics-*'], cadence: 'monthly', manualSnapshots: 'always' }]);
+    expect(config.reconciliation.maxLagHours).toBe(48);
   });
 });
 
