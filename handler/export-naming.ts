@@ -54,6 +54,11 @@ export function attemptOf(snapshotArn: string, identifier: string, maxAttempts: 
   return undefined;
 }
 
+/** The DB instance or cluster of an export: the last part of its S3 prefix, `<ARCHIVE_PREFIX>/<database>` (see exportS3Prefix). */
+export function databaseOfExport(task: { readonly S3Prefix?: string }): string {
+  return (task.S3Prefix ?? '').split('/').filter(Boolean).pop() ?? '';
+}
+
 /** Where a database's exports go: <prefix>/<database identifier>, or the identifier alone. */
 export function exportS3Prefix(archivePrefix: string, databaseIdentifier: string): string {
   const prefix = archivePrefix.replace(/^\/+|\/+$/g, '');

@@ -14,6 +14,7 @@ import {
   type ExportTask,
 } from '@aws-sdk/client-rds';
 import type { SnapshotKind } from './rds-event';
+import { mapWithConcurrency } from './concurrency';
 import { snapshotTypeOfIdentifier, type SnapshotInfo } from './selection';
 
 /**
@@ -154,20 +155,6 @@ export async function findExportTasks(field: 'source-arn' | 'export-task-identif
     seen.add(id);
     return true;
   });
-}
-
-/** Maps `items` with at most `limit` calls in flight, keeping the order. */
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** Export tasks running now, ours or not: they share the account's quota. */

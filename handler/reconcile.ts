@@ -7,12 +7,13 @@ import type { ExportTask } from '@aws-sdk/client-rds';
 import { archiveLag } from './archive-lag';
 import { classifyAwsError, type ErrorClass } from './aws-errors';
 import { applyCadence, type CadenceDecision, type CadenceExport, decisionWindowStart, type ExportState, followsCadence, periodOf } from './cadence';
-import { attemptOf, exportS3Prefix, exportTaskIdentifier, type PeriodExport, periodExportIdentifier } from './export-naming';
+import { attemptOf, databaseOfExport, exportS3Prefix, exportTaskIdentifier, type PeriodExport, periodExportIdentifier } from './export-naming';
 import { type ExportPlan, planExports } from './export-plan';
 import { type Decision, logDecision, metricLine, writeLogLine } from './log';
 import { ARCHIVE_LAG_HOURS, DATABASE_DIMENSION, RECONCILIATION_SUCCEEDED } from './metric-names';
 import { ruleFor } from './policy';
-import { countRunningExports, findExportTasks, listSnapshots, mapWithConcurrency, startExport } from './rds';
+import { mapWithConcurrency } from './concurrency';
+import { countRunningExports, findExportTasks, listSnapshots, startExport } from './rds';
 import { recorder } from './recorder';
 import { matchesGlob, type SnapshotInfo, selectSnapshot } from './selection';
 import type { Settings } from './settings';
@@ -87,7 +88,7 @@ export function attemptOfExport(
   const arn = task.SourceArn ?? '';
   const own = attemptOf(arn, id, settings.maxExportAttempts);
   if (own !== undefined) return own;
-  const database = (task.S3Prefix ?? '').split('/').filter(Boolean).pop() ?? '';
+  const database = databaseOfExport(task);
   const rule = ruleFor(settings.policy, database);
   if (rule.cadence === 'every' || task.SnapshotTime === undefined) return undefined;
   const unit: PeriodExport = {

@@ -6,6 +6,7 @@
 import type { ExportTask } from '@aws-sdk/client-rds';
 import type { ArchiveManifest } from './archive-manifest';
 import { type RegisterResult, registerExport } from './catalog';
+import { databaseOfExport } from './export-naming';
 import { manifestExists } from './s3';
 import type { Settings } from './settings';
 import { verifyAndRecord } from './verify';
@@ -30,11 +31,6 @@ export interface RecordOptions {
    */
   readonly registerExisting?: boolean;
   readonly now?: Date;
-}
-
-/** The DB instance or cluster of an export: the last part of its S3 prefix, `<ARCHIVE_PREFIX>/<database>`. */
-export function databaseOfExport(task: Pick<ExportTask, 'S3Prefix'>): string {
-  return (task.S3Prefix ?? '').split('/').filter(Boolean).pop() ?? '';
 }
 
 /**

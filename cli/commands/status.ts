@@ -1,8 +1,9 @@
 // `status`: the archive's exports, newest last, with each one's verification outcome.
 import type { ExportTask } from '@aws-sdk/client-rds';
 import { classifyAwsError } from '../../handler/aws-errors';
-import { listExportTasks, mapWithConcurrency } from '../../handler/rds';
-import { databaseOfExport } from '../../handler/record-export';
+import { mapWithConcurrency } from '../../handler/concurrency';
+import { listExportTasks } from '../../handler/rds';
+import { databaseOfExport } from '../../handler/export-naming';
 import { readManifest } from '../../handler/s3';
 import type { Settings } from '../../handler/settings';
 import { exportFolder } from '../../handler/verify-export';

@@ -3,6 +3,7 @@
 import type { ArchiveManifest } from '../../handler/archive-manifest';
 import { classifyAwsError } from '../../handler/aws-errors';
 import { findExportTasks } from '../../handler/rds';
+import { databaseOfExport } from '../../handler/export-naming';
 import { recordCompletedExport } from '../../handler/record-export';
 import type { Settings } from '../../handler/settings';
 import type { Command } from '../args';
@@ -66,7 +67,7 @@ export async function verify(command: Extract<Command, { command: 'verify' }>, s
   }));
   for (const task of tasks) {
     const status = (task.Status ?? '').toUpperCase();
-    const database = (task.S3Prefix ?? '').split('/').filter(Boolean).pop() ?? '';
+    const database = databaseOfExport(task);
     if (status !== 'COMPLETE') {
       lines.push({
         exportTaskIdentifier: task.ExportTaskIdentifier ?? '',
