@@ -9,7 +9,16 @@ import { exportTaskIdentifier, periodExportIdentifier } from '../handler/export-
 import { DEFAULT_POLICY } from '../handler/policy';
 import { type Moto, startMoto } from './support/moto';
 import { createExporterFunction, motoExporterEnvironment } from './support/moto-lambda';
-import { createInstanceSnapshot, exportTasksOf, motoProcessEnv, motoRds, runHandler, snapshotCreatedMessage, snsEventFor } from './support/moto-rds';
+import {
+  createInstanceSnapshot,
+  exportTasksOf,
+  motoProcessEnv,
+  motoRds,
+  runHandler,
+  snapshotCreatedMessage,
+  snsEventFor,
+  scheduledEvent,
+} from './support/moto-rds';
 import { motoMissing, requireTool } from './support/tools';
 
 const runs = requireTool('the archive policy against moto', motoMissing());
@@ -19,17 +28,7 @@ const FUNCTION_NAME = 'rds-archive-policy-exporter';
 // Manual snapshots follow the cadence here.
 const ENV = motoExporterEnvironment({ policy: { ...DEFAULT_POLICY, rules: [{ databases: ['orders-*'], cadence: 'monthly', manualSnapshots: 'cadence' }] } });
 
-const SCHEDULED = {
-  version: '0',
-  id: 'policy',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: '123456789012',
-  time: new Date().toISOString(),
-  region: 'us-east-1',
-  resources: [],
-  detail: {},
-};
+const SCHEDULED = scheduledEvent();
 
 function created(identifier: string, arn: string, messageId: string): unknown {
   return snsEventFor(TOPIC, snapshotCreatedMessage('instance', identifier, arn), messageId);

@@ -9,7 +9,7 @@ import { exportTaskIdentifier } from '../handler/export-naming';
 import { createExporterFunction, motoExporterEnvironment } from './support/moto-lambda';
 import { motoMissing, requireTool } from './support/tools';
 import { startMoto, type Moto } from './support/moto';
-import { createInstanceSnapshot, exportTasksOf, motoProcessEnv, motoRds, runHandler } from './support/moto-rds';
+import { createInstanceSnapshot, exportTasksOf, motoProcessEnv, motoRds, runHandler, scheduledEvent } from './support/moto-rds';
 
 const runs = requireTool('reconciliation against moto', motoMissing());
 const ROOT = path.join(__dirname, '..');
@@ -17,17 +17,7 @@ const FUNCTION_NAME = 'rds-archive-test-exporter';
 // The environment the stack writes for a test deployment (settings contract).
 const ENV = motoExporterEnvironment();
 
-const SCHEDULED = {
-  version: '0',
-  id: 'e2e',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: '123456789012',
-  time: new Date().toISOString(),
-  region: 'us-east-1',
-  resources: [],
-  detail: {},
-};
+const SCHEDULED = scheduledEvent();
 
 /** Runs the CLI with nothing but credentials, region and the emulator's endpoint (plus `shell`). */
 function cli(endpoint: string, args: string[], shell: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {

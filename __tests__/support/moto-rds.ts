@@ -86,6 +86,21 @@ export function snsEventFor(topicArn: string, rdsMessage: Record<string, string>
   };
 }
 
+/** The EventBridge event the reconciliation schedule sends to the exporter. */
+export function scheduledEvent(time: Date = new Date()): unknown {
+  return {
+    version: '0',
+    id: 'schedule',
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '123456789012',
+    time: time.toISOString(),
+    region: 'us-east-1',
+    resources: [],
+    detail: {},
+  };
+}
+
 /** The RDS message of a manual snapshot-created event, as RDS writes it. */
 export function snapshotCreatedMessage(kind: 'instance' | 'cluster', snapshotIdentifier: string, snapshotArn: string): Record<string, string> {
   return {
