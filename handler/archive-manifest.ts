@@ -24,6 +24,23 @@ export interface ExportedColumn {
   readonly originalType: string;
   /** The Parquet type RDS writes, e.g. "int64 (TIMESTAMP_MICROS)"; may be empty when RDS omits it. */
   readonly expectedExportedType: string;
+  /** The source column's declared length (character types), when RDS states a positive one. */
+  readonly originalCharMaxLength?: number;
+  /** The source column's precision, when RDS states a positive one (PostgreSQL numeric: its declared precision). */
+  readonly originalNumPrecision?: number;
+  /** The source column's scale, when RDS states one; the exports seen so far never do. */
+  readonly originalNumScale?: number;
+  /** Fractional-second digits of a time type, when RDS states a positive one. */
+  readonly originalDateTimePrecision?: number;
+}
+
+/**
+ * An entry of export_tables_info that names a database rather than a table (e.g. PostgreSQL's
+ * `postgres` database), with RDS's message about it. Not a table: it is never archived or counted.
+ */
+export interface ManifestDatabaseEntry {
+  readonly name: string;
+  readonly message: string;
 }
 
 /** One table of the export, with what was found for it. */
@@ -39,7 +56,10 @@ export interface ManifestTable {
   readonly bytes: number;
   /** True when the status is COMPLETE and the folder holds at least one Parquet part. */
   readonly archived: boolean;
-  /** The table's folder relative to the export's folder, e.g. "orders/public.orders/" (ends in "/"). */
+  /**
+   * The table's folder relative to the export's folder, e.g. "orders/public.orders/" (ends in "/"),
+   * with RDS's path conversion applied (a table "my table" is in "<db>/<schema>.my_table/").
+   */
   readonly folder: string;
   /** Why the table is not archived (absent when archived). */
   readonly reason?: string;
@@ -67,6 +87,8 @@ export interface ArchiveManifest {
   /** Why the export is `missing` (absent otherwise). */
   readonly missingReason?: string;
   readonly tables: readonly ManifestTable[];
+  /** Database-level entries of export_tables_info (absent in manifests written before they were read). */
+  readonly databases?: readonly ManifestDatabaseEntry[];
   readonly totals: {
     readonly tables: number;
     readonly archived: number;

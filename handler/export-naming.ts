@@ -85,3 +85,12 @@ export function periodExportIdentifier(unit: PeriodExport, attempt = 1): string 
   const key = `${unit.kind}\n${unit.database.toLowerCase()}\n${unit.cadence}\n${unit.period}`;
   return identifier(unit.database, 'db', `-${unit.cadence}-${unit.period.toLowerCase()}`, key, attempt);
 }
+
+// RDS and Aurora user guides, "Limitations" of exporting snapshot data: "The following characters
+// in the S3 file path are converted to underscores (_) during export: \ ` " (space)".
+const CONVERTED_PATH_CHARACTERS = /[\\`" ]/g;
+
+/** A database, schema or table name as it appears in the S3 path of an export. */
+export function exportPathName(name: string): string {
+  return name.replace(CONVERTED_PATH_CHARACTERS, '_');
+}

@@ -10,9 +10,11 @@ import {
   VERIFICATION_OUTCOMES,
   type ArchiveManifest,
   type ExportedColumn,
+  type ManifestDatabaseEntry,
   type ManifestTable,
   type VerificationOutcome,
 } from './archive-manifest';
+import { exportPathName } from './export-naming';
 
 /**
  * The fields of a DescribeExportTasks answer that verification needs. The SDK's `ExportTask`
@@ -192,7 +194,45 @@ function readColumns(schemaMetadata: unknown): ExportedColumn[] {
       columnName: m.columnName as string,
       originalType: typeof m.originalType === 'string' ? m.originalType : '',
       expectedExportedType: typeof m.expectedExportedType === 'string' ? m.expectedExportedType : '',
+      ...statedNumber(m, 'originalCharMaxLength', 1),
+      ...statedNumber(m, 'originalNumPrecision', 1),
+      ...statedNumber(m, 'originalNumScale', 0),
+      ...statedNumber(m, 'originalDateTimePrecision', 1),
     }));
+}
+
+/**
+ * `{ [field]: value }` when the column entry states a whole number of at least `least`, else `{}`.
+ * RDS writes 0 for "not applicable" (a bigint's char length), so 0 is kept only where it means
+ * something (a scale of 0).
+ */
+function statedNumber<F extends keyof ExportedColumn>(entry: Record<string, unknown>, field: F, least: number): Partial<Record<F, number>> {
+  const value = entry[field];
+  return typeof value === 'number' && Number.isInteger(value) && value >= least ? ({ [field]: value } as Partial<Record<F, number>>) : {};
+}
+
+/**
+ * Whether an entry names a database rather than a table: RDS writes `{"warningMessage": "...",
+ * "target": "postgres"}` with no status, statistics or schema, and a target without the dots
+ * every table target has ("db.table", "db.schema.table").
+ */
+function databaseEntry(entry: unknown): ManifestDatabaseEntry | undefined {
+  if (!isRecord(entry) || typeof entry.target !== 'string') return undefined;
+  const name = entry.target.trim();
+  if (name === '' || name.includes('.') || entry.status !== undefined || entry.schemaMetadata !== undefined || entry.tableStatistics !== undefined) {
+    return undefined;
+  }
+  const message = typeof entry.warningMessage === 'string' ? entry.warningMessage.trim() : '';
+  return { name, message };
+}
+
+/**
+ * Whether a database-level message reports tables that were not exported. The texts are not
+ * documented: a message that speaks of skipped or failed tables is taken as a warning about
+ * data, every other one (such as PostgreSQL's note on its `postgres` database) as information.
+ */
+export function databaseMessageReportsSkippedTables(message: string): boolean {
+  return /\btables?\b/i.test(message) && /\b(?:skipp(?:ed|ing)|fail(?:ed|ure)?|not exported|could not be exported)\b/i.test(message);
 }
 
 function readTableEntry(entry: unknown, position: number, fileName: string): StatedTable {
@@ -213,8 +253,12 @@ function readTableEntry(entry: unknown, position: number, fileName: string): Sta
 }
 
 /** What the tables-info files say, or why they cannot be read. */
-function readTablesInfo(files: readonly { key: string; text: string }[], location: (key: string) => string): { tables: StatedTable[]; problems: string[] } {
+function readTablesInfo(
+  files: readonly { key: string; text: string }[],
+  location: (key: string) => string,
+): { tables: StatedTable[]; databases: ManifestDatabaseEntry[]; problems: string[] } {
   const tables = new Map<string, StatedTable>();
+  const databases = new Map<string, ManifestDatabaseEntry>();
   const problems: string[] = [];
   // from_1_to_2 before from_10_to_11: a table listed twice keeps its first statement.
   const ordered = [...files].sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }));
@@ -235,11 +279,16 @@ function readTablesInfo(files: readonly { key: string; text: string }[], locatio
       continue;
     }
     perTable.forEach((entry, position) => {
+      const database = databaseEntry(entry);
+      if (database !== undefined) {
+        if (!databases.has(database.name)) databases.set(database.name, database);
+        return;
+      }
       const table = readTableEntry(entry, position, fileName);
       if (!tables.has(table.target)) tables.set(table.target, table);
     });
   }
-  return { tables: [...tables.values()], problems };
+  return { tables: [...tables.values()], databases: [...databases.values()], problems };
 }
 
 /** The tables RDS skipped per WarningMessage, joined to the stated tables (added when absent). */
@@ -266,14 +315,15 @@ function joinSkipped(stated: readonly StatedTable[], skipped: ParsedWarningMessa
  * The folders, relative to the export's folder, where a table's parts may be:
  * PostgreSQL "db.schema.table" → "db/schema.table/"; MySQL "db.table" → "db/db.table/" (the
  * schema is the database). A dotted MySQL table name looks like a PostgreSQL target, so both
- * readings are tried.
+ * readings are tried. Names are written as RDS writes them into S3 paths (see exportPathName).
  */
 function tableFolderCandidates(target: string): string[] {
   const dot = target.indexOf('.');
-  if (dot <= 0) return [`${target}/`];
-  const database = target.slice(0, dot);
+  if (dot <= 0) return [`${exportPathName(target)}/`];
+  const database = exportPathName(target.slice(0, dot));
   const rest = target.slice(dot + 1);
-  return rest.includes('.') ? [`${database}/${rest}/`, `${database}/${target}/`] : [`${database}/${target}/`];
+  const candidates = [`${database}/${exportPathName(target)}/`];
+  return rest.includes('.') ? [`${database}/${exportPathName(rest)}/`, ...candidates] : candidates;
 }
 
 /** Parquet parts by table folder ("<database>/<schema>.<table>/", relative to the export's folder). */
@@ -385,7 +435,10 @@ export function verifyExport(input: VerifyExportInput): ArchiveManifest {
   missing.push(...tablesInfo.problems);
 
   const warning = parseWarningMessage(task.WarningMessage);
-  const warnings = warningLines(warning);
+  const warnings = [
+    ...warningLines(warning),
+    ...tablesInfo.databases.filter((d) => databaseMessageReportsSkippedTables(d.message)).map((d) => `database ${d.name}: ${d.message}`),
+  ];
   const stated = joinSkipped(tablesInfo.tables, warning.skippedTables);
 
   const parts = partsByTableFolder(folder, listing);
@@ -430,6 +483,7 @@ export function verifyExport(input: VerifyExportInput): ArchiveManifest {
     warnings,
     ...(missing.length > 0 ? { missingReason: missing.join('; ') } : {}),
     tables,
+    databases: tablesInfo.databases,
     totals: {
       tables: tables.length,
       archived,

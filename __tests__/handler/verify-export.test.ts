@@ -51,8 +51,16 @@ describe('verifyExport on the example exports', () => {
     expect(manifest.tables[0]!.columns[4]).toEqual({
       columnName: 'created_at',
       originalType: 'timestamp with time zone',
-      expectedExportedType: 'int64 (TIMESTAMP_MICROS)',
+      expectedExportedType: 'binary (UTF8)',
+      originalDateTimePrecision: 6,
     });
+    expect(manifest.tables[0]!.columns[2]).toEqual({
+      columnName: 'total',
+      originalType: 'numeric',
+      expectedExportedType: 'binary (UTF8)',
+      originalNumPrecision: 12,
+    });
+    expect(manifest.databases).toEqual([{ name: 'postgres', message: '(illustrative text) database postgres: no tables to export' }]);
     expect(manifest.totals).toEqual({ tables: 2, archived: 2, skipped: 0, files: 4, bytes: sum(orders) + sum(invoices) });
   });
 
@@ -109,6 +117,59 @@ describe('verifyExport on the example exports', () => {
       expect(manifest.warnings).toEqual(['Some LOB values were truncated']);
       expect(manifest.totals).toMatchObject({ archived: 2, skipped: 0 });
     }
+  });
+
+  it('records the postgres database-level entry as a database, never as a table, and still verifies', () => {
+    // Prepare: the example's export_tables_info ends with {"warningMessage": ..., "target": "postgres"}.
+    const input = postgres();
+    expect(tablesInfoOf(input).perTableStatus.some((e) => e.target === 'postgres' && e.status === undefined)).toBe(true);
+
+    // Act
+    const manifest = verifyExport(input);
+
+    // Assess
+    expect(manifest.outcome).toBe('verified');
+    expect(manifest.tables.map((t) => t.target)).not.toContain('postgres');
+    expect(manifest.totals.tables).toBe(2);
+    expect(manifest.databases).toEqual([{ name: 'postgres', message: '(illustrative text) database postgres: no tables to export' }]);
+    expect(manifest.warnings).toEqual([]);
+  });
+
+  it('calls an export incomplete when a database-level message reports skipped tables', () => {
+    // Prepare
+    const input = postgres();
+    const info = tablesInfoOf(input);
+    info.perTableStatus.push({ target: 'reporting', warningMessage: 'Some tables were skipped because of unsupported column names.' });
+    const withWarning = { ...input, tablesInfoTexts: [{ key: input.tablesInfoTexts[0]!.key, text: JSON.stringify(info) }] };
+
+    // Act
+    const manifest = verifyExport(withWarning);
+
+    // Assess
+    expect(manifest.outcome).toBe('incomplete');
+    expect(manifest.warnings).toEqual(['database reporting: Some tables were skipped because of unsupported column names.']);
+    expect(manifest.databases!.map((d) => d.name)).toEqual(['postgres', 'reporting']);
+    expect(manifest.totals).toMatchObject({ tables: 2, archived: 2, skipped: 0 });
+  });
+
+  it('finds a table whose names hold a space, a backquote, a double quote or a backslash in the folder RDS wrote with underscores', () => {
+    // Prepare: RDS turns \ ` " and space in S3 paths into _ (RDS user guide, Limitations).
+    const input = postgres();
+    const info = tablesInfoOf(input);
+    const odd = { ...info.perTableStatus[1]!, target: 'orders.my schema.order `lines` "x" a\\b' };
+    info.perTableStatus = [info.perTableStatus[0]!, odd];
+    const folder = exportFolder(input.task.S3Prefix, input.task.ExportTaskIdentifier!);
+    const listing = [
+      ...input.listing.filter((o) => !o.key.includes('/billing.invoices/')),
+      { key: `${folder}orders/my_schema.order__lines___x__a_b/1/part-00000-0b5e-c000.gz.parquet`, size: 2048 },
+    ];
+
+    // Act
+    const manifest = verifyExport({ ...input, listing, tablesInfoTexts: [{ key: input.tablesInfoTexts[0]!.key, text: JSON.stringify(info) }] });
+
+    // Assess
+    expect(manifest.outcome).toBe('verified');
+    expect(manifest.tables[1]).toMatchObject({ target: odd.target, folder: 'orders/my_schema.order__lines___x__a_b/', archived: true, files: 1, bytes: 2048 });
   });
 
   it('verifies an export whose WarningMessage lists nothing', () => {
