@@ -1,6 +1,6 @@
 // Starts moto_server (an AWS API emulator) on a free loopback port for a test suite, and stops it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port';
 
 /** A running moto_server. */
 export interface Moto {
@@ -15,17 +15,6 @@ export const MOTO_CLIENT_CONFIG = {
   region: 'us-east-1',
   credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
 } as const;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function waitUntilUp(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;

@@ -1,0 +1,109 @@
+// Starts a throw-away MariaDB server for tests: mariadb-install-db in a temp folder owned by the
+// mysql user, root without a password from 127.0.0.1, LOAD DATA LOCAL INFILE allowed (restore
+// uses it), no binary log, a small buffer pool, and its socket in that folder.
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import { freePort } from '../free-port';
+import type { TestDatabaseServer } from './index';
+import { makeServerDir, runAsUser, spawnServer, userMissing, waitUntilAccepting } from './server-process';
+
+const SERVER_USER = 'mysql';
+const HOST = '127.0.0.1';
+const ROOT = 'root';
+
+/** The first of `names` on PATH (or in the sbin folders, which a non-root PATH may lack). */
+function findBinary(names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const found = spawnSync('sh', ['-c', 'PATH="$PATH:/usr/sbin:/usr/local/sbin:/sbin" command -v "$1"', 'sh', name], { encoding: 'utf8' });
+    if (found.status === 0 && found.stdout.trim() !== '') return found.stdout.trim();
+  }
+  return undefined;
+}
+
+function binaries(): { server?: string; installDb?: string } {
+  return { server: findBinary(['mariadbd', 'mysqld']), installDb: findBinary(['mariadb-install-db', 'mysql_install_db']) };
+}
+
+/** Why a MariaDB server can't be started here, or undefined when it can. */
+export function mariadbMissing(): string | undefined {
+  const { server, installDb } = binaries();
+  if (server === undefined) return 'neither mariadbd nor mysqld is on PATH (apt-get install mariadb-server)';
+  if (installDb === undefined) return 'neither mariadb-install-db nor mysql_install_db is on PATH (apt-get install mariadb-server)';
+  return userMissing(SERVER_USER);
+}
+
+function quoteIdentifier(name: string): string {
+  return `\`${name.replaceAll('`', '``')}\``;
+}
+
+async function query(port: number, sql: string): Promise<void> {
+  const connection = await createConnection({ host: HOST, port, user: ROOT, connectTimeout: 5_000 });
+  try {
+    await connection.query(sql);
+  } finally {
+    await connection.end();
+  }
+}
+
+/** Starts MariaDB on a free loopback port and waits until it accepts connections. */
+export async function startMariadb(): Promise<TestDatabaseServer> {
+  const missing = mariadbMissing();
+  if (missing !== undefined) throw new Error(`cannot start MariaDB: ${missing}`);
+  const { server: serverBinary, installDb } = binaries();
+  const dir = makeServerDir('test-mariadb-', SERVER_USER);
+  const data = join(dir, 'data');
+  const port = await freePort();
+  const urlOf = (database: string): string => `mysql://${ROOT}@${HOST}:${port}/${encodeURIComponent(database)}`;
+  let server: ReturnType<typeof spawnServer> | undefined;
+  try {
+    // 'normal' makes root@localhost, root@127.0.0.1 and root@::1 with no password (not the unix_socket plugin).
+    runAsUser(
+      SERVER_USER,
+      installDb!,
+      ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', '--skip-name-resolve'],
+      dir,
+    );
+    server = spawnServer({
+      user: SERVER_USER,
+      command: serverBinary!,
+      args: [
+        '--no-defaults',
+        `--datadir=${data}`,
+        `--socket=${join(dir, 'mysqld.sock')}`,
+        `--pid-file=${join(dir, 'mysqld.pid')}`,
+        `--tmpdir=${dir}`,
+        `--port=${port}`,
+        `--bind-address=${HOST}`,
+        '--skip-name-resolve',
+        '--skip-log-bin',
+        '--local-infile=1',
+        '--innodb-buffer-pool-size=32M',
+        '--innodb-flush-log-at-trx-commit=0',
+        '--character-set-server=utf8mb4',
+        '--collation-server=utf8mb4_unicode_ci',
+      ],
+      dir,
+      stopSignal: 'SIGTERM',
+    });
+    await waitUntilAccepting('MariaDB', server, () => query(port, 'SELECT 1'));
+  } catch (error) {
+    if (server) await server.stop();
+    else rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const running = server;
+  return {
+    engine: 'mysql',
+    url: urlOf('mysql'),
+    host: HOST,
+    port,
+    user: ROOT,
+    async createDatabase(name: string): Promise<string> {
+      await query(port, `CREATE DATABASE ${quoteIdentifier(name)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+      return urlOf(name);
+    },
+    stop: () => running.stop(),
+  };
+}
