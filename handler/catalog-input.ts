@@ -14,13 +14,16 @@
 // AWS page: the end-to-end test on a real export is where to confirm it. Were it not so, each
 // batch folder would need a partition of its own (a second partition key).
 //
-// The table's own location: a partitioned table is read through its partitions only, but Glue
-// requires a location and other readers (Spark, a crawler) may read it unpartitioned. It is the
-// latest export's folder of the table, so such a reader sees one snapshot, never every export
-// and every table under the S3 prefix mixed together.
+// The table's own location: the common parent of all its partitions, the database's exports
+// folder s3://<bucket>/<S3Prefix>/ (<archive prefix>/<database identifier>/). Under Lake
+// Formation, Athena reads only partitions whose location lies under the table's location, so a
+// table located at one export's folder would hide every other snapshot. A reader that ignores the
+// partitions (Spark, a crawler) would see every export and table of the database there: read the
+// table through its partitions, or query the typed view (catalog-views.ts).
 import type { Column, DatabaseInput, PartitionInput, StorageDescriptor, Table, TableInput } from '@aws-sdk/client-glue';
 import type { ArchiveManifest, ManifestTable } from './archive-manifest';
 import { columnNameChanged, glueDatabaseName, glueTableName, resolveCollisions } from './catalog-names';
+import { sourceColumnParameters } from './catalog-views';
 import { glueType } from './glue-types';
 
 /** The partition column: one partition per snapshot. */
@@ -152,6 +155,7 @@ function tableColumns(table: ManifestTable): { columns: Column[]; notes: string[
       Name: name,
       Type: mapped.type,
       ...(column.originalType ? { Comment: String(column.originalType).slice(0, MAX_COMMENT_LENGTH) } : {}),
+      Parameters: sourceColumnParameters(column),
     });
   }
   return { columns, notes };
@@ -178,10 +182,11 @@ export function buildCatalogPlan(manifest: ArchiveManifest, archiveName: string)
   const snapshotArn = requireText(manifest.snapshotArn, 'snapshotArn');
   const partitionValue = snapshotPartitionValue(manifest.snapshotTime);
 
+  const databaseLocation = joinS3(bucket, s3PrefixOf(exportPrefix));
   const databaseInput: DatabaseInput = {
     Name: databaseName,
     Description: `RDS snapshot exports of ${database}, archived by ${archiveName}`,
-    LocationUri: joinS3(bucket, s3PrefixOf(exportPrefix)),
+    LocationUri: databaseLocation,
     Parameters: { [CATALOG_PARAMETERS.sourceDatabase]: database, [CATALOG_PARAMETERS.archiveName]: archiveName },
   };
   const tablesIn = Array.isArray(manifest.tables) ? manifest.tables : [];
@@ -215,7 +220,7 @@ export function buildCatalogPlan(manifest: ArchiveManifest, archiveName: string)
     }
     const tableName = tableNames.get(table.target)!;
     const { columns, notes } = tableColumns(table);
-    const location = joinS3(bucket, exportPrefix, table.folder);
+    const partitionLocation = joinS3(bucket, exportPrefix, table.folder);
     const sourceParameters = {
       [CATALOG_PARAMETERS.snapshotArn]: snapshotArn,
       [CATALOG_PARAMETERS.exportTaskIdentifier]: exportTaskIdentifier,
@@ -230,7 +235,7 @@ export function buildCatalogPlan(manifest: ArchiveManifest, archiveName: string)
         Description: `${table.target} from RDS snapshot exports of ${database}; one partition per snapshot`,
         TableType: 'EXTERNAL_TABLE',
         PartitionKeys: [{ Name: SNAPSHOT_PARTITION_KEY, Type: 'string' }],
-        StorageDescriptor: storageDescriptor(columns, location),
+        StorageDescriptor: storageDescriptor(columns, databaseLocation),
         Parameters: {
           EXTERNAL: 'TRUE',
           [CATALOG_PARAMETERS.classification]: 'parquet',
@@ -240,7 +245,7 @@ export function buildCatalogPlan(manifest: ArchiveManifest, archiveName: string)
       },
       partitionInput: {
         Values: [partitionValue],
-        StorageDescriptor: storageDescriptor(columns, location),
+        StorageDescriptor: storageDescriptor(columns, partitionLocation),
         Parameters: sourceParameters,
       },
     });
@@ -255,6 +260,8 @@ export interface MergedColumns {
   readonly added: readonly string[];
   /** Type changes kept at the table's type, as notes to log. */
   readonly notes: readonly string[];
+  /** Existing columns that had no source-type parameters and got them from the incoming export. */
+  readonly described: readonly string[];
 }
 
 /**
@@ -267,6 +274,7 @@ export function mergeTableColumns(existing: readonly Column[], incoming: readonl
   const columns: Column[] = existing.map((c) => ({ ...c }));
   const added: string[] = [];
   const notes: string[] = [];
+  const described: string[] = [];
   for (const column of incoming) {
     const current = byName.get(column.Name);
     if (current === undefined) {
@@ -277,9 +285,14 @@ export function mergeTableColumns(existing: readonly Column[], incoming: readonl
       notes.push(
         `column "${column.Name}" is ${column.Type} in this export but ${current.Type} in the table; the table keeps ${current.Type}, so its values in this snapshot may not read`,
       );
+    } else if (current.Parameters === undefined && column.Parameters !== undefined) {
+      // Tables registered before columns carried their source type get it from the next export.
+      const index = columns.findIndex((c) => c.Name === column.Name);
+      columns[index] = { ...columns[index], Parameters: { ...column.Parameters } };
+      described.push(column.Name ?? '');
     }
   }
-  return { columns, added, notes };
+  return { columns, added, notes, described };
 }
 
 /** True when `incoming` (a partition value) is later than the table's latest snapshot, or the table names none. */
@@ -298,9 +311,10 @@ export interface TableChange {
 
 /**
  * Decides how an existing table changes for an export: columns widened (never dropped or
- * retyped); the location and source parameters point at the export only when its snapshot is
- * newer than the table's latest. Returns no input when nothing changes, so registering an
- * export twice writes nothing.
+ * retyped); the source parameters point at the export only when its snapshot is newer than the
+ * table's latest; a table still located at one export's folder (as tables were registered before)
+ * moves to the common parent of its partitions. Returns no input when nothing changes, so
+ * registering an export twice writes nothing.
  */
 export function tableChange(existing: Table, registration: TableRegistration): TableChange {
   const incoming = registration.tableInput;
@@ -308,12 +322,16 @@ export function tableChange(existing: Table, registration: TableRegistration): T
   const latest = existing.Parameters?.[CATALOG_PARAMETERS.snapshotTime];
   const incomingTime = incoming.Parameters?.[CATALOG_PARAMETERS.snapshotTime] ?? '';
   const newer = isNewerSnapshot(incomingTime, latest);
-  if (merged.added.length === 0 && !newer) return { tableInput: undefined, added: [], newer, notes: merged.notes };
+  const location = incoming.StorageDescriptor?.Location;
+  const relocated = existing.StorageDescriptor?.Location !== location;
+  if (merged.added.length === 0 && merged.described.length === 0 && !newer && !relocated) {
+    return { tableInput: undefined, added: [], newer, notes: merged.notes };
+  }
   const base = newer ? incoming : existingAsInput(existing);
   const tableInput: TableInput = {
     ...base,
     Name: existing.Name ?? incoming.Name,
-    StorageDescriptor: { ...(base.StorageDescriptor ?? {}), Columns: [...merged.columns] },
+    StorageDescriptor: { ...(base.StorageDescriptor ?? {}), Columns: [...merged.columns], Location: location },
     PartitionKeys: existing.PartitionKeys ?? incoming.PartitionKeys,
     Parameters: { ...(existing.Parameters ?? {}), ...(newer ? (incoming.Parameters ?? {}) : {}) },
   };

@@ -1,11 +1,15 @@
 // Registers a verified export in the Glue Data Catalog, ready for Athena: the use case. The
 // decisions are in catalog-input.ts, the calls in glue.ts. Registering the same export again
 // writes nothing; an AWS error stops the run and is thrown, and running it again is safe.
-import type { GlueClient } from '@aws-sdk/client-glue';
+import type { GlueClient, Table, TableInput } from '@aws-sdk/client-glue';
 import type { ArchiveManifest } from './archive-manifest';
 import { buildCatalogPlan, CATALOG_PARAMETERS, CatalogInputError, tableChange, type CatalogPlan, type TableRegistration } from './catalog-input';
+import { typedView } from './catalog-views';
 import { writeLogLine } from './log';
 import { addPartition, createTable, ensureDatabase, getPartition, getTable, updateTable } from './glue';
+
+/** What registering did to a table's typed view `<table>_typed`. */
+export type ViewAction = 'created-view' | 'updated-view' | 'view-unchanged' | 'view-name-taken';
 
 /** What registering did to one table of the export. */
 export type CatalogAction = 'created-table' | 'updated-table' | 'added-partition' | 'partition-exists' | 'skipped';
@@ -23,6 +27,8 @@ export interface TableOutcome {
   readonly partitionAdded?: boolean;
   /** Why the table was skipped. */
   readonly reason?: string;
+  /** What happened to the table's typed view (absent when the table needs none or was skipped). */
+  readonly view?: ViewAction;
   /** Things worth a look: guessed types, renamed columns, kept types. */
   readonly notes: readonly string[];
 }
@@ -114,6 +120,8 @@ async function registerTable(plan: CatalogPlan, registration: TableRegistration,
   }
 
   let updated = false;
+  // The table as it stands after this registration: what its typed view is built from.
+  let current: Table | TableInput = existing ?? registration.tableInput;
   if (existing !== undefined) {
     const holder = existing.Parameters?.[CATALOG_PARAMETERS.sourceTarget];
     if (holder !== undefined && holder !== target) {
@@ -130,8 +138,10 @@ async function registerTable(plan: CatalogPlan, registration: TableRegistration,
     if (change.tableInput !== undefined) {
       if (!dryRun) await updateTable(databaseName, change.tableInput, client);
       updated = true;
+      current = change.tableInput;
     }
   }
+  const view = await registerTypedView(databaseName, current, dryRun, client, notes);
 
   let partitionAdded: boolean;
   let existingLocation: string | undefined;
@@ -152,7 +162,37 @@ async function registerTable(plan: CatalogPlan, registration: TableRegistration,
   }
 
   const action: CatalogAction = created ? 'created-table' : updated ? 'updated-table' : partitionAdded ? 'added-partition' : 'partition-exists';
-  return { action, target, table: tableName, partition: partitionValue, partitionAdded, notes };
+  return { action, target, table: tableName, partition: partitionValue, partitionAdded, notes, ...(view === undefined ? {} : { view }) };
+}
+
+/**
+ * Keeps the table's typed view in step with the table: created when missing, rewritten when the
+ * table's columns changed it. A table (not a view) of the view's name is left alone, with a note.
+ */
+async function registerTypedView(
+  databaseName: string,
+  table: Table | TableInput,
+  dryRun: boolean,
+  client: GlueClient | undefined,
+  notes: string[],
+): Promise<ViewAction | undefined> {
+  const view = typedView(databaseName, table);
+  if (view === undefined) return undefined;
+  notes.push(...view.notes);
+  const name = view.tableInput.Name!;
+  const existing = await getTable(databaseName, name, client);
+  if (existing === undefined) {
+    // Created by a concurrent registration meanwhile: the same definition, so nothing to do.
+    if (!dryRun) await createTable(databaseName, view.tableInput, client);
+    return 'created-view';
+  }
+  if (existing.TableType !== 'VIRTUAL_VIEW') {
+    notes.push(`the typed view ${databaseName}.${name} is not made: a table of that name exists and is left as it is`);
+    return 'view-name-taken';
+  }
+  if (existing.ViewOriginalText === view.tableInput.ViewOriginalText) return 'view-unchanged';
+  if (!dryRun) await updateTable(databaseName, view.tableInput, client);
+  return 'updated-view';
 }
 
 function safeField(manifest: unknown, field: string): unknown {

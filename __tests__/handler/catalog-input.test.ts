@@ -79,11 +79,11 @@ describe('buildCatalogPlan on the PostgreSQL example', () => {
     });
   });
 
-  it("places the partition, and the table, at the table's folder of this export, with the partition's own columns", () => {
+  it("places the partition at the table's folder of this export and the table at the database's exports, which hold every partition", () => {
     const orders = registrationOf(manifest, 'orders.public.orders');
     expect(orders.partitionInput.Values).toEqual(['2026-11-20T03:10:41Z']);
     expect(orders.partitionInput.StorageDescriptor!.Location).toBe(`${EXPORT_FOLDER}orders/public.orders/`);
-    expect(orders.tableInput.StorageDescriptor!.Location).toBe(`${EXPORT_FOLDER}orders/public.orders/`);
+    expect(orders.tableInput.StorageDescriptor!.Location).toBe(`s3://${BUCKET}/exports/orders-db/`);
     expect(orders.partitionInput.StorageDescriptor!.Columns).toEqual(orders.tableInput.StorageDescriptor!.Columns);
   });
 });
@@ -196,7 +196,8 @@ describe('tableChange', () => {
     expect(change.added).toEqual(['coupon_code']);
     expect(change.newer).toBe(true);
     expect(change.tableInput!.StorageDescriptor!.Columns!.map((c) => c.Name).at(-1)).toBe('coupon_code');
-    expect(change.tableInput!.StorageDescriptor!.Location).toBe(later.partitionInput.StorageDescriptor!.Location);
+    expect(change.tableInput!.StorageDescriptor!.Location).toBe(later.tableInput.StorageDescriptor!.Location);
+    expect(later.partitionInput.StorageDescriptor!.Location!.startsWith(change.tableInput!.StorageDescriptor!.Location!)).toBe(true);
     expect(change.tableInput!.Parameters).toMatchObject({ snapshotTime: '2026-11-27T03:10:41Z', exportTaskIdentifier: 'orders-db-2026-11-27-0000000000' });
   });
 

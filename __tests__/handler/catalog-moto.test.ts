@@ -1,9 +1,10 @@
 // Registering exports in a Glue Data Catalog emulated by moto: the example PostgreSQL export,
 // again, then a later export of the same database with a column added.
-import { GetDatabaseCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand, GlueClient } from '@aws-sdk/client-glue';
+import { GetDatabaseCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand, GlueClient, UpdateTableCommand } from '@aws-sdk/client-glue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveManifest } from '../../handler/archive-manifest';
 import { registerExport, type RegisterResult } from '../../handler/catalog';
+import { decodePrestoView } from '../../handler/catalog-views';
 import { exampleManifest } from '../support/export-fixtures';
 import { MOTO_CLIENT_CONFIG, startMoto, type Moto } from '../support/moto';
 import { motoMissing, requireTool } from '../support/tools';
@@ -57,19 +58,40 @@ describe.runIf(runs)('registerExport against moto', () => {
 
     // Assess
     expect(actions(result)).toEqual({ orders_public_orders: 'created-table', orders_billing_invoices: 'created-table' });
+    expect(result.tables.map((t) => t.view)).toEqual(['created-view', 'created-view']);
     expect((await glue.send(new GetDatabaseCommand({ Name: DATABASE }))).Database?.Name).toBe(DATABASE);
-    expect(await tableNames()).toEqual(['orders_billing_invoices', 'orders_public_orders']);
+    expect(await tableNames()).toEqual(['orders_billing_invoices', 'orders_billing_invoices_typed', 'orders_public_orders', 'orders_public_orders_typed']);
     const orders = await tableOf('orders_public_orders');
+    // PostgreSQL numerics, timestamps and dates are text in the export (AWS's PostgreSQL table)...
     expect(orders.StorageDescriptor?.Columns?.map((c) => `${c.Name} ${c.Type}`)).toEqual([
       'id bigint',
       'customer_id int',
-      'total decimal(12,2)',
+      'total string',
+      'status string',
+      'created_at string',
+      'delivered_on string',
+      'is_gift boolean',
+      'attributes string',
+    ]);
+    // ...and the typed view reads them with their source types.
+    const view = await tableOf('orders_public_orders_typed');
+    expect(view.TableType).toBe('VIRTUAL_VIEW');
+    expect(view.StorageDescriptor?.Columns?.map((c) => `${c.Name} ${c.Type}`)).toEqual([
+      'id bigint',
+      'customer_id int',
+      'total decimal(24,12)',
       'status string',
       'created_at timestamp',
       'delivered_on date',
       'is_gift boolean',
       'attributes string',
+      'snapshot_time string',
     ]);
+    const definition = decodePrestoView(view.ViewOriginalText);
+    expect(definition?.originalSql).toMatch(
+      /^SELECT "id", "customer_id", TRY_CAST\("total" AS decimal\(24,12\)\) AS "total", .* FROM "rds_archive_test_orders_db"\."orders_public_orders"$/,
+    );
+    expect(definition?.columns.find((c) => c.name === 'created_at')).toEqual({ name: 'created_at', type: 'timestamp(3)' });
     expect(orders.PartitionKeys).toEqual([{ Name: 'snapshot_time', Type: 'string' }]);
     expect(orders.StorageDescriptor?.SerdeInfo?.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
     for (const table of ['orders_public_orders', 'orders_billing_invoices']) {
@@ -82,8 +104,10 @@ describe.runIf(runs)('registerExport against moto', () => {
     );
     expect(logs.map((l) => [l.level, l.catalog, l.table])).toEqual([
       ['INFO', 'created-table', 'orders_public_orders'],
+      ['WARN', 'note', 'orders_public_orders'],
       ['INFO', 'created-table', 'orders_billing_invoices'],
     ]);
+    expect(logs[1]!.note).toMatch(/column "total": the export states precision 12 but no scale, so the view reads it as decimal\(24,12\)/);
   });
 
   it('adds nothing when the same export is registered again', async () => {
@@ -95,7 +119,8 @@ describe.runIf(runs)('registerExport against moto', () => {
 
     // Assess
     expect(actions(result)).toEqual({ orders_public_orders: 'partition-exists', orders_billing_invoices: 'partition-exists' });
-    expect(await tableNames()).toEqual(['orders_billing_invoices', 'orders_public_orders']);
+    expect(result.tables.map((t) => t.view)).toEqual(['view-unchanged', 'view-unchanged']);
+    expect(await tableNames()).toEqual(['orders_billing_invoices', 'orders_billing_invoices_typed', 'orders_public_orders', 'orders_public_orders_typed']);
     expect((await partitionsOf('orders_public_orders')).length).toBe(1);
     expect((await tableOf('orders_public_orders')).StorageDescriptor).toEqual(before.StorageDescriptor);
   });
@@ -121,7 +146,7 @@ describe.runIf(runs)('registerExport against moto', () => {
       ['orders_public_orders', true],
       ['orders_billing_invoices', true],
     ]);
-    expect(await tableNames()).toEqual(['orders_billing_invoices', 'orders_public_orders']);
+    expect(await tableNames()).toEqual(['orders_billing_invoices', 'orders_billing_invoices_typed', 'orders_public_orders', 'orders_public_orders_typed']);
     const orders = await tableOf('orders_public_orders');
     expect(orders.StorageDescriptor?.Columns?.map((c) => c.Name)).toEqual([
       'id',
@@ -141,6 +166,47 @@ describe.runIf(runs)('registerExport against moto', () => {
     const columnsOf = (value: string) => partitions.find((p) => p.Values![0] === value)!.StorageDescriptor!.Columns!.map((c) => c.Name);
     expect(columnsOf('2026-11-20T03:10:41Z')).not.toContain('coupon_code');
     expect(columnsOf('2026-11-27T03:10:12Z')).toContain('coupon_code');
+    // The typed view follows the table's new column.
+    expect(result.tables.map((t) => t.view)).toEqual(['updated-view', 'view-unchanged']);
+    expect((await tableOf('orders_public_orders_typed')).StorageDescriptor?.Columns?.map((c) => c.Name)).toContain('coupon_code');
+  });
+
+  it("keeps every partition of both exports under its table's location, so Lake Formation lets Athena read them all", async () => {
+    for (const table of ['orders_public_orders', 'orders_billing_invoices']) {
+      // Act
+      const location = (await tableOf(table)).StorageDescriptor?.Location;
+      const partitions = await partitionsOf(table);
+
+      // Assess
+      expect(location).toBe('s3://rds-archive-prod-111122223333-eu-west-1/exports/orders-db/');
+      expect(partitions).toHaveLength(2);
+      for (const partition of partitions) expect(partition.StorageDescriptor?.Location?.startsWith(location!)).toBe(true);
+    }
+  });
+
+  it("moves a table registered at one export's folder to the common parent on its next registration", async () => {
+    // Prepare: the table as earlier versions registered it, located at its latest export's folder.
+    const table = await tableOf('orders_billing_invoices');
+    const oldLocation = 's3://rds-archive-prod-111122223333-eu-west-1/exports/orders-db/orders-db-2026-11-27-03-10-1a2b3c4d5e/orders/billing.invoices/';
+    await glue.send(
+      new UpdateTableCommand({
+        DatabaseName: DATABASE,
+        TableInput: {
+          Name: table.Name,
+          TableType: table.TableType,
+          Parameters: table.Parameters,
+          PartitionKeys: table.PartitionKeys,
+          StorageDescriptor: { ...table.StorageDescriptor, Location: oldLocation },
+        },
+      }),
+    );
+
+    // Act
+    const result = await registerExport(laterManifest(), { archiveName: ARCHIVE }, deps());
+
+    // Assess
+    expect(actions(result)).toMatchObject({ orders_billing_invoices: 'updated-table' });
+    expect((await tableOf('orders_billing_invoices')).StorageDescriptor?.Location).toBe('s3://rds-archive-prod-111122223333-eu-west-1/exports/orders-db/');
   });
 
   it('registers the older export again without moving the table back or adding anything', async () => {
@@ -167,6 +233,7 @@ describe.runIf(runs)('registerExport against moto', () => {
     const partition = (await partitionsOf('orders_public_orders')).find((p) => p.Values![0] === '2026-11-20T03:10:41Z')!;
     expect(partition.StorageDescriptor?.Location).toContain('/orders-db-2026-11-20-03-10-8c1f2e9a4b/');
     expect(logs.filter((l) => l.level === 'WARN').map((l) => l.note)).toEqual([
+      expect.stringMatching(/^column "total": the export states precision 12 but no scale/),
       expect.stringMatching(/already points at .*orders-db-2026-11-20-03-10-8c1f2e9a4b.*not moved to .*operator-reexport/),
       expect.stringMatching(/already points at .*orders-db-2026-11-20-03-10-8c1f2e9a4b.*not moved to .*operator-reexport/),
     ]);
