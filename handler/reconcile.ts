@@ -17,6 +17,7 @@ import { countRunningExports, findExportTasks, listSnapshots, startExport } from
 import { recorder } from './recorder';
 import { matchesGlob, type SnapshotInfo, selectSnapshot } from './selection';
 import type { Settings } from './settings';
+import { exportsToCheck, verifiedFolderOf, verifiedRecordKey } from './verified-record';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const FAILED = new Set(['FAILED', 'CANCELED']);
@@ -233,21 +234,51 @@ export async function reconcile(settings: Settings, options: ReconcileOptions): 
  */
 const VERIFY_CONCURRENCY = 32;
 
-/** Verifies the completed exports into the archive bucket that have no manifest yet; returns the failures. */
-async function verifyCompletedExports(settings: Settings, result: ReconcileResult): Promise<{ exportTaskIdentifier: string; reason: string }[]> {
+/** What the verification of the window's completed exports did. */
+interface VerificationSummary {
+  readonly failures: { exportTaskIdentifier: string; reason: string }[];
+  /** Completed exports into the archive bucket in the window. */
+  readonly completed: number;
+  /** Those the record of verified exports did not name: each checked with a listing. */
+  readonly checked: number;
+}
+
+/** One JSON line about the record of verified exports, when it is worth a look. */
+function logRecord(level: 'INFO' | 'WARN', verifiedRecord: string, reason: string, key: string): void {
+  writeLogLine(JSON.stringify({ level, verifiedRecord, reason, key }));
+}
+
+/**
+ * Verifies the completed exports into the archive bucket that have no manifest yet. The record of
+ * verified exports (verified-record.ts) says which already have one: only the others are checked
+ * (one listing each, verified when the manifest is missing), and those found or made verified are
+ * added to it. Without a readable record every completed export is checked, as the first run does.
+ */
+async function verifyCompletedExports(settings: Settings, result: ReconcileResult, now: Date): Promise<VerificationSummary> {
   const completed = result.tasks.filter((t) => (t.Status ?? '').toUpperCase() === 'COMPLETE' && t.S3Bucket === settings.archiveBucket);
   const failures: { exportTaskIdentifier: string; reason: string }[] = [];
-  if (completed.length === 0) return failures;
-  const { recordUnlessRecorded } = await recorder();
-  await mapWithConcurrency(completed, VERIFY_CONCURRENCY, async (task) => {
+  if (completed.length === 0) return { failures, completed: 0, checked: 0 };
+  const { recordUnlessRecorded, readVerifiedRecord, saveVerifiedRecord } = await recorder();
+  const bucket = settings.archiveBucket;
+  const key = verifiedRecordKey(settings.archivePrefix);
+  const read = await readVerifiedRecord(bucket, key);
+  if (read.state === 'absent') logRecord('INFO', 'building', 'no record of verified exports yet: every completed export is checked once', key);
+  if (read.state === 'unreadable')
+    logRecord('WARN', 'rebuilding', `the record of verified exports is unreadable (${read.reason}): every completed export is checked`, key);
+  const toCheck = exportsToCheck(completed, read.state === 'read' ? read.folders : new Set<string>());
+  const confirmed = new Set<string>();
+  await mapWithConcurrency(toCheck, VERIFY_CONCURRENCY, async (task) => {
     try {
       // A recorded export costs one listing, not a read.
       await recordUnlessRecorded(task, settings);
+      confirmed.add(verifiedFolderOf(task));
     } catch (error) {
       failures.push({ exportTaskIdentifier: task.ExportTaskIdentifier ?? '', reason: classifyAwsError(error).message });
     }
   });
-  return failures;
+  const saved = await saveVerifiedRecord(bucket, key, read, { window: new Set(completed.map(verifiedFolderOf)), confirmed }, now);
+  if (saved.state === 'not-saved') logRecord('WARN', 'not-saved', `${saved.reason}; the next reconciliation checks these exports again`, key);
+  return { failures, completed: completed.length, checked: toCheck.length };
 }
 
 /** How many databases' lag is emitted with a Database dimension, worst first. */
@@ -314,7 +345,8 @@ export async function scheduledReconciliation(settings: Settings, now: Date = ne
   for (const failure of result.failures) {
     logDecision({ decision: failure.retryable ? 'retry' : 'failed', reason: failure.reason, snapshotArn: failure.snapshotArn } satisfies Decision);
   }
-  const verificationFailures = await verifyCompletedExports(settings, result);
+  const verification = await verifyCompletedExports(settings, result, now);
+  const verificationFailures = verification.failures;
   for (const failure of verificationFailures) {
     logDecision({
       decision: 'retry',
@@ -332,6 +364,8 @@ export async function scheduledReconciliation(settings: Settings, now: Date = ne
       snapshots: result.snapshots.length,
       started: result.started.length,
       failedStarts: notKeepingUp.length,
+      completedExports: verification.completed,
+      checkedExports: verification.checked,
       failedVerifications: verificationFailures.length,
       running: result.plan.running,
       decisions: summary,

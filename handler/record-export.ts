@@ -12,6 +12,9 @@ import type { Settings } from './settings';
 import { verifyAndRecord } from './verify';
 import { exportFolder } from './verify-export';
 
+// The record of verified exports, read and written by the reconciliation with the S3 client loaded here.
+export { readVerifiedRecord, saveVerifiedRecord } from './verified-record-store';
+
 /** What recording one export did. */
 export interface RecordResult {
   readonly manifest: ArchiveManifest;

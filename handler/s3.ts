@@ -37,6 +37,50 @@ export async function readText(bucket: string, key: string, client: S3Client = s
   }
 }
 
+/** An object's text and its ETag, for a write that must replace exactly that version; undefined when it does not exist. */
+export async function readTextAndEtag(bucket: string, key: string, client: S3Client = s3): Promise<{ text: string; etag: string } | undefined> {
+  try {
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return { text: out.Body === undefined ? '' : await out.Body.transformToString('utf-8'), etag: out.ETag ?? '' };
+  } catch (error) {
+    if (isS3Error(error, ['NoSuchKey', 'NotFound'], 404)) return undefined;
+    throw error;
+  }
+}
+
+/** Whether a conditional write lost to another writer: the condition failed (412) or a concurrent conditional write won (409). */
+function isConditionLost(error: unknown): boolean {
+  return isS3Error(error, ['PreconditionFailed'], 412) || isS3Error(error, ['ConditionalRequestConflict'], 409);
+}
+
+/**
+ * The condition of {@link writeJsonIf}: replace the version with this ETag, create the object
+ * only if there is none, or (when the stored version could not even be read) replace whatever is there.
+ */
+export type WriteCondition = { readonly ifMatch: string } | { readonly ifNoneMatch: '*' } | { readonly overwrite: true };
+
+/**
+ * Writes a JSON object only if the condition holds (S3's conditional writes). 'conflict' when
+ * another writer changed, created or deleted the object since it was read (412, 409, or 404 for
+ * If-Match on an object that is gone): the caller reads again and retries.
+ */
+export async function writeJsonIf(
+  bucket: string,
+  key: string,
+  body: string,
+  condition: WriteCondition,
+  client: S3Client = s3,
+): Promise<'written' | 'conflict'> {
+  const header = 'ifMatch' in condition ? { IfMatch: condition.ifMatch } : 'ifNoneMatch' in condition ? { IfNoneMatch: condition.ifNoneMatch } : {};
+  try {
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', ...header }));
+    return 'written';
+  } catch (error) {
+    if (isConditionLost(error) || ('ifMatch' in condition && isS3Error(error, ['NoSuchKey', 'NotFound'], 404))) return 'conflict';
+    throw error;
+  }
+}
+
 /** How {@link writeManifestOnce} writes. */
 export interface WriteOptions {
   /** Replace an existing manifest. @default false */
@@ -62,7 +106,7 @@ export async function writeManifestOnce(
     );
     return 'written';
   } catch (error) {
-    if (options.force !== true && (isS3Error(error, ['PreconditionFailed'], 412) || isS3Error(error, ['ConditionalRequestConflict'], 409))) return 'exists';
+    if (options.force !== true && isConditionLost(error)) return 'exists';
     throw error;
   }
 }

@@ -2,6 +2,7 @@
 // running `npm run archive` both need, defined once so the two cannot drift apart.
 import { glueDatabasePrefix } from '../handler/catalog-names';
 import { MANIFEST_FILE_NAME } from '../handler/archive-manifest';
+import { verifiedRecordKey } from '../handler/verified-record';
 import { serviceEndpoint, type AwsScope, type PolicyStatement } from './policy';
 
 /** Where the archive lives, known once the bucket, key, export role and notifications topic exist. */
@@ -93,8 +94,8 @@ export function archiveAccessStatements(inputs: ArchiveAccessInputs): PolicyStat
 
 /**
  * Verification reads what RDS wrote beside the data and records a manifest: it lists the archive
- * prefix, reads the export's metadata files (never the Parquet data), and writes only manifests,
- * so a bug or a stolen credential cannot overwrite or delete an export.
+ * prefix, reads the export's metadata files (never the Parquet data), and writes only manifests
+ * and the record of verified exports, so a bug or a stolen credential cannot overwrite or delete an export.
  */
 function verificationStatements(inputs: ArchiveAccessInputs): PolicyStatement[] {
   const { scope, archivePrefix } = inputs;
@@ -118,6 +119,13 @@ function verificationStatements(inputs: ArchiveAccessInputs): PolicyStatement[] 
       Effect: 'Allow',
       Action: 's3:PutObject',
       Resource: underExports(inputs, MANIFEST_FILE_NAME),
+    },
+    {
+      // The reconciliation's record of verified exports (handler/verified-record.ts): that one object.
+      Sid: 'ReadWriteVerifiedRecord',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject'],
+      Resource: `${inputs.bucketArn}/${verifiedRecordKey(archivePrefix)}`,
     },
     {
       // The bucket and the notifications topic are encrypted with the archive key: reading the

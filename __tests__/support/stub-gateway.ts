@@ -24,9 +24,11 @@ export interface S3Call {
   readonly key: string;
   readonly operation: 'ListObjectsV2' | 'GetObject' | 'PutObject' | 'other';
   readonly status: number;
+  /** ListObjectsV2: the prefix listed. */
+  readonly prefix?: string;
 }
 
-/** A minimal in-memory S3: ListObjectsV2, GetObject, PutObject (with If-None-Match: *). */
+/** A minimal in-memory S3: ListObjectsV2, GetObject, PutObject (with If-None-Match: * and If-Match). */
 export class MemoryS3 {
   readonly buckets = new Map<string, Map<string, S3Object>>();
   readonly calls: S3Call[] = [];
@@ -37,6 +39,13 @@ export class MemoryS3 {
     this.buckets.set(bucket, objects);
     if (!objects.has(key)) this.sorted.delete(bucket);
     objects.set(key, { body: data, etag: `"${createHash('md5').update(data).digest('hex')}"`, lastModified: new Date() });
+  }
+
+  /** Removes an object, as a lifecycle rule or an operator would; true when there was one. */
+  delete(bucket: string, key: string): boolean {
+    const removed = this.buckets.get(bucket)?.delete(key) ?? false;
+    if (removed) this.sorted.delete(bucket);
+    return removed;
   }
 
   /** Each bucket's keys in order, kept until a new key arrives: a listing is a range, as in S3. */
@@ -76,7 +85,8 @@ export class MemoryS3 {
     const hostBucket = /^([a-z0-9.-]+)\.(?:\d+\.\d+\.\d+\.\d+|localhost)(?::\d+)?$/.exec(host)?.[1];
     const [bucket, ...rest] = hostBucket === undefined ? path.split('/') : [hostBucket, ...path.split('/')];
     const key = decodeURIComponent(rest.join('/'));
-    const record = (operation: S3Call['operation'], status: number) => this.calls.push({ method, bucket: bucket ?? '', key, operation, status });
+    const record = (operation: S3Call['operation'], status: number, prefix?: string) =>
+      this.calls.push({ method, bucket: bucket ?? '', key, operation, status, ...(prefix === undefined ? {} : { prefix }) });
     const error = (status: number, code: string, message: string) => ({
       status,
       headers: { 'content-type': 'application/xml' },
@@ -100,7 +110,7 @@ export class MemoryS3 {
           return `<Contents><Key>${xmlText(k)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${xmlText(o.etag)}</ETag><Size>${o.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`;
         })
         .join('');
-      record('ListObjectsV2', 200);
+      record('ListObjectsV2', 200, prefix);
       return {
         status: 200,
         headers: { 'content-type': 'application/xml' },
@@ -122,6 +132,16 @@ export class MemoryS3 {
     }
     if (method === 'PUT' && key !== '') {
       if (headers['if-none-match'] === '*' && objects.has(key)) {
+        record('PutObject', 412);
+        return error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+      }
+      // If-Match, as S3 answers it: 404 when the object is gone, 412 when it changed.
+      const ifMatch = headers['if-match'];
+      if (ifMatch !== undefined && !objects.has(key)) {
+        record('PutObject', 404);
+        return error(404, 'NoSuchKey', 'The specified key does not exist.');
+      }
+      if (ifMatch !== undefined && objects.get(key)!.etag.replace(/"/g, '') !== ifMatch.replace(/"/g, '')) {
         record('PutObject', 412);
         return error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
       }
