@@ -192,7 +192,10 @@ describe('archive bucket', () => {
 
   it('applies a configured lifecycle with expiration', () => {
     const stack = synthStack(
-      configFrom({ lifecycle: { transitionStorageClass: 'DEEP_ARCHIVE', transitionAfterDays: 180, expirationDays: 3650, noncurrentVersionExpirationDays: 7 } }),
+      configFrom({
+        lifecycle: { transitionStorageClass: 'DEEP_ARCHIVE', transitionAfterDays: 180, expirationDays: 3650, noncurrentVersionExpirationDays: 7 },
+        catalog: { enabled: false },
+      }),
     );
     const [rule] = onlyResource(stack, 'aws_s3_bucket_lifecycle_configuration').rule as Record<string, unknown>[];
     expect(rule).toMatchObject({
@@ -427,8 +430,11 @@ describe('exporter permissions: least privilege, checked request by request', ()
   });
 });
 
+/** The id of the managed policy whose name ends in `-<purpose>`. */
+const managedPolicyId = (purpose: string) => Object.entries(defaults.resource.aws_iam_policy ?? {}).find(([, p]) => String(p.name).endsWith(`-${purpose}`))![0];
+
 describe('operator policy', () => {
-  const policy = onlyResource(defaults, 'aws_iam_policy');
+  const policy = defaults.resource.aws_iam_policy![managedPolicyId('operator')]!;
   const operator = statementsOf(policy.policy);
   const exporter = policyOfRole(defaults, exporterRole.id);
   const exporterOnly = ['WriteOwnLogs', 'SendDeadLetters', 'UseKeyThroughSqs'];
@@ -444,7 +450,12 @@ describe('operator policy', () => {
 
     // Assess
     expect(names[0]).toEqual(
-      expect.arrayContaining(['rds-archive-dev-us-east-1-export', 'rds-archive-dev-us-east-1-exporter', 'rds-archive-dev-us-east-1-operator']),
+      expect.arrayContaining([
+        'rds-archive-dev-us-east-1-export',
+        'rds-archive-dev-us-east-1-exporter',
+        'rds-archive-dev-us-east-1-operator',
+        'rds-archive-dev-us-east-1-reader',
+      ]),
     );
     expect(names[0]!.filter((name) => names[1]!.includes(name))).toEqual([]);
   });
@@ -485,6 +496,10 @@ describe('Athena workgroup', () => {
       output_location: `s3://\${${ref('aws_s3_bucket')}.bucket}/athena-results/`,
       encryption_configuration: { encryption_option: 'SSE_KMS', kms_key_arn: keyArn },
     });
+  });
+
+  it('pins Athena engine version 3, which the typed views are written for', () => {
+    expect(workgroup.configuration).toMatchObject({ engine_version: { selected_engine_version: 'Athena engine version 3' } });
   });
 
   it('enforces its configuration, publishes metrics and limits the bytes a query scans', () => {
@@ -818,7 +833,7 @@ describe('state backend', () => {
 });
 
 describe('stack', () => {
-  it('outputs the bucket, key, export role, topics, function, operator policy and workgroup', () => {
+  it('outputs the bucket, key, export role, topics, function, operator and reader policies and workgroup', () => {
     expect(Object.keys(defaults.output).sort()).toEqual([
       'archive-bucket',
       'athena-workgroup',
@@ -828,6 +843,7 @@ describe('stack', () => {
       'kms-key-arn',
       'notifications-topic-arn',
       'operator-policy-arn',
+      'reader-policy-arn',
       'snapshot-events-topic-arn',
     ]);
     expect(defaults.output['exporter-function-name']!.value).toBe('rds-archive-dev-exporter');
@@ -836,9 +852,23 @@ describe('stack', () => {
 
   it('outputs the operator policy ARN, saying who to attach it to', () => {
     expect(defaults.output['operator-policy-arn']).toEqual({
-      value: `\${${ref('aws_iam_policy')}.arn}`,
+      value: `\${aws_iam_policy.${managedPolicyId('operator')}.arn}`,
       description: 'IAM policy to attach to the roles or users that run `npm run archive`',
     });
+  });
+
+  it('outputs the reader policy ARN, holding the reader statements of the deployed bucket, key and workgroup', () => {
+    // Prepare
+    const reader = defaults.resource.aws_iam_policy![managedPolicyId('reader')]!;
+
+    // Assess
+    expect(defaults.output['reader-policy-arn']!.value).toBe(`\${aws_iam_policy.${managedPolicyId('reader')}.arn}`);
+    expect(reader.name).toBe('rds-archive-dev-us-east-1-reader');
+    const sids = statementsOf(reader.policy).map((s) => s.Sid);
+    expect(sids).toEqual(['ListArchive', 'ReadExports', 'UseKeyThroughS3', 'QueryInArchiveWorkgroup', 'BrowseDataCatalog', 'ReadCatalog', 'WriteQueryResults']);
+    expect(statementsOf(reader.policy).find((s) => s.Sid === 'QueryInArchiveWorkgroup')!.Resource).toMatch(
+      /:workgroup\/\$\{aws_athena_workgroup\.\S+\.name\}$/,
+    );
   });
 
   it('outputs the Athena workgroup name only when the catalog is enabled', () => {

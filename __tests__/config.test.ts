@@ -85,6 +85,7 @@ describe('configuration sources', () => {
       existingKmsKeyArns: { 'eu-west-1': 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
       archivePrefix: 'rds/exports',
       lifecycle: { transitionStorageClass: 'DEEP_ARCHIVE', transitionAfterDays: 90, expirationDays: 3650, noncurrentVersionExpirationDays: 30 },
+      catalog: { allowUnqueryableStorage: true },
       snapshotTypes: ['automated', 'manual', 'awsbackup'],
       includeDatabases: ['orders-*', 'billing'],
       excludeDatabases: ['*-test'],
@@ -274,11 +275,36 @@ describe('archive policy, catalog and lag settings', () => {
   });
 
   it('reads the catalog and lag settings, with defaults', () => {
-    expect(configFrom({}).catalog).toEqual({ enabled: true, bytesScannedCutoffPerQuery: 100 * 1024 ** 3 });
+    expect(configFrom({}).catalog).toEqual({ enabled: true, bytesScannedCutoffPerQuery: 100 * 1024 ** 3, allowUnqueryableStorage: false });
     expect(configFrom({ catalog: { enabled: false }, reconciliation: { maxLagHours: 72 } })).toMatchObject({
       catalog: { enabled: false },
       reconciliation: { maxLagHours: 72 },
     });
+  });
+
+  it('refuses storage Athena cannot read while the catalog is on, naming both settings and the queryable classes', () => {
+    for (const storageClass of ['GLACIER', 'DEEP_ARCHIVE']) {
+      // Act
+      const problems = problemsOf({ lifecycle: { transitionStorageClass: storageClass } });
+
+      // Assess
+      expect(problems).toEqual([
+        `lifecycle.transitionStorageClass is ${storageClass}, which Athena cannot read (it skips such objects, so queries of the archive would silently miss rows), while catalog.enabled is true: choose one of STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, or set catalog.allowUnqueryableStorage to true to accept it, or catalog.enabled to false`,
+      ]);
+    }
+  });
+
+  it('accepts unqueryable storage when the catalog is off or the operator allows it, and every queryable class as it is', () => {
+    expect(configFrom({ lifecycle: { transitionStorageClass: 'DEEP_ARCHIVE' }, catalog: { enabled: false } }).lifecycle.transitionStorageClass).toBe(
+      'DEEP_ARCHIVE',
+    );
+    expect(configFrom({ lifecycle: { transitionStorageClass: 'GLACIER' }, catalog: { allowUnqueryableStorage: true } }).catalog.allowUnqueryableStorage).toBe(
+      true,
+    );
+    for (const storageClass of ['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR']) {
+      expect(configFrom({ lifecycle: { transitionStorageClass: storageClass } }).lifecycle.transitionStorageClass).toBe(storageClass);
+    }
+    expect(problemsOf({ catalog: { allowUnqueryableStorage: 'yes' } })).toEqual(['catalog.allowUnqueryableStorage must be true or false, got "yes"']);
   });
 
   it('refuses a lag threshold shorter than two reconciliations, a scan cutoff under Athena minimum, and a non-boolean switch', () => {

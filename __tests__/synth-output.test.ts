@@ -74,11 +74,32 @@ describe('the main job (npm run synth)', () => {
     return { ...result, outdir };
   }
 
+  /** A config file moving exports to DEEP_ARCHIVE, with the given catalog settings. */
+  function unqueryableConfig(catalog: Record<string, unknown>): string {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'deep-archive-')), 'archive.config.json');
+    writeFileSync(file, JSON.stringify({ regions: ['eu-west-1'], lifecycle: { transitionStorageClass: 'DEEP_ARCHIVE', transitionAfterDays: 90 }, catalog }));
+    return file;
+  }
+
   it('prints its informational lines on stdout, where the cdktf CLI does not call them errors', () => {
     const run = synth({});
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/rds-snapshot-archive: synthesized \S+-eu-west-1/);
+  });
+
+  it('stops on DEEP_ARCHIVE with the catalog on, with exit code 2 and both settings named, and synthesizes once it is allowed', () => {
+    // Act
+    const refused = synth({ RDS_ARCHIVE_CONFIG: unqueryableConfig({}) });
+    const allowed = synth({ RDS_ARCHIVE_CONFIG: unqueryableConfig({ allowUnqueryableStorage: true }) });
+    const catalogOff = synth({ RDS_ARCHIVE_CONFIG: unqueryableConfig({ enabled: false }) });
+
+    // Assess
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/lifecycle\.transitionStorageClass is DEEP_ARCHIVE, .*catalog\.enabled is true.*catalog\.allowUnqueryableStorage/);
+    expect(existsSync(refused.outdir)).toBe(false);
+    expect(allowed.status).toBe(0);
+    expect(catalogOff.status).toBe(0);
   });
 
   it('stops on a region typo with exit code 2, the message on stderr, and writes no output', () => {

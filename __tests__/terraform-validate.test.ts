@@ -20,6 +20,7 @@ const configurations: Record<string, ArchiveConfig> = {
     existingKmsKeyArns: { 'eu-west-1': 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
     archivePrefix: 'rds/exports',
     lifecycle: { transitionStorageClass: 'DEEP_ARCHIVE', transitionAfterDays: 90, expirationDays: 3650, noncurrentVersionExpirationDays: 30 },
+    catalog: { allowUnqueryableStorage: true },
     objectLock: { mode: 'GOVERNANCE', days: 30 },
     snapshotTypes: ['automated', 'manual', 'awsbackup'],
     includeDatabases: ['orders-*'],

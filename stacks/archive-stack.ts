@@ -18,6 +18,7 @@ import { archiveAccessStatements } from './archive-access';
 import { ArchiveAlarms } from './archive-alarms';
 import { ArchiveWorkgroup, QUERY_RESULTS_PREFIX } from './athena-workgroup';
 import { OperatorPolicy } from './operator-policy';
+import { ReaderPolicy } from './reader-policy';
 
 /** Settings of one region's archive stack. */
 export interface ArchiveStackProps {
@@ -58,7 +59,7 @@ export function exporterEnvironment(
 /**
  * One region's snapshot archive: key, bucket, export role, event topic and subscriptions, the
  * exporter Lambda with its reconciliation schedule, dead-letter queue, alarms and
- * notifications topic, the operator policy, and the Athena workgroup when the catalog is on,
+ * notifications topic, the operator and reader policies, and the Athena workgroup when the catalog is on,
  * with remote state when configured.
  */
 export class ArchiveStack extends TerraformStack {
@@ -163,6 +164,16 @@ export class ArchiveStack extends TerraformStack {
           bytesScannedCutoffPerQuery: config.catalog.bytesScannedCutoffPerQuery,
         })
       : undefined;
+    const reader = new ReaderPolicy(this, 'reader', {
+      scope: aws,
+      baseName,
+      policyName: iamName(config, region, 'reader'),
+      bucketArn: bucket.bucketArn,
+      archivePrefix: config.archivePrefix,
+      kmsKeyArn: key.keyArn,
+      catalog:
+        workgroup === undefined ? undefined : { workgroupName: workgroup.workgroupName, queryResultsPrefix: QUERY_RESULTS_PREFIX, archiveName: baseName },
+    });
 
     const outputs: Record<string, { value: string; description: string }> = {
       'archive-bucket': { value: bucket.bucketName, description: 'S3 bucket the exports are written to' },
@@ -173,6 +184,10 @@ export class ArchiveStack extends TerraformStack {
       'notifications-topic-arn': { value: notifications.topicArn, description: 'SNS topic for alarms and export failures; subscribe operators here' },
       'dead-letter-queue-url': { value: failures.deadLetterQueueUrl, description: 'SQS queue holding snapshot events the exporter could not handle' },
       'operator-policy-arn': { value: operator.policyArn, description: 'IAM policy to attach to the roles or users that run `npm run archive`' },
+      'reader-policy-arn': {
+        value: reader.policyArn,
+        description: 'IAM policy to attach to those who query the archive in Athena or restore from it, and change nothing',
+      },
       ...(workgroup !== undefined
         ? {
             'athena-workgroup': {

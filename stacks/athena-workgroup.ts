@@ -13,11 +13,17 @@ export interface ArchiveWorkgroupProps {
   readonly bytesScannedCutoffPerQuery: number;
 }
 
+/**
+ * The engine the typed views are written for: Trino-based engine 3, whose TRY_CAST, regexp_extract
+ * and interval arithmetic the views use. Pinned so an automatic upgrade cannot change them.
+ */
+export const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
+
 /** Where in the archive bucket Athena writes query results (the bucket's lifecycle expires them). */
 export const QUERY_RESULTS_PREFIX = 'athena-results/';
 
 /**
- * The Athena workgroup to query the cataloged exports with: results in the archive bucket,
+ * The Athena workgroup to query the cataloged exports with: engine version 3, results in the archive bucket,
  * encrypted with the archive key, a per-query scan limit, CloudWatch metrics, and settings
  * clients cannot override (so no query writes unencrypted results elsewhere or scans without a limit).
  */
@@ -36,6 +42,7 @@ export class ArchiveWorkgroup extends Construct {
         enforceWorkgroupConfiguration: true,
         publishCloudwatchMetricsEnabled: true,
         bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
+        engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
         resultConfiguration: {
           outputLocation: `s3://${props.bucketName}/${QUERY_RESULTS_PREFIX}`,
           encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKeyArn: props.kmsKeyArn },

@@ -7,6 +7,13 @@ import { type ArchivePolicy, DEFAULT_POLICY } from '../handler/policy';
 export const STORAGE_CLASSES = ['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'] as const;
 export type StorageClass = (typeof STORAGE_CLASSES)[number];
 
+/**
+ * The storage classes Athena reads. It skips objects in S3 Glacier Flexible Retrieval and Deep
+ * Archive (Athena user guide, "Querying restored Amazon S3 Glacier objects"); Intelligent-Tiering
+ * is readable as long as its optional archive tiers stay off, which this stack never turns on.
+ */
+export const QUERYABLE_STORAGE_CLASSES: readonly StorageClass[] = ['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR'];
+
 /** Retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
@@ -61,6 +68,11 @@ export interface CatalogConfig {
   readonly enabled: boolean;
   /** Athena stops a query of the archive's workgroup after scanning this many bytes. @default 107374182400 (100 GiB) */
   readonly bytesScannedCutoffPerQuery: number;
+  /**
+   * Allow lifecycle.transitionStorageClass to be a class Athena cannot read (GLACIER, DEEP_ARCHIVE)
+   * while the catalog is on: queries then silently skip the moved objects. @default false
+   */
+  readonly allowUnqueryableStorage: boolean;
 }
 
 /** The validated settings of one deployment. */
@@ -131,7 +143,7 @@ export const DEFAULT_CONFIG: ArchiveConfig = {
   logRetentionDays: 365,
   reconciliation: { everyMinutes: 60, lookbackDays: 7, maxConcurrentExports: 5, maxExportAttempts: 3, maxLagHours: 48 },
   policy: DEFAULT_POLICY,
-  catalog: { enabled: true, bytesScannedCutoffPerQuery: 100 * 1024 ** 3 },
+  catalog: { enabled: true, bytesScannedCutoffPerQuery: 100 * 1024 ** 3, allowUnqueryableStorage: false },
   exporterReservedConcurrency: 1,
   asyncRetryAttempts: 2,
   notificationEmails: [],

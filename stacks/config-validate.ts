@@ -19,6 +19,7 @@ import {
   type ObjectLockConfig,
   type ReconciliationConfig,
   type RemoteStateConfig,
+  QUERYABLE_STORAGE_CLASSES,
   STORAGE_CLASSES,
 } from './config-types';
 import { validatePolicy } from '../handler/policy';
@@ -172,7 +173,7 @@ export function validateConfig(input: JsonObject, problems: string[]): ArchiveCo
   const policy = validatePolicy(input.policy, problems);
 
   const catalogInput = v.object('catalog', input.catalog);
-  v.unknownKeys('catalog.', catalogInput, ['enabled', 'bytesScannedCutoffPerQuery']);
+  v.unknownKeys('catalog.', catalogInput, ['enabled', 'bytesScannedCutoffPerQuery', 'allowUnqueryableStorage']);
   const catalog = {
     enabled: v.boolean('catalog.enabled', catalogInput.enabled, d.catalog.enabled),
     // Athena's smallest per-query limit is 10 MB.
@@ -182,7 +183,13 @@ export function validateConfig(input: JsonObject, problems: string[]): ArchiveCo
       d.catalog.bytesScannedCutoffPerQuery,
       10_485_760,
     ),
+    allowUnqueryableStorage: v.boolean('catalog.allowUnqueryableStorage', catalogInput.allowUnqueryableStorage, d.catalog.allowUnqueryableStorage),
   };
+  if (catalog.enabled && !catalog.allowUnqueryableStorage && !QUERYABLE_STORAGE_CLASSES.includes(transitionStorageClass)) {
+    v.problem(
+      `lifecycle.transitionStorageClass is ${transitionStorageClass}, which Athena cannot read (it skips such objects, so queries of the archive would silently miss rows), while catalog.enabled is true: choose one of ${QUERYABLE_STORAGE_CLASSES.join(', ')}, or set catalog.allowUnqueryableStorage to true to accept it, or catalog.enabled to false`,
+    );
+  }
   // The "reconciliation has not run" alarm looks back two periods; CloudWatch allows one day.
   if (reconciliation.everyMinutes > 720) v.problem(`reconciliation.everyMinutes must be at most 720 (12 hours), got ${reconciliation.everyMinutes}`);
   if (reconciliation.lookbackDays > 35)

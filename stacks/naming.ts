@@ -22,6 +22,10 @@ export function exporterFunctionName(config: Pick<ArchiveConfig, 'namePrefix' | 
  * IAM names are global to the account while each region has its own stack, so the region is part
  * of the name; without it, a second region's stack could not create its roles.
  */
-export function iamName(config: Pick<ArchiveConfig, 'namePrefix' | 'environment'>, region: string, purpose: 'export' | 'exporter' | 'operator'): string {
+export function iamName(
+  config: Pick<ArchiveConfig, 'namePrefix' | 'environment'>,
+  region: string,
+  purpose: 'export' | 'exporter' | 'operator' | 'reader',
+): string {
   return `${resourceBaseName(config)}-${region}-${purpose}`;
 }
