@@ -56,6 +56,7 @@ interface Outputs {
   'notifications-topic-arn': string;
   'dead-letter-queue-url': string;
   'operator-policy-arn': string;
+  'reader-policy-arn': string;
   'athena-workgroup': string;
 }
 
@@ -315,6 +316,25 @@ describe.runIf(runs)('deploy rehearsal against moto', () => {
     expect(isAllowed(operator, 'sqs:SendMessage', `arn:aws:sqs:us-east-1:${ACCOUNT}:rds-archive-e2e-dead-letters`)).toBe(false);
     expect(isAllowed(operator, 'logs:PutLogEvents', logStream)).toBe(false);
 
+    step('reading the reader policy back from moto');
+    const readerArn = outputs['reader-policy-arn'];
+    expect(readerArn).toBe(`arn:aws:iam::${ACCOUNT}:policy/${IAM_NAME}-reader`);
+    const readerVersion = xmlValue(await query({ Action: 'GetPolicy', PolicyArn: readerArn }), 'DefaultVersionId');
+    const reader = (
+      JSON.parse(xmlValue(await query({ Action: 'GetPolicyVersion', PolicyArn: readerArn, VersionId: readerVersion }), 'Document')) as {
+        Statement: IdentityStatement[];
+      }
+    ).Statement;
+    const exportsData = `arn:aws:s3:::${bucket}/exports/orders-db/orders-manual-1-0123456789/orders/public.orders/1/part-00000-x-c000.gz.parquet`;
+    const glueArn = `arn:aws:glue:us-east-1:${ACCOUNT}`;
+    expect(isAllowed(reader, 'athena:StartQueryExecution', `arn:aws:athena:us-east-1:${ACCOUNT}:workgroup/${outputs['athena-workgroup']}`)).toBe(true);
+    expect(isAllowed(reader, 'glue:GetPartitions', `${glueArn}:table/rds_archive_e2e_orders_db/orders_public_orders`)).toBe(true);
+    expect(isAllowed(reader, 's3:GetObject', exportsData)).toBe(true);
+    expect(isAllowed(reader, 's3:PutObject', `arn:aws:s3:::${bucket}/athena-results/q.csv`)).toBe(true);
+    expect(isAllowed(reader, 's3:PutObject', exportsData)).toBe(false);
+    expect(isAllowed(reader, 'glue:UpdateTable', `${glueArn}:table/rds_archive_e2e_orders_db/orders_public_orders`)).toBe(false);
+    expect(isAllowed(reader, 's3:GetObject', 'arn:aws:s3:::another-bucket/x')).toBe(false);
+
     step('reading the bucket policy back from moto');
     const bucketPolicy = JSON.parse(await motoApi(moto.endpoint, 's3', `/${bucket}?policy`)) as { Statement: unknown[] };
     expect(bucketPolicy.Statement).toEqual([
@@ -338,6 +358,7 @@ describe.runIf(runs)('deploy rehearsal against moto', () => {
     const workgroup = (JSON.parse(answer) as { WorkGroup: { Name: string; State: string; Configuration: Record<string, unknown> } }).WorkGroup;
     expect(workgroup).toMatchObject({ Name: 'rds-archive-e2e', State: 'ENABLED' });
     expect(workgroup.Configuration).toMatchObject({
+      EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
       EnforceWorkGroupConfiguration: true,
       PublishCloudWatchMetricsEnabled: true,
       BytesScannedCutoffPerQuery: 107_374_182_400,
@@ -523,13 +544,16 @@ describe.runIf(runs)('deploy rehearsal against moto', () => {
   }
 
   const catalogDatabase = (database: string) => glueDatabaseName(functionEnvironment.ARCHIVE_NAME!, database);
-  async function catalogOf(database: string): Promise<{ tables: Table[]; partitions: Record<string, Partition[]> }> {
+  /** The database's tables (partitioned, with their partitions) and its typed views. */
+  async function catalogOf(database: string): Promise<{ tables: Table[]; views: Table[]; partitions: Record<string, Partition[]> }> {
     const name = catalogDatabase(database);
-    const tables = ((await glue.send(new GetTablesCommand({ DatabaseName: name }))).TableList ?? []).sort((a, b) => (a.Name ?? '').localeCompare(b.Name ?? ''));
+    const all = ((await glue.send(new GetTablesCommand({ DatabaseName: name }))).TableList ?? []).sort((a, b) => (a.Name ?? '').localeCompare(b.Name ?? ''));
+    const tables = all.filter((t) => t.TableType !== 'VIRTUAL_VIEW');
+    const views = all.filter((t) => t.TableType === 'VIRTUAL_VIEW');
     const partitions: Record<string, Partition[]> = {};
     for (const table of tables)
       partitions[table.Name!] = (await glue.send(new GetPartitionsCommand({ DatabaseName: name, TableName: table.Name! }))).Partitions ?? [];
-    return { tables, partitions };
+    return { tables, views, partitions };
   }
   const columnTypes = (table: Table | undefined) => Object.fromEntries((table?.StorageDescriptor?.Columns ?? []).map((c) => [c.Name, c.Type]));
   const parquetBytes = (written: readonly ExportObject[]) => written.filter((o) => o.key.endsWith('.parquet')).reduce((sum, o) => sum + o.body.length, 0);
@@ -591,21 +615,28 @@ describe.runIf(runs)('deploy rehearsal against moto', () => {
       Name: database,
       LocationUri: `s3://${bucket}/exports/orders-db/`,
     });
-    const { tables, partitions } = await catalogOf('orders-db');
+    const { tables, views, partitions } = await catalogOf('orders-db');
     expect(tables.map((t) => t.Name)).toEqual([glueTableName('orders.billing.invoices'), glueTableName('orders.public.orders')]);
     expect(tables.map((t) => t.Name)).toEqual(['orders_billing_invoices', 'orders_public_orders']);
     const [invoices, orders] = tables;
+    // RDS writes PostgreSQL numerics, timestamps and dates as text (AWS's PostgreSQL table)...
     expect(columnTypes(orders)).toEqual({
       id: 'bigint',
       customer_id: 'int',
-      total: 'decimal(12,2)',
+      total: 'string',
       status: 'string',
-      created_at: 'timestamp',
-      delivered_on: 'date',
+      created_at: 'string',
+      delivered_on: 'string',
       is_gift: 'boolean',
       attributes: 'string',
     });
-    expect(columnTypes(invoices)).toEqual({ invoice_no: 'string', amount: 'double', issued_at: 'timestamp' });
+    expect(columnTypes(invoices)).toEqual({ invoice_no: 'string', amount: 'double', issued_at: 'string' });
+    // ...and each table's typed view reads them with their source types.
+    expect(views.map((v) => v.Name)).toEqual(['orders_billing_invoices_typed', 'orders_public_orders_typed']);
+    expect(columnTypes(views[1])).toMatchObject({ total: 'decimal(24,12)', created_at: 'timestamp', delivered_on: 'date', snapshot_time: 'string' });
+    expect(columnTypes(views[0])).toMatchObject({ issued_at: 'timestamp' });
+    // Every partition lies under its table's location (Lake Formation reads only those).
+    for (const table of tables) expect(table.StorageDescriptor?.Location).toBe(`s3://${bucket}/exports/orders-db/`);
     expect(orders?.PartitionKeys).toEqual([expect.objectContaining({ Name: 'snapshot_time', Type: 'string' })]);
     const partitionValue = `${exported.snapshotTime.toISOString().slice(0, 19)}Z`;
     expect(
