@@ -9,6 +9,7 @@ import { backfill } from './commands/backfill';
 import { catalog } from './commands/catalog';
 import { coverage } from './commands/coverage';
 import { formatEnvironment } from './commands/env';
+import { restore } from './commands/restore';
 import { status } from './commands/status';
 import { verify } from './commands/verify';
 import { describeSources, FunctionNotFoundError, lambda, resolveSettings } from './deployment';
@@ -43,6 +44,8 @@ async function run(command: Exclude<Command, { command: 'help' }>): Promise<numb
       return catalog(command, resolved.settings);
     case 'coverage':
       return coverage(command, resolved.settings);
+    case 'restore':
+      return restore(command, resolved.settings);
   }
 }
 

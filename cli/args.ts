@@ -1,6 +1,8 @@
 // The archive CLI's command line (pure): commands, options, and messages for bad input.
 import { parseArgs } from 'node:util';
 import { DATABASE_PATTERN } from '../handler/formats';
+import { RestoreError } from '../handler/restore/restore-error';
+import { parseRestoreCommand, RESTORE_HELP, RESTORE_OPTIONS, type RestoreCommand } from './restore/command-line';
 
 const DEPLOYMENT_OPTIONS = `Where the settings come from (every command):
   --function NAME   the deployed exporter Lambda (stack output exporter-function-name); the CLI
@@ -17,6 +19,7 @@ Commands:
   verify     verify completed exports table by table and record their manifests
   catalog    register verified exports in the Glue Data Catalog (exports made before it was on)
   coverage   per database: cadence, newest archived snapshot, lag, what is due, and the cost
+  restore    load archived tables back into a PostgreSQL or MySQL/MariaDB database
   env        print the settings the CLI would use, and where each comes from
 
 Run "npm run archive -- <command> --help" for a command's options.
@@ -73,6 +76,9 @@ Prints each setting of the handler contract, its value and its source (the funct
 or the default).
 ${DEPLOYMENT_OPTIONS}`;
 
+export const RESTORE_USAGE = `${RESTORE_HELP}
+${DEPLOYMENT_OPTIONS}`;
+
 /** Where the CLI finds the deployment; shared by every command. */
 export interface DeploymentOptions {
   /** The exporter function to read settings from; undefined: the local configuration's. */
@@ -95,7 +101,8 @@ export type Command =
       readonly json: boolean;
     } & DeploymentOptions)
   | ({ readonly command: 'catalog'; readonly since: Date; readonly dryRun: boolean } & DeploymentOptions)
-  | ({ readonly command: 'coverage'; readonly since?: Date; readonly json: boolean } & DeploymentOptions);
+  | ({ readonly command: 'coverage'; readonly since?: Date; readonly json: boolean } & DeploymentOptions)
+  | RestoreCommand;
 
 /** Bad command-line input; the message says what and how to get help. */
 export class UsageError extends Error {
@@ -119,7 +126,7 @@ export function parseDate(text: string, now: Date = new Date(), usage: string = 
   throw new UsageError(`--since "${text}" is not a date: use YYYY-MM-DD, an ISO time such as 2026-11-01T00:00:00Z, or Nd such as 7d`, usage);
 }
 
-type OptionSpec = { readonly type: 'string' | 'boolean'; readonly short?: string };
+type OptionSpec = { readonly type: 'string' | 'boolean'; readonly short?: string; readonly multiple?: boolean };
 
 const COMMON_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   function: { type: 'string' },
@@ -134,6 +141,7 @@ const COMMANDS: Readonly<Record<string, { readonly usage: string; readonly optio
   catalog: { usage: CATALOG_USAGE, options: { since: { type: 'string' }, 'dry-run': { type: 'boolean' } } },
   coverage: { usage: COVERAGE_USAGE, options: { since: { type: 'string' }, json: { type: 'boolean' } } },
   env: { usage: ENV_USAGE, options: { json: { type: 'boolean' } } },
+  restore: { usage: RESTORE_USAGE, options: RESTORE_OPTIONS },
 };
 
 /** What `verify` and `catalog` look back over when no --since is given. */
@@ -180,6 +188,14 @@ export function parseCommandLine(argv: readonly string[], now: Date = new Date()
   if (values.help === true) return { command: 'help', text: usage };
   const deployment = deploymentOptions(values, usage);
   if (command === 'env') return { command: 'env', json: values.json === true, ...deployment };
+  if (command === 'restore') {
+    try {
+      return parseRestoreCommand(values, deployment, now, (text) => parseDate(text, now, usage));
+    } catch (error) {
+      if (error instanceof RestoreError) throw new UsageError(error.message, usage);
+      throw error;
+    }
+  }
   const since = typeof values.since === 'string' ? parseDate(values.since, now, usage) : undefined;
   if (since !== undefined && since.getTime() > now.getTime()) throw new UsageError(`--since ${values.since} is in the future`, usage);
   if (command === 'status') return { command: 'status', since, json: values.json === true, ...deployment };

@@ -1,0 +1,170 @@
+// `restore`: loads archived tables back into a PostgreSQL or MySQL/MariaDB database. Finds the
+// export in the archive (S3 only), plans (tables, files, rows from the footers, types), reads
+// numeric scales from the data where the export states none, then loads each table safely.
+import type { S3Client } from '@aws-sdk/client-s3';
+import { mapWithConcurrency } from '../../handler/concurrency';
+import { explainDatabaseError } from '../../handler/restore/database-errors';
+import { ScaleRecovery } from '../../handler/restore/numeric-scale';
+import { buildRestorePlan, checkEngine, formatPlan, type PlannedFile, type RestorePlan, type TablePlan, targetColumn } from '../../handler/restore/plan';
+import type { TableResult } from '../../handler/restore/progress';
+import { RestoreError, tableExistsError } from '../../handler/restore/restore-error';
+import { chooseExportAt, chooseExportById } from '../../handler/restore/select-export';
+import { selectTables, type SourceTable } from '../../handler/restore/source-table';
+import { s3 } from '../../handler/s3';
+import type { Settings } from '../../handler/settings';
+import { exportById, exportsOfDatabase, s3RangeReader, tableParts } from '../restore/archive-reader';
+import { mysqlLoader } from '../restore/mysql-loader';
+import { bindColumns, columnValues, openPart, type ParquetPart, partLines } from '../restore/parquet-reader';
+import { postgresLoader } from '../restore/postgres-loader';
+import { RestoreProgress } from '../restore/progress';
+import type { RestoreCommand } from '../restore/command-line';
+import type { Loader } from '../restore/table-load';
+
+/** Dependencies of {@link restore}; tests pass their own S3 client. */
+export interface RestoreDependencies {
+  readonly s3?: S3Client;
+}
+
+/** A table's parts, opened (footers read). */
+type OpenedParts = Map<string, { key: string; part: ParquetPart }[]>;
+
+async function findManifest(command: RestoreCommand, settings: Settings, client: S3Client) {
+  const where = `s3://${settings.archiveBucket}/${settings.archivePrefix}`;
+  if ('exportId' in command.source) {
+    return chooseExportById(await exportById(settings.archiveBucket, settings.archivePrefix, command.source.exportId, client), command.source.exportId, where);
+  }
+  const { database, at } = command.source;
+  return chooseExportAt(await exportsOfDatabase(settings.archiveBucket, settings.archivePrefix, database, client), database, at, where);
+}
+
+async function openTables(bucket: string, exportPrefix: string, tables: readonly SourceTable[], client: S3Client): Promise<OpenedParts> {
+  const opened: OpenedParts = new Map();
+  for (const table of tables) {
+    const folder = table.manifestTable.folder;
+    const parts = await tableParts(bucket, exportPrefix, folder, client);
+    if (parts.length === 0) {
+      throw new RestoreError(
+        `no Parquet file is under s3://${bucket}/${exportPrefix}${folder} any more, though the manifest lists ${table.manifestTable.files}: verify the export again (npm run archive -- verify --force)`,
+      );
+    }
+    opened.set(
+      folder,
+      await mapWithConcurrency(parts, 8, async (p) => ({
+        key: p.key,
+        part: await openPart(s3RangeReader(bucket, p.key, p.size, client), `s3://${bucket}/${p.key}`),
+      })),
+    );
+  }
+  return opened;
+}
+
+/** Reads the scale of every numeric column whose scale neither the export nor the Parquet type states. */
+async function withScales(engine: RestorePlan['engine'], plan: TablePlan, parts: readonly { part: ParquetPart }[]): Promise<TablePlan> {
+  if (!plan.columns.some((c) => c.scaleFromData)) return plan;
+  const columns = [];
+  for (const column of plan.columns) {
+    if (!column.scaleFromData) {
+      columns.push(column);
+      continue;
+    }
+    const recovery = new ScaleRecovery();
+    for (const { part } of parts) {
+      for await (const values of columnValues(part, column.name)) for (let i = 0; i < values.length; i++) recovery.observe(values[i] as string | null);
+    }
+    columns.push(targetColumn(engine, column.source, recovery.result()));
+  }
+  return { ...plan, columns };
+}
+
+async function loadTable(loader: Loader, plan: RestorePlan, table: TablePlan, opened: OpenedParts, progress: RestoreProgress): Promise<TableResult> {
+  const name = `${table.schema}.${table.table}`;
+  const started = Date.now();
+  const parts = opened.get(table.source.manifestTable.folder) ?? [];
+  progress.start(name, table.rows, table.bytes);
+  try {
+    const final = await withScales(plan.engine, table, parts);
+    const rows = await loader.load({
+      plan: final,
+      ifExists: plan.ifExists,
+      files: parts.map(
+        ({ key, part }) =>
+          () =>
+            partLines(part, bindColumns(part, final.columns, key), plan.engine),
+      ),
+      onRows: (n) => progress.rows(name, n),
+    });
+    const result: TableResult = {
+      table: name,
+      source: table.source.name,
+      status: 'restored',
+      rows,
+      bytes: table.bytes,
+      seconds: (Date.now() - started) / 1000,
+    };
+    progress.finish(result);
+    return result;
+  } catch (error) {
+    const message =
+      error instanceof RestoreError ? error.message : (explainDatabaseError(error, plan.target) ?? `${(error as Error).name}: ${(error as Error).message}`);
+    const result: TableResult = {
+      table: name,
+      source: table.source.name,
+      status: 'failed',
+      rows: 0,
+      bytes: table.bytes,
+      seconds: (Date.now() - started) / 1000,
+      error: message,
+    };
+    progress.finish(result);
+    return result;
+  }
+}
+
+async function run(command: RestoreCommand, settings: Settings, client: S3Client): Promise<number> {
+  const manifest = await findManifest(command, settings, client);
+  const engine = checkEngine(manifest, command.target);
+  const tables = selectTables(manifest, engine, command.tables);
+  const opened = await openTables(manifest.bucket || settings.archiveBucket, manifest.exportPrefix, tables, client);
+  const files = new Map<string, PlannedFile[]>(
+    [...opened].map(([folder, parts]) => [folder, parts.map(({ key, part }) => ({ key, bytes: part.file.byteLength, rows: part.rows }))]),
+  );
+  const plan = buildRestorePlan({
+    manifest,
+    tables,
+    target: command.target,
+    ...(command.targetSchema ? { targetSchema: command.targetSchema } : {}),
+    ifExists: command.ifExists,
+    files,
+  });
+  if (command.dryRun) {
+    console.log(command.json ? JSON.stringify({ ...plan, target: plan.target.display }, null, 2) : formatPlan(plan));
+    return 0;
+  }
+  console.error(
+    `restoring ${plan.tables.length} table(s) of ${plan.exportTaskIdentifier} (${plan.rows.toLocaleString('en-US')} rows) into ${plan.target.display}`,
+  );
+  const loader = engine === 'postgres' ? await postgresLoader(command.target) : await mysqlLoader(command.target);
+  try {
+    if (command.ifExists === 'fail') {
+      for (const table of plan.tables) if (await loader.exists(table.schema, table.table)) throw tableExistsError(`${table.schema}.${table.table}`);
+    }
+    const progress = new RestoreProgress(command.json);
+    const started = Date.now();
+    const results = await mapWithConcurrency(plan.tables, command.jobs, (table) => loadTable(loader, plan, table, opened, progress));
+    progress.summary(results, (Date.now() - started) / 1000);
+    return results.every((r) => r.status === 'restored') ? 0 : 1;
+  } finally {
+    await loader.close();
+  }
+}
+
+export async function restore(command: RestoreCommand, settings: Settings, deps: RestoreDependencies = {}): Promise<number> {
+  try {
+    return await run(command, settings, deps.s3 ?? s3);
+  } catch (error) {
+    const message = error instanceof RestoreError ? error.message : explainDatabaseError(error, command.target);
+    if (message === undefined) throw error;
+    console.error(`error: ${message}`);
+    return error instanceof RestoreError ? error.exitCode : 1;
+  }
+}
