@@ -109,7 +109,11 @@ export async function writeRdsExport(options: RdsExportOptions): Promise<RdsExpo
     table.batches.forEach((batch, b) => {
       const uuid = stableUuid(`${options.exportTaskIdentifier}/${target}/${b + 1}`);
       const rowsPerColumn = batch.map((values) => split(values, options.partsPerTable ?? 1));
+      const rowCount = batch[0]?.length ?? 0;
       for (let p = 0; p < (options.partsPerTable ?? 1); p++) {
+        // AWS, "File naming conventions": a partition whose range holds no rows gets no file (a gap
+        // in the part numbers). An empty table still gets one part, with the schema and no rows.
+        if ((rowsPerColumn[0]?.[p]?.length ?? 0) === 0 && !(rowCount === 0 && p === 0)) continue;
         const body = writeParquetPart(
           table.columns.map((column, c) => ({ name: column.name, parquet: column.parquet, values: rowsPerColumn[c]![p]! })),
           options.rowGroupSize,
@@ -194,7 +198,7 @@ export async function writeRdsExport(options: RdsExportOptions): Promise<RdsExpo
         KmsKeyId: KMS_KEY_ID,
         Status: 'COMPLETE',
         PercentProgress: 100,
-        TotalExtractedDataInGB: Math.ceil(totalExportedDataInGB),
+        TotalExtractedDataInGB: Math.round(totalExportedDataInGB),
         ...(skipped.length > 0 ? { WarningMessage: JSON.stringify({ skippedTables: skipped, skippedObjectives: [], general: [] }) } : {}),
         SourceType: 'SNAPSHOT',
       },
