@@ -80,25 +80,34 @@ export interface SnapshotScope {
 
 /** Every instance and cluster snapshot of the given types in the region (or of one database), following pagination. */
 export async function listSnapshots(types: readonly string[], scope: SnapshotScope = {}): Promise<SnapshotInfo[]> {
-  const snapshots: SnapshotInfo[] = [];
-  for (const SnapshotType of types) {
+  const instances = async (SnapshotType: string): Promise<SnapshotInfo[]> => {
+    const found: SnapshotInfo[] = [];
     let marker: string | undefined;
     do {
       const out: DescribeDBSnapshotsCommandOutput = await rds.send(
         new DescribeDBSnapshotsCommand({ SnapshotType, DBInstanceIdentifier: scope.database, Marker: marker, MaxRecords: 100 }),
       );
-      snapshots.push(...(out.DBSnapshots ?? []).map(instanceSnapshotInfo));
+      found.push(...(out.DBSnapshots ?? []).map(instanceSnapshotInfo));
       marker = out.Marker;
     } while (marker);
-    marker = undefined;
+    return found;
+  };
+  const clusters = async (SnapshotType: string): Promise<SnapshotInfo[]> => {
+    const found: SnapshotInfo[] = [];
+    let marker: string | undefined;
     do {
       const out: DescribeDBClusterSnapshotsCommandOutput = await rds.send(
         new DescribeDBClusterSnapshotsCommand({ SnapshotType, DBClusterIdentifier: scope.database, Marker: marker, MaxRecords: 100 }),
       );
-      snapshots.push(...(out.DBClusterSnapshots ?? []).map(clusterSnapshotInfo));
+      found.push(...(out.DBClusterSnapshots ?? []).map(clusterSnapshotInfo));
       marker = out.Marker;
     } while (marker);
-  }
+    return found;
+  };
+  // Each type's instance and cluster pages are one chain of calls (a page names the next); the
+  // chains run side by side, so a large account waits for its longest chain, not for all of them.
+  const chains = await Promise.all(types.flatMap((type) => [instances(type), clusters(type)]));
+  const snapshots = chains.flat();
   // A database filter matches an instance or a cluster of that name; keep exactly that name.
   return scope.database === undefined ? snapshots : snapshots.filter((s) => s.databaseIdentifier.toLowerCase() === scope.database!.toLowerCase());
 }
