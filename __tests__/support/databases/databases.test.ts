@@ -1,5 +1,6 @@
 // The test database servers start, accept the connections the restore tests make (URLs with no
 // password, fresh databases, odd names, LOAD DATA LOCAL INFILE on MariaDB), and stop for good.
+import { spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,5 +123,21 @@ describe.runIf(requireTool('PostgreSQL and MariaDB test servers', postgresMissin
     await server.stop();
     // Assess
     await expect(connect()).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe.runIf(requireTool('PostgreSQL and MariaDB test servers', postgresMissing() ?? mariadbMissing()))('a test process that exits without stop()', () => {
+  it.each([
+    ['postgres', pgRows],
+    ['mariadb', mysqlRows],
+  ] as const)('%s: the server goes with it', async (engine, rows) => {
+    // Prepare
+    const script = join(__dirname, 'exit-without-stop.ts');
+    // Act
+    const run = spawnSync(process.execPath, [join(__dirname, '..', '..', '..', 'scripts', 'run-ts.js'), script, engine], { encoding: 'utf8', timeout: 90_000 });
+    // Assess
+    expect(run.status, run.stderr).toBe(0);
+    const { url } = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { url: string };
+    await expect(rows(url, 'SELECT 1')).rejects.toThrow(/ECONNREFUSED/);
   });
 });

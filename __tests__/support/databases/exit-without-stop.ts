@@ -1,0 +1,14 @@
+// Run by databases.test.ts as a separate process: starts a server, prints where it listens and
+// its URL, and exits without calling stop(), as a crashed test run would.
+import { startMariadb, startPostgres } from './index';
+
+async function main(): Promise<void> {
+  const server = process.argv[2] === 'mariadb' ? await startMariadb() : await startPostgres();
+  console.log(JSON.stringify({ url: server.url }));
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
