@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { bundleHandler, bundleHandlerCached, deterministicZip, RECORDER_ENTRY, writeHandlerFiles } from '../stacks/bundle';
+import { bundleHandler, bundleHandlerCached, deterministicZip, NOTIFIER_ENTRY, RECORDER_ENTRY, writeHandlerFiles } from '../stacks/bundle';
 import { handlerZip } from '../stacks/exporter-function';
 
 /** Reads a zip's entries by walking its central directory (enough for the zips we write). */
@@ -59,6 +59,21 @@ describe('handler bundle', () => {
     expect(recorder).toBe('function');
     expect(bundleHandler().toString()).not.toContain('ListObjectsV2');
     expect(bundleHandler(RECORDER_ENTRY).toString()).toContain('ListObjectsV2');
+  });
+
+  it('loads without the SNS client, which the notifier beside it brings on the first notification', () => {
+    // Prepare
+    const both = writeHandlerFiles(mkdtempSync(path.join(tmpdir(), 'bundle-notifier-')));
+    const notifier = path.join(path.dirname(both), 'notify-sns.js');
+
+    // Act
+    const publish = execFileSync(process.execPath, ['-e', `process.stdout.write(typeof require(${JSON.stringify(notifier)}).publish)`], { encoding: 'utf8' });
+
+    // Assess: neither the handler nor the recorder carries SNS's Publish; the notifier does.
+    expect(publish).toBe('function');
+    expect(bundleHandler().toString()).not.toContain('Publish');
+    expect(bundleHandler(RECORDER_ENTRY).toString()).not.toContain('Publish');
+    expect(bundleHandler(NOTIFIER_ENTRY).toString()).toContain('Publish');
   });
 
   it('has the same bytes for the same source', () => {
@@ -126,10 +141,11 @@ describe('deterministic zip', () => {
     expect(listing).toMatch(/No errors detected/);
   });
 
-  it('holds the bundled handler as index.js for the Lambda, and the recorder beside it', () => {
+  it('holds the bundled handler as index.js for the Lambda, and the recorder and the notifier beside it', () => {
     const read = readZip(readFileSync(handlerZip()));
-    expect([...read.keys()]).toEqual(['index.js', 'record-export.js']);
+    expect([...read.keys()]).toEqual(['index.js', 'notify-sns.js', 'record-export.js']);
     expect(read.get('index.js')!.equals(bundleHandler())).toBe(true);
     expect(read.get('record-export.js')!.equals(bundleHandler(RECORDER_ENTRY))).toBe(true);
+    expect(read.get('notify-sns.js')!.equals(bundleHandler(NOTIFIER_ENTRY))).toBe(true);
   });
 });

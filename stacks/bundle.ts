@@ -16,10 +16,18 @@ export const HANDLER_ENTRY = path.join(PROJECT_ROOT, 'handler', 'index.ts');
  */
 export const RECORDER_ENTRY = path.join(PROJECT_ROOT, 'handler', 'record-export.ts');
 
+/**
+ * The SNS client, bundled as a third file and required on the first notification
+ * (handler/notify.ts): failures and incomplete exports only, so a cold start that sends none
+ * does not load it (measured: index.js 318 KB -> 296 KB, cold load about 8% faster).
+ */
+export const NOTIFIER_ENTRY = path.join(PROJECT_ROOT, 'handler', 'notify-sns.ts');
+
 /** The deployed files: each bundle's name in the zip, and its entry. */
 export const HANDLER_FILES: readonly { readonly name: string; readonly entry: string }[] = [
   { name: 'index.js', entry: HANDLER_ENTRY },
   { name: 'record-export.js', entry: RECORDER_ENTRY },
+  { name: 'notify-sns.js', entry: NOTIFIER_ENTRY },
 ];
 
 /** Where synth keeps the last bundle, keyed by the content of every file that went into it. */
@@ -58,8 +66,9 @@ export const HANDLER_BUILD_OPTIONS: Readonly<BuildOptions> = {
   target: 'node22',
   format: 'cjs',
   minify: true,
-  // import() becomes a require() made on first use: the recorder stays a file of its own
-  // (handler/recorder.ts names it with a variable, which the bundler does not follow).
+  // import() becomes a require() made on first use: the recorder and the notifier stay files of
+  // their own (handler/recorder.ts and handler/notify.ts name them with a variable, which the
+  // bundler does not follow).
   supported: { 'dynamic-import': false },
   // Prefer the SDK's ES module builds: they tree-shake better than the CommonJS ones.
   mainFields: ['module', 'main'],
