@@ -8,12 +8,6 @@
 // exports show (Spark's part naming; gzip-compressed Parquet).
 import { exportPathName } from '../../../handler/export-naming';
 
-/** The export's folder key, ending in `/`: `<s3Prefix>/<exportTaskIdentifier>/`. */
-export function exportFolderKey(s3Prefix: string, exportTaskIdentifier: string): string {
-  const prefix = s3Prefix.replace(/^\/+|\/+$/g, '');
-  return prefix === '' ? `${exportTaskIdentifier}/` : `${prefix}/${exportTaskIdentifier}/`;
-}
-
 /** A table's folder relative to the export's folder: `<database>/<schema>.<table>/`, path characters converted. */
 export function tableFolder(database: string, schema: string, table: string): string {
   return `${exportPathName(database)}/${exportPathName(`${schema}.${table}`)}/`;
