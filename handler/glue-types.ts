@@ -1,12 +1,13 @@
 // The Athena/Glue (Hive DDL) type of an exported column (pure).
 //
-// Sources: AWS's "Data conversion when exporting to an Amazon S3 bucket" (RDS User Guide; its
-// tables differ between versions: older ones list PostgreSQL dates, timestamps and numerics as
-// strings, the exports in our fixtures state int32 (DATE), int64 (TIMESTAMP_MICROS) and
-// decimal(p,s)), and Athena's "Data types in Amazon Athena" (DECIMAL precision and scale at most
-// 38; DDL has no TIME type). So the mapping follows what the export itself says it wrote
+// Sources: AWS's "Data conversion when exporting to an Amazon S3 bucket" (RDS User Guide: MySQL
+// and MariaDB types keep a Parquet type, e.g. DATETIME as INT64 TIMESTAMP_MICROS and DECIMAL as
+// DECIMAL(p,s); PostgreSQL's numerics, dates, timestamps and most other types are BYTE_ARRAY
+// STRING), and Athena's "Data types in Amazon Athena" (DECIMAL precision and scale at most 38;
+// DDL has no TIME type). So the mapping follows what the export itself says it wrote
 // (`expectedExportedType`), not the source type; the source type is only a fallback when RDS
-// states nothing. Proven against real Parquet files in __tests__/handler/glue-types-parquet.test.ts.
+// states nothing. PostgreSQL's text columns are read back with their types by the typed views
+// (catalog-views.ts). Proven against real Parquet files in __tests__/handler/glue-types-parquet.test.ts.
 import type { ExportedColumn } from './archive-manifest';
 
 /** An Athena/Glue column type, and why it deserves a look when the mapping had to guess. */
