@@ -81,11 +81,14 @@ export async function startMariadb(): Promise<TestDatabaseServer> {
         '--local-infile=1',
         '--innodb-buffer-pool-size=32M',
         '--innodb-flush-log-at-trx-commit=0',
+        '--innodb-buffer-pool-dump-at-shutdown=0',
+        '--innodb-buffer-pool-load-at-startup=0',
         '--character-set-server=utf8mb4',
         '--collation-server=utf8mb4_unicode_ci',
       ],
       dir,
       stopSignal: 'SIGTERM',
+      pidFile: join(dir, 'mysqld.pid'),
     });
     await waitUntilAccepting('MariaDB', server, () => query(port, 'SELECT 1'));
   } catch (error) {

@@ -73,6 +73,7 @@ export async function startPostgres(): Promise<TestDatabaseServer> {
       dir,
       // SIGINT is PostgreSQL's fast shutdown: it ends open sessions instead of waiting for them.
       stopSignal: 'SIGINT',
+      pidFile: join(data, 'postmaster.pid'),
     });
     await waitUntilAccepting('PostgreSQL', server, () => query(url, 'SELECT 1'));
   } catch (error) {

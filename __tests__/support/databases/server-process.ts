@@ -2,7 +2,7 @@
 // (PostgreSQL and MariaDB refuse to run as root), in its own process group so stop() ends it
 // with its workers, and ended anyway if the test process exits without calling stop().
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -71,6 +71,8 @@ export interface ServerProcessOptions {
   readonly dir: string;
   /** The signal that shuts the server down cleanly and quickly (PostgreSQL: SIGINT, MariaDB: SIGTERM). */
   readonly stopSignal: NodeJS.Signals;
+  /** The file whose first line is the server's process id, once it runs. */
+  readonly pidFile: string;
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -78,6 +80,17 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, signal);
   } catch {
     // already gone
+  }
+}
+
+function signalServer(pidFile: string, signal: NodeJS.Signals): boolean {
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -104,7 +117,9 @@ export function spawnServer(options: ServerProcessOptions): ServerProcess {
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       process.removeListener('exit', killOnExit);
-      signalGroup(child, options.stopSignal);
+      // Signal the server itself: runuser, its parent, would answer a signal of its own by
+      // killing the server two seconds later. runuser exits when the server has.
+      if (!signalServer(options.pidFile, options.stopSignal)) signalGroup(child, options.stopSignal);
       const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_TIMEOUT_MS);
       if (child.pid !== undefined) await exited;
       clearTimeout(timer);
