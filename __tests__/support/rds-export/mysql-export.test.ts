@@ -14,6 +14,7 @@ import { MYSQL_TYPE_COLUMNS, MYSQL_TYPE_ROWS, typeTableSql } from './all-types';
 import { writeRdsExport } from './index';
 import { partSchema, readPartRows } from './read-part';
 import { readWrittenExport, verifyInputOf, type WrittenExport } from './read-export';
+import { annotationOf } from './annotation';
 
 // AWS's table, transcribed row by row (DECIMAL's four rows by the precision that selects them).
 const STRING = { type: 'BYTE_ARRAY', logical: 'STRING' };
@@ -66,17 +67,6 @@ const AWS_MYSQL_TABLE: Readonly<Record<string, { type: string; length?: number; 
   POLYGON: BYTES,
   JSON: STRING,
 };
-
-type Logical = { type: string; bitWidth?: number; isSigned?: boolean; precision?: number; scale?: number; unit?: string };
-
-function logicalOf(element: { logical_type?: Logical }): string | undefined {
-  const logical = element.logical_type;
-  if (logical === undefined) return undefined;
-  if (logical.type === 'INTEGER') return `INT(${logical.bitWidth}, ${logical.isSigned})`;
-  if (logical.type === 'DECIMAL') return `DECIMAL(${logical.precision},${logical.scale})`;
-  if (logical.type === 'TIMESTAMP') return `TIMESTAMP(${logical.unit})`;
-  return logical.type;
-}
 
 async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
   const connection = await createConnection({ uri: url, charset: 'utf8mb4', multipleStatements: false });
@@ -168,7 +158,12 @@ describe.runIf(requireTool('RDS export emulator (MariaDB)', mariadbMissing()))('
     for (const column of MYSQL_TYPE_COLUMNS) {
       const element = columns.get(column.name)!;
       const aws = AWS_MYSQL_TABLE[column.awsRow]!;
-      expect({ column: column.name, type: element.type, length: element.type_length, logical: logicalOf(element as { logical_type?: Logical }) }).toEqual({
+      expect({
+        column: column.name,
+        type: element.type,
+        length: element.type_length,
+        logical: annotationOf(element as Parameters<typeof annotationOf>[0]),
+      }).toEqual({
         column: column.name,
         type: aws.type,
         length: aws.length,

@@ -28,9 +28,13 @@ export const STRING: ParquetType = {
   element: { type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } },
   expectedExportedType: 'binary (UTF8)',
 };
-/** INT32 annotated INT(16, true), AWS's "INT(16, true)". */
+/**
+ * INT32 annotated INT(16, true), AWS's "INT(16, true)", as the legacy converted type INT_16 only:
+ * hyparquet-writer 0.17 writes the logical type's bitWidth as a thrift i32 where the format says
+ * i8, which DuckDB (and any strict reader) rejects as invalid file metadata.
+ */
 export const INT16: ParquetType = {
-  element: { type: 'INT32', converted_type: 'INT_16', logical_type: { type: 'INTEGER', bitWidth: 16, isSigned: true } },
+  element: { type: 'INT32', converted_type: 'INT_16' },
   expectedExportedType: 'int32 (INT_16)',
 };
 /** INT64 microseconds since 1970-01-01 00:00 UTC, AWS's "TIMESTAMP_MICROS". */

@@ -15,6 +15,7 @@ import { POSTGRES_TYPE_COLUMNS, POSTGRES_TYPE_ROWS, POSTGRES_TYPES_SETUP, typeTa
 import { writeRdsExport } from './index';
 import { partSchema, readPartRows } from './read-part';
 import { readWrittenExport, verifyInputOf, type WrittenExport } from './read-export';
+import { annotationOf } from './annotation';
 
 // AWS's table, transcribed row by row: the Parquet primitive type and logical type annotation.
 const STRING = { type: 'BYTE_ARRAY', logical: 'STRING' };
@@ -66,12 +67,6 @@ const AWS_POSTGRES_TABLE: Readonly<Record<string, { type: string; logical?: stri
   RANGE: STRING,
   UUID: STRING,
 };
-
-function logicalOf(element: { logical_type?: { type: string; bitWidth?: number; isSigned?: boolean } }): string | undefined {
-  const logical = element.logical_type;
-  if (logical === undefined) return undefined;
-  return logical.type === 'INTEGER' ? `INT(${logical.bitWidth}, ${logical.isSigned})` : logical.type;
-}
 
 /** Whether a value read from Parquet is what PostgreSQL printed (bytea printed as hex). */
 function printsAs(sqlType: string, value: unknown, text: string | null): boolean {
@@ -147,7 +142,7 @@ describe.runIf(requireTool('RDS export emulator (PostgreSQL)', postgresMissing()
     for (const column of POSTGRES_TYPE_COLUMNS) {
       const element = columns.get(column.name)!;
       const aws = AWS_POSTGRES_TABLE[column.awsRow]!;
-      expect({ column: column.name, type: element.type, logical: logicalOf(element), repetition: element.repetition_type }).toEqual({
+      expect({ column: column.name, type: element.type, logical: annotationOf(element), repetition: element.repetition_type }).toEqual({
         column: column.name,
         type: aws.type,
         logical: aws.logical,
