@@ -1,6 +1,6 @@
 import type { BuildOptions } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { crc32, deflateRawSync } from 'node:zlib';
 import * as path from 'node:path';
 
@@ -30,7 +30,7 @@ export const HANDLER_FILES: readonly { readonly name: string; readonly entry: st
   { name: 'notify-sns.js', entry: NOTIFIER_ENTRY },
 ];
 
-/** Where synth keeps the last bundle, keyed by the content of every file that went into it. */
+/** Where synth keeps the last bundles, with what it knows of every file that went into each (see cachedBundle). */
 export const BUNDLE_CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'rds-snapshot-archive');
 
 /**
@@ -99,54 +99,135 @@ export function bundleHandler(entry: string = HANDLER_ENTRY): Buffer {
   return build(entry).code;
 }
 
-/** A hash of the build settings and the content of every input file (relative to the project root). */
-function inputsKey(entry: string, inputs: readonly string[]): string {
-  const esbuildVersion = (JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')) as { version: string }).version;
-  const hash = createHash('sha256').update(JSON.stringify({ esbuildVersion, entry: path.relative(PROJECT_ROOT, entry), options: HANDLER_BUILD_OPTIONS }));
-  for (const input of inputs)
-    hash
-      .update(input)
-      .update('\0')
-      .update(readFileSync(path.join(PROJECT_ROOT, input)))
-      .update('\0');
-  return hash.digest('hex');
+/** What the cache knows of one input file: its content's hash, and the size and time it had when hashed. */
+interface CachedInput {
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly sha256: string;
 }
 
 interface CacheManifest {
-  readonly key: string;
-  readonly inputs: readonly string[];
+  /** The build settings and esbuild's version. */
+  readonly settings: string;
+  /** What npm installed when the bundle was built (see installedPackages); undefined when unknown. */
+  readonly installed?: string;
+  /** The bundle's files outside node_modules, and also those inside when `installed` is unknown. */
+  readonly inputs: readonly CachedInput[];
+}
+
+/** The build settings of an entry, with esbuild's version: a change rebuilds whatever the inputs. */
+function settingsKey(entry: string): string {
+  const esbuildVersion = (JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')) as { version: string }).version;
+  return createHash('sha256')
+    .update(JSON.stringify({ esbuildVersion, entry: path.relative(PROJECT_ROOT, entry), options: HANDLER_BUILD_OPTIONS }))
+    .digest('hex');
+}
+
+function sha256Of(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+let installed: string | null | undefined;
+
+/**
+ * A hash of npm's record of what node_modules holds (node_modules/.package-lock.json, which every
+ * npm install, update or uninstall rewrites, with each package's version and integrity), or
+ * undefined without one. The SDK files in a bundle (about 1,400 for the three) are trusted while it
+ * is unchanged, as Vite trusts its pre-bundled dependencies while the lock file is: checking each
+ * of them cost a synth about 50 ms (hashing) or 25 ms (stats); a hand-edited file in node_modules
+ * needs `rm -r node_modules/.cache`.
+ */
+function installedPackages(): string | undefined {
+  if (installed === undefined) {
+    try {
+      installed = sha256Of(path.join(PROJECT_ROOT, 'node_modules', '.package-lock.json'));
+    } catch {
+      installed = null;
+    }
+  }
+  return installed ?? undefined;
+}
+
+const isPackageFile = (input: string) => input.startsWith('node_modules/');
+
+function describeInput(input: string): CachedInput {
+  const file = path.join(PROJECT_ROOT, input);
+  const { size, mtimeMs } = statSync(file);
+  return { path: input, size, mtimeMs, sha256: sha256Of(file) };
 }
 
 /**
- * The same bytes as bundleHandler(), reused from the last build when no input file changed
- * (about 10 ms instead of about 250 ms per synth). The check reads every file the last bundle
- * was made of, so an edit to the handler or an SDK upgrade always rebuilds.
+ * Whether an input is as it was when the bundle was built: the same size and modification time
+ * (one stat, the common case), or else the same content (read and hashed: a file touched but
+ * not changed does not rebuild). A file that is gone is a change.
  */
-export function bundleHandlerCached(entry: string = HANDLER_ENTRY, cacheDir: string = BUNDLE_CACHE_DIR): Buffer {
+function unchanged(input: CachedInput): boolean {
+  const file = path.join(PROJECT_ROOT, input.path);
+  const stats = statSync(file, { throwIfNoEntry: false });
+  if (stats === undefined || stats.size !== input.size) return false;
+  return stats.mtimeMs === input.mtimeMs || sha256Of(file) === input.sha256;
+}
+
+/** One entry's bundle as the cache keeps it: the code, and its deflated form for the zip. */
+interface CachedBundle {
+  readonly code: Buffer;
+  readonly deflated: Buffer;
+}
+
+/** The compression of every zip entry; deterministicZip's and the cache's must be the same. */
+function deflate(data: Buffer): Buffer {
+  return deflateRawSync(data, { level: 9 });
+}
+
+/**
+ * An entry's bundle and its deflated bytes, reused from the last build while no input file
+ * changed: the project's files by a stat each (their content when the stat differs), the
+ * packages by npm's record of them, and the zip reuses the deflated bytes. Checking every file's
+ * content and deflating again took about 70-130 ms of a 470 ms synth (see README, Performance).
+ * An edit to the handler, an npm install (an SDK upgrade) or new build settings rebuild.
+ */
+function cachedBundle(entry: string, cacheDir: string): CachedBundle {
   // One cache per entry; the handler's keeps its old name.
   const name = entry === HANDLER_ENTRY ? 'handler-bundle' : `handler-bundle-${path.basename(entry, path.extname(entry))}`;
   const manifestFile = path.join(cacheDir, `${name}.json`);
   const bundleFile = path.join(cacheDir, `${name}.js`);
+  const deflatedFile = path.join(cacheDir, `${name}.js.deflate`);
+  const settings = settingsKey(entry);
+  const packages = installedPackages();
   try {
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as CacheManifest;
-    if (manifest.key === inputsKey(entry, manifest.inputs)) return readFileSync(bundleFile);
+    if (manifest.settings === settings && manifest.installed === packages && Array.isArray(manifest.inputs) && manifest.inputs.every(unchanged))
+      return { code: readFileSync(bundleFile), deflated: readFileSync(deflatedFile) };
   } catch {
-    // No cache yet, or an input is gone: build.
+    // No cache yet, an older cache format, or a file of it is gone: build.
   }
   const { code, inputs } = build(entry);
+  const deflated = deflate(code);
   try {
     mkdirSync(cacheDir, { recursive: true });
     writeFileSync(bundleFile, code);
-    writeFileSync(manifestFile, JSON.stringify({ key: inputsKey(entry, inputs), inputs } satisfies CacheManifest));
+    writeFileSync(deflatedFile, deflated);
+    // Written last: a cache interrupted before it has no manifest and is rebuilt.
+    const checked = packages === undefined ? inputs : inputs.filter((input) => !isPackageFile(input));
+    writeFileSync(manifestFile, JSON.stringify({ settings, installed: packages, inputs: checked.map(describeInput) } satisfies CacheManifest));
   } catch {
     // A read-only tree only loses the speed-up.
   }
-  return code;
+  return { code, deflated };
 }
 
-/** Every deployed file of the handler (index.js and the lazily loaded recorder), from the cache when unchanged. */
-export function handlerFiles(): { readonly name: string; readonly data: Buffer }[] {
-  return HANDLER_FILES.map(({ name, entry }) => ({ name, data: bundleHandlerCached(entry) }));
+/** The same bytes as bundleHandler(), reused from the last build when no input file changed. */
+export function bundleHandlerCached(entry: string = HANDLER_ENTRY, cacheDir: string = BUNDLE_CACHE_DIR): Buffer {
+  return cachedBundle(entry, cacheDir).code;
+}
+
+/** Every deployed file of the handler (index.js and the files it loads on first use), from the cache when unchanged. */
+export function handlerFiles(): ZipEntry[] {
+  return HANDLER_FILES.map(({ name, entry }) => {
+    const { code, deflated } = cachedBundle(entry, BUNDLE_CACHE_DIR);
+    return { name, data: code, deflated };
+  });
 }
 
 /** Writes the handler's files into `directory`; returns the path of index.js. */
@@ -160,6 +241,8 @@ export function writeHandlerFiles(directory: string): string {
 export interface ZipEntry {
   readonly name: string;
   readonly data: Buffer;
+  /** `data` already deflated as the zip does it (the bundle cache keeps it); @default deflated here */
+  readonly deflated?: Buffer;
 }
 
 // 1980-01-01 00:00, the earliest time a zip can hold: every build gets the same bytes.
@@ -174,9 +257,10 @@ export function deterministicZip(entries: readonly ZipEntry[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const entry of [...entries].sort((a, b) => a.name.localeCompare(b.name))) {
+  // By code unit, not localeCompare: the same order everywhere, without loading ICU's collator (about 10 ms).
+  for (const entry of [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const name = Buffer.from(entry.name, 'utf8');
-    const compressed = deflateRawSync(entry.data, { level: 9 });
+    const compressed = entry.deflated ?? deflate(entry.data);
     const checksum = crc32(entry.data);
 
     const local = Buffer.alloc(30);
