@@ -15,6 +15,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 // The SDK's notice that its 2027 releases need Node 22 would repeat in every measured child process.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const RSS_REPORTER = path.join(__dirname, 'report-peak-rss.js');
+/** Issue #20: the main job and the handler's cold load within 1.5 times their floors. */
+const SYNTH_RATIO_TARGET = 1.5;
+const COLD_LOAD_RATIO_TARGET = 1.5;
 
 interface Run {
   readonly ms: number;
@@ -89,8 +92,8 @@ async function main(): Promise<void> {
   checks.push({
     name: 'main job synth',
     value: `${synth.synth!.ms.toFixed(0)} ms (${synthRatio.toFixed(2)} x require('cdktf') ${synth.reference!.ms.toFixed(0)} ms)`,
-    target: '<= 3 x',
-    met: synthRatio <= 3,
+    target: `<= ${SYNTH_RATIO_TARGET} x`,
+    met: synthRatio <= SYNTH_RATIO_TARGET,
   });
   checks.push({ name: 'main job peak memory', value: `${synth.synth!.peakMb!.toFixed(0)} MB`, target: '<= 200 MB', met: synth.synth!.peakMb! <= 200 });
 
@@ -104,8 +107,10 @@ async function main(): Promise<void> {
   const bundle = readFileSync(bundlePath);
   const gzipKb = gzipSync(bundle, { level: 9 }).length / 1024;
   const bundleKb = statSync(bundlePath).size / 1024;
-  // index.js is what every cold start loads; record-export.js only when an export has completed.
+  // index.js is what every cold start loads; record-export.js only when an export has completed,
+  // notify-sns.js only on the first notification.
   const recorderKb = statSync(path.join(ROOT, 'dist', 'handler', 'record-export.js')).size / 1024;
+  const notifierKb = statSync(path.join(ROOT, 'dist', 'handler', 'notify-sns.js')).size / 1024;
   checks.push({
     name: 'handler bundle (index.js)',
     value: `${bundleKb.toFixed(1)} KB raw, ${gzipKb.toFixed(1)} KB gzip`,
@@ -113,6 +118,7 @@ async function main(): Promise<void> {
     met: bundleKb <= 400,
   });
   checks.push({ name: 'recorder loaded on first use', value: `${recorderKb.toFixed(1)} KB raw (record-export.js)`, target: 'measured', met: undefined });
+  checks.push({ name: 'notifier loaded on first use', value: `${notifierKb.toFixed(1)} KB raw (notify-sns.js)`, target: 'measured', met: undefined });
 
   const load = measure('handler cold load vs node -e 0', RUNS, {
     load: () => runNode(['-e', `require(${JSON.stringify(bundlePath)})`]),
@@ -122,8 +128,8 @@ async function main(): Promise<void> {
   checks.push({
     name: 'handler cold load',
     value: `${load.load!.ms.toFixed(0)} ms (${loadRatio.toFixed(2)} x node -e 0 ${load.bare!.ms.toFixed(0)} ms)`,
-    target: '<= 2 x',
-    met: loadRatio <= 2,
+    target: `<= ${COLD_LOAD_RATIO_TARGET} x`,
+    met: loadRatio <= COLD_LOAD_RATIO_TARGET,
   });
 
   process.stderr.write('bench: handler throughput (stubbed RDS endpoint on 127.0.0.1)\n');
@@ -139,7 +145,7 @@ async function main(): Promise<void> {
   const planner = measurePlanner({ snapshots: 10_000, tasks: 10_000, runs: RUNS });
   checks.push({ name: 'planner (10,000 + 10,000)', value: `${planner.ms.toFixed(1)} ms`, target: '< 1000 ms', met: planner.ms < 1000 });
 
-  process.stderr.write('bench: reconciliation of a large account against a stub RDS endpoint (20 ms per call)\n');
+  process.stderr.write('bench: consecutive reconciliations of a large account against the stub RDS endpoint and in-memory S3 (20 ms per call)\n');
   const reconciliation = await measureReconcileScaling();
   checks.push(...reconciliation.checks);
 
