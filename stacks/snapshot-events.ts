@@ -23,6 +23,16 @@ export const SNAPSHOT_EVENT_SUBSCRIPTIONS = [
   { sourceType: 'db-cluster-snapshot', categories: ['backup', 'notification'], idSuffix: 'cluster-snapshots' },
 ] as const;
 
+/** The name of the topic RDS publishes snapshot events to; the CLI's doctor finds it by this name. */
+export function snapshotTopicName(baseName: string): string {
+  return `${baseName}-snapshot-events`;
+}
+
+/** The name of one RDS event subscription of {@link SNAPSHOT_EVENT_SUBSCRIPTIONS}. */
+export function eventSubscriptionName(baseName: string, idSuffix: string): string {
+  return `${baseName}-${idSuffix}`;
+}
+
 /**
  * The encrypted SNS topic RDS publishes snapshot events to, its policy, and the RDS event
  * subscriptions for instance and Aurora cluster snapshots.
@@ -34,7 +44,7 @@ export class SnapshotEvents extends Construct {
   constructor(scope: Construct, id: string, props: SnapshotEventsProps) {
     super(scope, id);
     const topic = new SnsTopic(this, 'topic', {
-      name: `${props.baseName}-snapshot-events`,
+      name: snapshotTopicName(props.baseName),
       kmsMasterKeyId: props.kmsKeyArn,
     });
     this.topicArn = topic.arn;
@@ -44,7 +54,7 @@ export class SnapshotEvents extends Construct {
     });
     for (const subscription of SNAPSHOT_EVENT_SUBSCRIPTIONS) {
       new DbEventSubscription(this, subscription.idSuffix, {
-        name: `${props.baseName}-${subscription.idSuffix}`,
+        name: eventSubscriptionName(props.baseName, subscription.idSuffix),
         snsTopic: topic.arn,
         sourceType: subscription.sourceType,
         eventCategories: [...subscription.categories],
