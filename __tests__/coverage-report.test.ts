@@ -1,11 +1,11 @@
 import type { ExportTask } from '@aws-sdk/client-rds';
 import { describe, expect, it } from 'vitest';
 import { coverageReport } from '../cli/coverage-report';
-import { applyCadence, type CadenceExport } from '../handler/cadence';
-import { planExports } from '../handler/export-plan';
-import { type ArchivePolicy, DEFAULT_POLICY } from '../handler/policy';
-import type { ReconcileResult } from '../handler/reconcile';
-import type { SnapshotInfo } from '../handler/selection';
+import { applyCadence, type CadenceExport } from '../handler/rules/cadence';
+import { planExports } from '../handler/rules/export-plan';
+import { type ArchivePolicy, DEFAULT_POLICY } from '../handler/contract/policy';
+import type { ReconcileResult } from '../handler/exporting/reconcile';
+import type { SnapshotInfo } from '../handler/rules/selection';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 const DAY = 86_400_000;

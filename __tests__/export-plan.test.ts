@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { planExports, type ExportTaskRecord, type PlanInputs, type SnapshotRecord } from '../handler/export-plan';
+import { planExports, type ExportTaskRecord, type PlanInputs, type SnapshotRecord } from '../handler/rules/export-plan';
 
 const idFor = (arn: string, attempt: number) =>
   `${arn

@@ -2,9 +2,10 @@
 // gateway's in-memory S3, consecutive runs check only exports that completed since the record of
 // verified exports was written; a lost or corrupt record costs a full check, never a verification.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MANIFEST_FILE_NAME } from '../handler/archive-manifest';
-import { exportTaskIdentifier } from '../handler/export-naming';
-import { parseVerifiedRecord, verifiedRecordKey } from '../handler/verified-record';
+import { MANIFEST_FILE_NAME } from '../handler/contract/manifest';
+import { exportTaskIdentifier } from '../handler/rules/export-naming';
+import { parseVerifiedRecord } from '../handler/verification/verified-record';
+import { verifiedRecordKey } from '../handler/contract/archive-layout';
 import { type Gateway, type S3Call, startGateway } from './support/stub-gateway';
 import { largeAccount, type StubExportTask, type StubRds, startStubRds } from './support/stub-rds';
 
@@ -82,8 +83,8 @@ describe('reconciliation with a record of verified exports', () => {
     vi.stubEnv('AWS_PROFILE', undefined);
     // A cold start with this environment: the handler's modules and SDK clients made anew.
     vi.resetModules();
-    const { scheduledReconciliation } = (await import('../handler/reconcile')) as { scheduledReconciliation: Scheduled };
-    const { readSettings } = await import('../handler/settings');
+    const { scheduledReconciliation } = (await import('../handler/exporting/reconcile')) as { scheduledReconciliation: Scheduled };
+    const { readSettings } = await import('../handler/contract/settings');
     run = async () => {
       const logs: Array<Record<string, unknown>> = [];
       const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logs.push(JSON.parse(String(line)) as Record<string, unknown>));

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportTaskIdentifier } from '../handler/export-naming';
+import { exportTaskIdentifier } from '../handler/rules/export-naming';
 import { createExporterFunction, motoExporterEnvironment } from './support/moto-lambda';
 import { motoMissing, requireTool } from './support/tools';
 import { startMoto, type Moto } from './support/moto';

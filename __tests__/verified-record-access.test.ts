@@ -1,7 +1,7 @@
 // The exporter's permissions on the record of verified exports: exactly that object, read and
 // replaced, below the archive prefix (or at the top of a bucket without one); nothing else added.
 import { describe, expect, it } from 'vitest';
-import { verifiedRecordKey } from '../handler/verified-record';
+import { verifiedRecordKey } from '../handler/contract/archive-layout';
 import { type ArchiveAccessInputs, archiveAccessStatements } from '../stacks/archive-access';
 import { type IdentityStatement, isAllowed } from './support/iam-policy';
 

@@ -3,9 +3,10 @@
 // version both land in it through S3's conditional writes (If-None-Match, If-Match with ETags).
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTextAndEtag, writeJsonIf } from '../handler/s3';
-import { parseVerifiedRecord, verifiedRecordKey } from '../handler/verified-record';
-import { type RecordStoreDeps, readVerifiedRecord, saveVerifiedRecord } from '../handler/verified-record-store';
+import { readTextAndEtag, writeJsonIf } from '../handler/aws/s3';
+import { parseVerifiedRecord } from '../handler/verification/verified-record';
+import { verifiedRecordKey } from '../handler/contract/archive-layout';
+import { type RecordStoreDeps, readVerifiedRecord, saveVerifiedRecord } from '../handler/verification/verified-record-store';
 import { motoExporterEnvironment } from './support/moto-lambda';
 import { MOTO_CLIENT_CONFIG, type Moto, startMoto } from './support/moto';
 import { createInstanceSnapshot, exportTasksOf, motoRds, runHandler, scheduledEvent } from './support/moto-rds';

@@ -1,14 +1,12 @@
 // `coverage` (pure): per database, what the policy asks for, what is archived, what is due, and
 // what it costs, from one reconciliation plan (dry run) and the manifests of the newest exports.
-import { archiveLag, estimateExportCost, monthlyExportVolumeGb } from '../handler/archive-lag';
-import { nextPeriodStart } from '../handler/cadence';
-import { ruleFor } from '../handler/policy';
-import type { ReconcileResult } from '../handler/reconcile';
-import { selectSnapshot } from '../handler/selection';
-import type { Settings } from '../handler/settings';
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
+import { archiveLag, estimateExportCost, monthlyExportVolumeGb } from '../handler/rules/archive-lag';
+import { nextPeriodStart } from '../handler/rules/periods';
+import { ruleFor } from '../handler/contract/policy';
+import type { ReconcileResult } from '../handler/exporting/reconcile';
+import { selectSnapshot } from '../handler/rules/selection';
+import type { Settings } from '../handler/contract/settings';
+import { DAY_MS, HOUR_MS } from '../handler/common/time';
 
 /** The newest archived (complete) export of a database. */
 export interface NewestArchive {

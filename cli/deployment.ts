@@ -7,7 +7,8 @@ import {
   ListFunctionsCommand,
   type ListFunctionsCommandOutput,
 } from '@aws-sdk/client-lambda';
-import { readSettings, SETTING_CODECS, type Settings, SettingsError } from '../handler/settings';
+import { awsErrorName } from '../handler/aws/errors';
+import { readSettings, SETTING_CODECS, type Settings, SettingsError } from '../handler/contract/settings';
 import { exporterFunctionName, loadConfig } from '../stacks/config';
 import type { DeploymentOptions } from './args';
 
@@ -90,7 +91,7 @@ export async function visibleExporters(client: LambdaClient = lambda): Promise<s
 }
 
 function isNotFound(error: unknown): boolean {
-  return (error as { name?: string }).name === 'ResourceNotFoundException';
+  return awsErrorName(error) === 'ResourceNotFoundException';
 }
 
 /** The deployed function's configuration, or undefined when it does not exist. */

@@ -1,12 +1,12 @@
 // The Lambda entry: tell what kind of event arrived, hand each part to its use case, log every
 // decision, and fail the invocation (so Lambda retries, then dead-letters and alarms) when a
 // snapshot could not be handled.
-import { exportCreatedSnapshot } from './export-snapshot';
-import { reportExportOutcome } from './export-outcome';
-import { logDecision, type Decision } from './log';
-import { parseSnsRecord, type SnapshotEvent } from './rds-event';
-import { scheduledReconciliation } from './reconcile';
-import { readSettings, type Settings } from './settings';
+import { exportCreatedSnapshot } from './exporting/export-snapshot';
+import { reportExportOutcome } from './exporting/export-outcome';
+import { logDecision, type Decision } from './common/log';
+import { parseSnsRecord, type SnapshotEvent } from './rules/rds-event';
+import { scheduledReconciliation } from './exporting/reconcile';
+import { readSettings, type Settings } from './contract/settings';
 
 function isScheduledEvent(event: unknown): boolean {
   const e = event as { source?: unknown; 'detail-type'?: unknown } | null;

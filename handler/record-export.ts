@@ -4,16 +4,16 @@
 // bundle loads this file (and with it the S3 and Glue clients) only when an export has completed:
 // see recorder.ts and stacks/bundle.ts.
 import type { ExportTask } from '@aws-sdk/client-rds';
-import type { ArchiveManifest } from './archive-manifest';
-import { type RegisterResult, registerExport } from './catalog';
-import { databaseOfExport } from './export-naming';
-import { manifestExists } from './s3';
-import type { Settings } from './settings';
-import { verifyAndRecord } from './verify';
-import { exportFolder } from './verify-export';
+import type { ArchiveManifest } from './contract/manifest';
+import { type RegisterResult, registerExport } from './catalog/register';
+import { databaseOfExport } from './rules/export-naming';
+import { manifestExists } from './aws/s3';
+import type { Settings } from './contract/settings';
+import { verifyAndRecord } from './verification/record-manifest';
+import { exportFolder } from './verification/layout';
 
 // The record of verified exports, read and written by the reconciliation with the S3 client loaded here.
-export { readVerifiedRecord, saveVerifiedRecord } from './verified-record-store';
+export { readVerifiedRecord, saveVerifiedRecord } from './verification/verified-record-store';
 
 /** What recording one export did. */
 export interface RecordResult {

@@ -1,5 +1,5 @@
 // The export planner on a large generated inventory, for the benchmark.
-import { planExports, type ExportTaskRecord, type SnapshotRecord } from '../handler/export-plan';
+import { planExports, type ExportTaskRecord, type SnapshotRecord } from '../handler/rules/export-plan';
 
 const STATUSES = ['COMPLETE', 'FAILED', 'CANCELED', 'IN_PROGRESS'];
 

@@ -21,14 +21,14 @@ import * as path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { startGateway } from '../__tests__/support/stub-gateway';
 import { largeAccount, type StubExportTask, startStubRds } from '../__tests__/support/stub-rds';
-import { MANIFEST_FILE_NAME } from '../handler/archive-manifest';
-import { exportTaskIdentifier } from '../handler/export-naming';
-import { verifiedRecordKey } from '../handler/verified-record';
+import { MANIFEST_FILE_NAME } from '../handler/contract/manifest';
+import { exportTaskIdentifier } from '../handler/rules/export-naming';
+import { verifiedRecordKey } from '../handler/contract/archive-layout';
+import { DAY_MS } from '../handler/common/time';
 
 const ROOT = path.join(__dirname, '..');
 const RSS_REPORTER = path.join(__dirname, 'report-peak-rss.js');
 const CHILD_FLAG = '--reconcile-child';
-const DAY_MS = 24 * 60 * 60 * 1000;
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 const LOOKBACK_DAYS = 7;
@@ -111,8 +111,8 @@ interface ChildResult {
 /** In the child: run the scheduled reconciliation against AWS_ENDPOINT_URL and print the result as JSON. */
 async function runChild(): Promise<void> {
   // Loaded here, not at the top: the parent only serves the stub and needs no SDK clients.
-  const { scheduledReconciliation } = require('../handler/reconcile') as typeof import('../handler/reconcile');
-  const { readSettings } = require('../handler/settings') as typeof import('../handler/settings');
+  const { scheduledReconciliation } = require('../handler/exporting/reconcile') as typeof import('../handler/exporting/reconcile');
+  const { readSettings } = require('../handler/contract/settings') as typeof import('../handler/contract/settings');
   const settings = readSettings(process.env);
   // The run's own log lines are read back for its counts, not printed.
   const lines: string[] = [];

@@ -1,8 +1,8 @@
 // What it takes to operate the archive: the permissions the exporter Lambda and an operator
 // running `npm run archive` both need, defined once so the two cannot drift apart.
-import { glueDatabasePrefix } from '../handler/catalog-names';
-import { MANIFEST_FILE_NAME } from '../handler/archive-manifest';
-import { verifiedRecordKey } from '../handler/verified-record';
+import { glueDatabasePrefix } from '../handler/contract/catalog-names';
+import { MANIFEST_FILE_NAME } from '../handler/contract/manifest';
+import { verifiedRecordKey } from '../handler/contract/archive-layout';
 import { serviceEndpoint, type AwsScope, type PolicyStatement } from './policy';
 
 /** Where the archive lives, known once the bucket, key, export role and notifications topic exist. */
@@ -121,7 +121,7 @@ function verificationStatements(inputs: ArchiveAccessInputs): PolicyStatement[] 
       Resource: underExports(inputs, MANIFEST_FILE_NAME),
     },
     {
-      // The reconciliation's record of verified exports (handler/verified-record.ts): that one object.
+      // The reconciliation's record of verified exports (handler/verification/verified-record.ts): that one object.
       Sid: 'ReadWriteVerifiedRecord',
       Effect: 'Allow',
       Action: ['s3:GetObject', 's3:PutObject'],

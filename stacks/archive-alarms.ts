@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { ARCHIVE_DIMENSION, ARCHIVE_LAG_HOURS, EXPORTS_INCOMPLETE, METRICS_NAMESPACE } from '../handler/metric-names';
+import { ARCHIVE_DIMENSION, ARCHIVE_LAG_HOURS, EXPORTS_INCOMPLETE, METRICS_NAMESPACE } from '../handler/contract/metric-names';
 
 /** Settings of the alarms on what the archive reports about itself. */
 export interface ArchiveAlarmsProps {
@@ -15,7 +15,7 @@ export interface ArchiveAlarmsProps {
 }
 
 /**
- * Alarms on the archive's own metrics (handler/metric-names.ts): snapshots waiting too long for
+ * Alarms on the archive's own metrics (handler/contract/metric-names.ts): snapshots waiting too long for
  * a complete export, and exports that verification found incomplete. Both notify the
  * notifications topic, like the failure alarms, so a report whose SNS publish failed is not lost.
  */

@@ -18,10 +18,10 @@ export const RECORDER_ENTRY = path.join(PROJECT_ROOT, 'handler', 'record-export.
 
 /**
  * The SNS client, bundled as a third file and required on the first notification
- * (handler/notify.ts): failures and incomplete exports only, so a cold start that sends none
+ * (handler/aws/notify.ts): failures and incomplete exports only, so a cold start that sends none
  * does not load it (measured: index.js 318 KB -> 296 KB, cold load about 8% faster).
  */
-export const NOTIFIER_ENTRY = path.join(PROJECT_ROOT, 'handler', 'notify-sns.ts');
+export const NOTIFIER_ENTRY = path.join(PROJECT_ROOT, 'handler', 'aws', 'notify-sns.ts');
 
 /** The deployed files: each bundle's name in the zip, and its entry. */
 export const HANDLER_FILES: readonly { readonly name: string; readonly entry: string }[] = [
@@ -67,7 +67,7 @@ export const HANDLER_BUILD_OPTIONS: Readonly<BuildOptions> = {
   format: 'cjs',
   minify: true,
   // import() becomes a require() made on first use: the recorder and the notifier stay files of
-  // their own (handler/recorder.ts and handler/notify.ts name them with a variable, which the
+  // their own (handler/recorder.ts and handler/aws/notify.ts name them with a variable, which the
   // bundler does not follow).
   supported: { 'dynamic-import': false },
   // Prefer the SDK's ES module builds: they tree-shake better than the CommonJS ones.

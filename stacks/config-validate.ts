@@ -10,7 +10,7 @@ import {
   S3_PREFIX,
   SNAPSHOT_TYPES,
   type SnapshotType,
-} from '../handler/formats';
+} from '../handler/contract/formats';
 import {
   type ArchiveConfig,
   DEFAULT_CONFIG,
@@ -22,7 +22,7 @@ import {
   QUERYABLE_STORAGE_CLASSES,
   STORAGE_CLASSES,
 } from './config-types';
-import { validatePolicy } from '../handler/policy';
+import { validatePolicy } from '../handler/contract/policy';
 import { regionProblem } from './regions';
 
 export type Json = unknown;

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportS3Prefix, exportTaskIdentifier } from '../../handler/export-naming';
+import { exportS3Prefix, exportTaskIdentifier } from '../../handler/rules/export-naming';
 import { writeHandlerFiles } from '../../stacks/bundle';
 import { fixtureNames, loadFixture } from '../support/fixtures';
 import { type Gateway, startGateway } from '../support/stub-gateway';

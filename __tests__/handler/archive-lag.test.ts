@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DAYS_PER_MONTH, archiveLag, estimateExportCost, monthlyExportVolumeGb } from '../../handler/archive-lag';
-import { applyCadence, type CadenceDecision, type CadenceExport, type ExportState } from '../../handler/cadence';
-import { CADENCES, validatePolicy } from '../../handler/policy';
+import { DAYS_PER_MONTH, archiveLag, estimateExportCost, monthlyExportVolumeGb } from '../../handler/rules/archive-lag';
+import { applyCadence, type CadenceDecision, type CadenceExport, type ExportState } from '../../handler/rules/cadence';
+import { CADENCES, validatePolicy } from '../../handler/contract/policy';
 
 const HOUR = 3_600_000;
 const NOW = new Date('2026-11-20T12:00:00Z');

@@ -2,7 +2,7 @@
 import * as rdsErrors from '@aws-sdk/client-rds';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyAwsError, type ErrorClass } from '../../handler/aws-errors';
+import { classifyAwsError, type ErrorClass } from '../../handler/aws/errors';
 
 const meta = { $metadata: {}, message: 'from RDS' };
 

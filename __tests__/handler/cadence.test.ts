@@ -1,17 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  applyCadence,
-  decisionWindowStart,
-  nextPeriodStart,
-  periodBounds,
-  periodOf,
-  type CadenceDecision,
-  type CadenceExport,
-  type CadenceSnapshot,
-  type ExportState,
-} from '../../handler/cadence';
-import { CADENCES, DEFAULT_POLICY, MANUAL_SNAPSHOT_POLICIES, ruleFor, validatePolicy, type ArchivePolicy, type Cadence } from '../../handler/policy';
+import { applyCadence, decisionWindowStart, type CadenceDecision, type CadenceExport, type CadenceSnapshot, type ExportState } from '../../handler/rules/cadence';
+import { nextPeriodStart, periodBounds, periodOf } from '../../handler/rules/periods';
+import { CADENCES, DEFAULT_POLICY, MANUAL_SNAPSHOT_POLICIES, ruleFor, validatePolicy, type ArchivePolicy, type Cadence } from '../../handler/contract/policy';
 
 type SnapshotKind = 'automated' | 'manual' | 'awsbackup';
 const DAY = 86_400_000;

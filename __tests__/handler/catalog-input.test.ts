@@ -2,16 +2,9 @@
 // by verifyExport as the exporter does.
 import type { Column, Table } from '@aws-sdk/client-glue';
 import { describe, expect, it } from 'vitest';
-import type { ArchiveManifest } from '../../handler/archive-manifest';
-import {
-  buildCatalogPlan,
-  CatalogInputError,
-  mergeTableColumns,
-  PARQUET_FORMAT,
-  snapshotPartitionValue,
-  tableChange,
-  type TableRegistration,
-} from '../../handler/catalog-input';
+import type { ArchiveManifest } from '../../handler/contract/manifest';
+import { buildCatalogPlan, CatalogInputError, PARQUET_FORMAT, snapshotPartitionValue, type TableRegistration } from '../../handler/catalog/plan';
+import { mergeTableColumns, tableChange } from '../../handler/catalog/columns';
 import { exampleManifest } from '../support/export-fixtures';
 
 const ARCHIVE = 'rds-archive-prod';

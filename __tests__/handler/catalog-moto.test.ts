@@ -2,9 +2,9 @@
 // again, then a later export of the same database with a column added.
 import { GetDatabaseCommand, GetPartitionsCommand, GetTableCommand, GetTablesCommand, GlueClient, UpdateTableCommand } from '@aws-sdk/client-glue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArchiveManifest } from '../../handler/archive-manifest';
-import { registerExport, type RegisterResult } from '../../handler/catalog';
-import { decodePrestoView } from '../../handler/catalog-views';
+import type { ArchiveManifest } from '../../handler/contract/manifest';
+import { registerExport, type RegisterResult } from '../../handler/catalog/register';
+import { decodePrestoView } from '../../handler/catalog/views';
 import { exampleManifest } from '../support/export-fixtures';
 import { MOTO_CLIENT_CONFIG, startMoto, type Moto } from '../support/moto';
 import { motoMissing, requireTool } from '../support/tools';

@@ -11,7 +11,7 @@ import {
   MAX_GLUE_NAME_LENGTH,
   nameHash,
   resolveCollisions,
-} from '../../handler/catalog-names';
+} from '../../handler/contract/catalog-names';
 
 describe('glueDatabaseName', () => {
   it('joins the archive name and the DB identifier in lower case, other characters as one underscore', () => {

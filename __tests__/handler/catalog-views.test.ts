@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCatalogPlan } from '../../handler/catalog-input';
-import { decodePrestoView, numericDecimalType, typedView, viewColumn } from '../../handler/catalog-views';
+import { buildCatalogPlan } from '../../handler/catalog/plan';
+import { decodePrestoView, numericDecimalType, typedView, viewColumn } from '../../handler/catalog/views';
 import { exampleManifest } from '../support/export-fixtures';
 
 const DATABASE = 'rds_archive_prod_orders_db';

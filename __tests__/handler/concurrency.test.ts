@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapWithConcurrency } from '../../handler/concurrency';
+import { mapWithConcurrency } from '../../handler/common/concurrency';
 
 describe('mapWithConcurrency', () => {
   it('keeps the order, and never has more than the limit in flight', async () => {

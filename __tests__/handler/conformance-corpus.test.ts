@@ -5,10 +5,10 @@
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { buildCatalogPlan } from '../../handler/catalog-input';
-import { typedView } from '../../handler/catalog-views';
-import { databaseOfExport } from '../../handler/export-naming';
-import { verifyExport } from '../../handler/verify-export';
+import { buildCatalogPlan } from '../../handler/catalog/plan';
+import { typedView } from '../../handler/catalog/views';
+import { databaseOfExport } from '../../handler/rules/export-naming';
+import { verifyExport } from '../../handler/verification/verdict';
 import { EXPORTS_DIR } from '../support/export-fixtures';
 import { readWrittenExport, verifyInputOf } from '../support/rds-export/read-export';
 

@@ -7,7 +7,7 @@ import {
   isValidExportTaskIdentifier,
   periodExportIdentifier,
   snapshotNameOf,
-} from '../../handler/export-naming';
+} from '../../handler/rules/export-naming';
 
 const RULES = (id: string) => id.length <= 60 && /^[A-Za-z]/.test(id) && /^[A-Za-z0-9-]+$/.test(id) && !id.includes('--') && !id.endsWith('-');
 const arn = (name: string, type = 'snapshot') => `arn:aws:rds:us-east-1:123456789012:${type}:${name}`;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { glueType } from '../../handler/glue-types';
+import { glueType } from '../../handler/catalog/glue-types';
 
 /** Hive DDL type names (what Glue stores) in DuckDB's spelling. */
 function duckDbType(hiveType: string): string {

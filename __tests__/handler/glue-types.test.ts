@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ExportedColumn } from '../../handler/archive-manifest';
-import { glueType } from '../../handler/glue-types';
+import type { ExportedColumn } from '../../handler/contract/manifest';
+import { glueType } from '../../handler/catalog/glue-types';
 
 const column = (expectedExportedType: string, originalType = 'whatever', columnName = 'c'): ExportedColumn => ({
   columnName,

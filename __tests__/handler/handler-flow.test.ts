@@ -22,10 +22,10 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { exportTaskIdentifier } from '../../handler/export-naming';
+import { exportTaskIdentifier } from '../../handler/rules/export-naming';
 import { handler } from '../../handler/index';
-import { reconcile } from '../../handler/reconcile';
-import { readSettings } from '../../handler/settings';
+import { reconcile } from '../../handler/exporting/reconcile';
+import { readSettings } from '../../handler/contract/settings';
 import { loadFixture, withMessage, type SnsEvent } from '../support/fixtures';
 
 expect.extend(allCustomMatcher);

@@ -11,8 +11,8 @@ import {
   validatePolicy,
   type ArchivePolicy,
   type PolicyRule,
-} from '../../handler/policy';
-import { matchesGlob } from '../../handler/selection';
+} from '../../handler/contract/policy';
+import { matchesGlob } from '../../handler/contract/glob';
 
 const validate = (input: unknown) => {
   const problems: string[] = [];

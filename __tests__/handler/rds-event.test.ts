@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveSnapshotArn, eventIdOf, meaningOf, parseSnsRecord, type ParsedRecord } from '../../handler/rds-event';
+import { deriveSnapshotArn, eventIdOf, meaningOf, parseSnsRecord, type ParsedRecord } from '../../handler/rules/rds-event';
 import { fixtureNames, loadFixture, withMessage } from '../support/fixtures';
 
 const parse = (name: string): ParsedRecord => parseSnsRecord(loadFixture(name).Records[0]);

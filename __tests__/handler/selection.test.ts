@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matchesGlob, selectSnapshot, snapshotTypeOfIdentifier, unexportableReason, type SnapshotInfo } from '../../handler/selection';
+import { selectSnapshot, snapshotTypeOfIdentifier, unexportableReason, type SnapshotInfo } from '../../handler/rules/selection';
+import { matchesGlob } from '../../handler/contract/glob';
 
 const snapshot = (overrides: Partial<SnapshotInfo> = {}): SnapshotInfo => ({
   kind: 'instance',

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CADENCES, DEFAULT_POLICY } from '../../handler/policy';
-import { readSettings, SETTING_VARIABLES, type Settings, SettingsError, SNAPSHOT_TYPES, writeSettings } from '../../handler/settings';
+import { CADENCES, DEFAULT_POLICY } from '../../handler/contract/policy';
+import { readSettings, SETTING_VARIABLES, type Settings, SettingsError, SNAPSHOT_TYPES, writeSettings } from '../../handler/contract/settings';
 
 const valid = {
   ARCHIVE_BUCKET: 'rds-archive-dev-123456789012-us-east-1',

@@ -1,16 +1,10 @@
 // The record of verified exports: its format (pure) and its store's reads and conditional writes
 // (against a fake bucket that keeps ETags and answers conditions as S3 does).
 import { describe, expect, it } from 'vitest';
-import type { WriteCondition } from '../../handler/s3';
-import { RECORD_WRITE_ATTEMPTS, type RecordStoreDeps, readVerifiedRecord, saveVerifiedRecord } from '../../handler/verified-record-store';
-import {
-  exportsToCheck,
-  formatVerifiedRecord,
-  nextVerifiedFolders,
-  parseVerifiedRecord,
-  verifiedFolderOf,
-  verifiedRecordKey,
-} from '../../handler/verified-record';
+import type { WriteCondition } from '../../handler/aws/s3';
+import { RECORD_WRITE_ATTEMPTS, type RecordStoreDeps, readVerifiedRecord, saveVerifiedRecord } from '../../handler/verification/verified-record-store';
+import { exportsToCheck, formatVerifiedRecord, nextVerifiedFolders, parseVerifiedRecord, verifiedFolderOf } from '../../handler/verification/verified-record';
+import { verifiedRecordKey } from '../../handler/contract/archive-layout';
 
 const NOW = new Date('2026-12-04T10:00:00Z');
 const BUCKET = 'rds-archive-prod';

@@ -2,19 +2,11 @@
 // and from generated ones.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  exportFolder,
-  formatManifestReport,
-  isExportInfoKey,
-  isTablesInfoKey,
-  manifestKey,
-  parseExportInfoTime,
-  parseManifest,
-  parseWarningMessage,
-  verifyExport,
-  type ListedObject,
-  type VerifyExportInput,
-} from '../../handler/verify-export';
+import { exportFolder, isExportInfoKey, isTablesInfoKey, manifestKey, type ListedObject } from '../../handler/verification/layout';
+import { formatManifestReport } from '../../handler/verification/report';
+import { parseExportInfoTime, parseWarningMessage } from '../../handler/verification/metadata';
+import { parseManifest } from '../../handler/contract/manifest';
+import { verifyExport, type VerifyExportInput } from '../../handler/verification/verdict';
 import { exampleExport, VERIFIED_AT } from '../support/export-fixtures';
 
 const postgres = () => exampleExport('postgres-complete', 'orders-db');

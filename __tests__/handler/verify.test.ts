@@ -10,11 +10,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ArchiveManifest } from '../../handler/archive-manifest';
-import { listAllObjects, readManifest, readText, writeManifestOnce } from '../../handler/s3';
-import { verifyAndRecord, type VerifyOptions } from '../../handler/verify';
-import { exportFolder, manifestKey, type ExportTaskDescription } from '../../handler/verify-export';
-import { ARCHIVED_BYTES, EXPORTS_INCOMPLETE, EXPORTS_VERIFIED, TABLES_NOT_ARCHIVED } from '../../handler/metric-names';
+import type { ArchiveManifest } from '../../handler/contract/manifest';
+import { listAllObjects, readManifest, readText, writeManifestOnce } from '../../handler/aws/s3';
+import { verifyAndRecord, type VerifyOptions } from '../../handler/verification/record-manifest';
+import { exportFolder, manifestKey } from '../../handler/verification/layout';
+import { type ExportTaskDescription } from '../../handler/verification/metadata';
+import { ARCHIVED_BYTES, EXPORTS_INCOMPLETE, EXPORTS_VERIFIED, TABLES_NOT_ARCHIVED } from '../../handler/contract/metric-names';
 import { type ExampleExport, exampleExport, exampleTask } from '../support/export-fixtures';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:rds-archive-prod-notifications';

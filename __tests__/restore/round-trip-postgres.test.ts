@@ -12,7 +12,7 @@ import { motoMissing, requireTool } from '../support/tools';
 import { archiveExport, createArchiveBucket, deleteObjects, putManifest } from './support/archive';
 import { deployTestExporter, runCli, startCli } from './support/cli';
 import { execute, postgresColumnTypes, postgresRows, postgresTables } from './support/tables';
-import { verifyExport } from '../../handler/verify-export';
+import { verifyExport } from '../../handler/verification/verdict';
 
 const RUN = requireTool('restore into PostgreSQL', motoMissing() ?? postgresMissing());
 const TYPE_NAMES = POSTGRES_TYPE_COLUMNS.map((c) => c.name);

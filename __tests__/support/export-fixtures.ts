@@ -2,8 +2,10 @@
 // input (task, listing and metadata texts) and the manifest verification makes of it.
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ArchiveManifest } from '../../handler/archive-manifest';
-import { type ExportTaskDescription, type ListedObject, type VerifyExportInput, verifyExport } from '../../handler/verify-export';
+import type { ArchiveManifest } from '../../handler/contract/manifest';
+import { type ExportTaskDescription } from '../../handler/verification/metadata';
+import { type ListedObject } from '../../handler/verification/layout';
+import { type VerifyExportInput, verifyExport } from '../../handler/verification/verdict';
 
 /** Where the example exports are. */
 export const EXPORTS_DIR = path.join(__dirname, '..', 'fixtures', 'rds-exports');

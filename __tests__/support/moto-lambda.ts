@@ -2,8 +2,8 @@
 // reads) is real; moto never runs its code.
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DEFAULT_POLICY } from '../../handler/policy';
-import { type Settings, writeSettings } from '../../handler/settings';
+import { DEFAULT_POLICY } from '../../handler/contract/policy';
+import { type Settings, writeSettings } from '../../handler/contract/settings';
 import { deterministicZip } from '../../stacks/bundle';
 import { MOTO_CLIENT_CONFIG } from './moto';
 

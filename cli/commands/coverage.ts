@@ -1,12 +1,11 @@
 // `coverage`: per database, what the policy asks for and what the archive holds.
-import { reconcile } from '../../handler/reconcile';
-import type { Settings } from '../../handler/settings';
+import { reconcile } from '../../handler/exporting/reconcile';
+import type { Settings } from '../../handler/contract/settings';
 import type { Command } from '../args';
 import { type CoverageRow, coverageReport } from '../coverage-report';
 import { type Column, formatTable } from '../table';
 import { manifestOutcomes, warnUnreadableManifests } from './status';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../../handler/common/time';
 
 type CoverageCells = Record<string, string>;
 

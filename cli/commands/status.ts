@@ -1,12 +1,12 @@
 // `status`: the archive's exports, newest last, with each one's verification outcome.
 import type { ExportTask } from '@aws-sdk/client-rds';
-import { classifyAwsError } from '../../handler/aws-errors';
-import { mapWithConcurrency } from '../../handler/concurrency';
-import { listExportTasks } from '../../handler/rds';
-import { databaseOfExport } from '../../handler/export-naming';
-import { readManifest } from '../../handler/s3';
-import type { Settings } from '../../handler/settings';
-import { exportFolder } from '../../handler/verify-export';
+import { classifyAwsError } from '../../handler/aws/errors';
+import { mapWithConcurrency } from '../../handler/common/concurrency';
+import { listExportTasks } from '../../handler/aws/rds';
+import { databaseOfExport } from '../../handler/rules/export-naming';
+import { readManifest } from '../../handler/aws/s3';
+import type { Settings } from '../../handler/contract/settings';
+import { exportFolder } from '../../handler/verification/layout';
 import type { Command } from '../args';
 import { type Column, formatTable } from '../table';
 

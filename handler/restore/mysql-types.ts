@@ -2,7 +2,7 @@
 // RDS gives it whole ("decimal(12,2)", "enum('a','b')", "bigint unsigned"), else the type name
 // with the stated length, precision and fractional-second digits, and what the Parquet type
 // says (DECIMAL(p,s); DECIMAL(20,0) for BIGINT UNSIGNED; INT64 for INT UNSIGNED).
-import type { ExportedColumn } from '../archive-manifest';
+import type { ExportedColumn } from '../contract/manifest';
 import type { RecoveredScale } from './numeric-scale';
 import type { TargetType } from './postgres-types';
 

@@ -1,6 +1,6 @@
 // The restore plan (pure): for each table, where it goes, its columns with their types, its
 // Parquet files with rows (from the footers) and bytes, and the estimated time.
-import type { ArchiveManifest, ExportedColumn } from '../archive-manifest';
+import type { ArchiveManifest, ExportedColumn } from '../contract/manifest';
 import { mysqlColumnType, mysqlLoadAs, mysqlNeedsScale } from './mysql-types';
 import type { RecoveredScale } from './numeric-scale';
 import type { LoadAs } from './parquet-values';

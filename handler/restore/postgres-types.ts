@@ -1,7 +1,7 @@
 // PostgreSQL column types from what the export states (pure): the source's type name with the
 // length, precision and fractional-second digits RDS gives. RDS writes every non-native value
 // as PostgreSQL's own text output, so a column re-created with its type loads that text as is.
-import type { ExportedColumn } from '../archive-manifest';
+import type { ExportedColumn } from '../contract/manifest';
 import type { RecoveredScale } from './numeric-scale';
 
 /** A target column type, and why it differs from the source's when it does. */

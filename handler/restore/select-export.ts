@@ -1,7 +1,7 @@
 // Which export a restore reads (pure): one by id, or the newest verified export of a database
 // taken at or before a time. A `missing` export is refused with its reason; one not verified
 // yet is refused with the command that verifies it.
-import type { ArchiveManifest } from '../archive-manifest';
+import type { ArchiveManifest } from '../contract/manifest';
 import { RestoreError } from './restore-error';
 
 /** An export folder found in the archive, with its manifest when one could be read. */

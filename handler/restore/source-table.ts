@@ -1,5 +1,5 @@
 // Which engine an export came from and what its tables are called (pure), from the manifest.
-import type { ArchiveManifest, ManifestTable } from '../archive-manifest';
+import type { ArchiveManifest, ManifestTable } from '../contract/manifest';
 import { RestoreError } from './restore-error';
 import type { Engine } from './target-url';
 

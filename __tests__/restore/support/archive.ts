@@ -4,9 +4,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { exportS3Prefix } from '../../../handler/export-naming';
-import type { ArchiveManifest } from '../../../handler/archive-manifest';
-import { exportFolder, isExportInfoKey, isTablesInfoKey, manifestKey, verifyExport } from '../../../handler/verify-export';
+import { exportS3Prefix } from '../../../handler/rules/export-naming';
+import type { ArchiveManifest } from '../../../handler/contract/manifest';
+import { exportFolder, isExportInfoKey, isTablesInfoKey, manifestKey } from '../../../handler/verification/layout';
+import { verifyExport } from '../../../handler/verification/verdict';
 import { uploadRdsExport, writeRdsExport } from '../../support/rds-export';
 
 /** The archive the restore tests deploy: bucket and prefix of the exporter function in moto. */

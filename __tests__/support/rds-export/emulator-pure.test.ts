@@ -1,7 +1,7 @@
 // The emulator's pure parts, without servers: names and times as RDS writes them, decimal
 // encoding, and the types AWS's tables leave undefined.
 import { describe, expect, it } from 'vitest';
-import { parseExportInfoTime } from '../../../handler/verify-export';
+import { parseExportInfoTime } from '../../../handler/verification/metadata';
 import { exportInfoTime, partFileName, tableFolder } from './layout';
 import { mysqlColumnMapping } from './mysql-types';
 import { decimalByteLength, decimalType, STRING, unscaledDecimal } from './parquet-types';

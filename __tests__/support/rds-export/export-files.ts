@@ -3,7 +3,7 @@
 // DescribeExportTasks answer. Sources: AWS's RDS user guide ("File naming conventions",
 // "Limitations") and our example exports for the JSON files (fixtures/rds-exports/README.md).
 import { createHash } from 'node:crypto';
-import { exportFolder } from '../../../handler/verify-export';
+import { exportFolder } from '../../../handler/verification/layout';
 import { exportInfoFileName, exportInfoTime, partFileName, tableFolder, tablesInfoFileName } from './layout';
 import { writeParquetPart } from './parquet-writer';
 import type { SourceTable } from './source';

@@ -6,7 +6,7 @@
 // characters \ ` " and space in the S3 file path become _ (exportPathName, shared with the
 // verifier). The `-c000.gz.parquet` ending is what our example listings and public copies of real
 // exports show (Spark's part naming; gzip-compressed Parquet).
-import { exportPathName } from '../../../handler/export-naming';
+import { exportPathName } from '../../../handler/verification/layout';
 
 /** A table's folder relative to the export's folder: `<database>/<schema>.<table>/`, path characters converted. */
 export function tableFolder(database: string, schema: string, table: string): string {

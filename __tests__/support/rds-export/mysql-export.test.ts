@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyExport } from '../../../handler/verify-export';
+import { verifyExport } from '../../../handler/verification/verdict';
 import { mariadbMissing, startMariadb, type TestDatabaseServer } from '../databases';
 import { requireTool } from '../tools';
 import { MYSQL_TYPE_COLUMNS, MYSQL_TYPE_ROWS, typeTableSql } from './all-types';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyExport } from '../../../handler/verify-export';
+import { verifyExport } from '../../../handler/verification/verdict';
 import { postgresMissing, startPostgres, type TestDatabaseServer } from '../databases';
 import { requireTool } from '../tools';
 import { POSTGRES_TYPE_COLUMNS, POSTGRES_TYPE_ROWS, POSTGRES_TYPES_SETUP, typeTableSql } from './all-types';

@@ -1,7 +1,8 @@
 // Reads back an export folder written by writeRdsExport (or a corpus folder), for tests.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ListedObject, VerifyExportInput } from '../../../handler/verify-export';
+import type { ListedObject } from '../../../handler/verification/layout';
+import type { VerifyExportInput } from '../../../handler/verification/verdict';
 
 export interface WrittenExport {
   readonly listing: ListedObject[];
