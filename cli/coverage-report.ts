@@ -1,12 +1,9 @@
 // `coverage` (pure): per database, what the policy asks for, what is archived, what is due, and
 // what it costs, from one reconciliation plan (dry run) and the manifests of the newest exports.
-import { archiveLag, estimateExportCost, monthlyExportVolumeGb } from '../handler/rules/archive-lag';
-import { nextPeriodStart } from '../handler/rules/periods';
-import { ruleFor } from '../handler/contract/policy';
-import type { ReconcileResult } from '../handler/exporting/reconcile';
-import { selectSnapshot } from '../handler/rules/selection';
-import type { Settings } from '../handler/contract/settings';
-import { DAY_MS, HOUR_MS } from '../handler/common/time';
+import { archiveLag, estimateExportCost, monthlyExportVolumeGb, nextPeriodStart, selectSnapshot } from '../handler/rules';
+import { ruleFor, type Settings } from '../handler/contract';
+import type { ReconcileResult } from '../handler/exporting';
+import { DAY_MS, HOUR_MS } from '../handler/common';
 
 /** The newest archived (complete) export of a database. */
 export interface NewestArchive {

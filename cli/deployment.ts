@@ -7,8 +7,8 @@ import {
   ListFunctionsCommand,
   type ListFunctionsCommandOutput,
 } from '@aws-sdk/client-lambda';
-import { awsErrorName } from '../handler/aws/errors';
-import { readSettings, SETTING_CODECS, type Settings, SettingsError } from '../handler/contract/settings';
+import { awsErrorName } from '../handler/aws';
+import { readSettings, SETTING_CODECS, type Settings, SettingsError } from '../handler/contract';
 import { exporterFunctionName, loadConfig } from '../stacks/config';
 import type { DeploymentOptions } from './args';
 

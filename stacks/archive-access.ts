@@ -1,8 +1,6 @@
 // What it takes to operate the archive: the permissions the exporter Lambda and an operator
 // running `npm run archive` both need, defined once so the two cannot drift apart.
-import { glueDatabasePrefix } from '../handler/contract/catalog-names';
-import { MANIFEST_FILE_NAME } from '../handler/contract/manifest';
-import { verifiedRecordKey } from '../handler/contract/archive-layout';
+import { glueDatabasePrefix, MANIFEST_FILE_NAME, verifiedRecordKey } from '../handler/contract';
 import { serviceEndpoint, type AwsScope, type PolicyStatement } from './policy';
 
 /** Where the archive lives, known once the bucket, key, export role and notifications topic exist. */

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { ARCHIVE_DIMENSION, ARCHIVE_LAG_HOURS, EXPORTS_INCOMPLETE, METRICS_NAMESPACE } from '../handler/contract/metric-names';
+import { ARCHIVE_DIMENSION, ARCHIVE_LAG_HOURS, EXPORTS_INCOMPLETE, METRICS_NAMESPACE } from '../handler/contract';
 
 /** Settings of the alarms on what the archive reports about itself. */
 export interface ArchiveAlarmsProps {

@@ -5,7 +5,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { ArchiveBucket } from './archive-bucket';
 import { ArchiveKey } from './archive-key';
-import { writeSettings } from '../handler/contract/settings';
+import { writeSettings } from '../handler/contract';
 import { exporterFunctionName, iamName, resourceBaseName, stackName, type ArchiveConfig } from './config';
 import { ExporterFunction } from './exporter-function';
 import { ExportRole } from './export-role';

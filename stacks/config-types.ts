@@ -1,7 +1,6 @@
 // The deployment's configuration: its types, the values that apply where nothing is set, and
 // the error that lists what is wrong. Loading is in config-load.ts, checking in config-validate.ts.
-import type { SnapshotType } from '../handler/contract/formats';
-import { type ArchivePolicy, DEFAULT_POLICY } from '../handler/contract/policy';
+import { type SnapshotType, type ArchivePolicy, DEFAULT_POLICY } from '../handler/contract';
 
 /** S3 storage classes a lifecycle rule may move exports to. */
 export const STORAGE_CLASSES = ['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'] as const;

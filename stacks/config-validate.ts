@@ -10,7 +10,8 @@ import {
   S3_PREFIX,
   SNAPSHOT_TYPES,
   type SnapshotType,
-} from '../handler/contract/formats';
+  validatePolicy,
+} from '../handler/contract';
 import {
   type ArchiveConfig,
   DEFAULT_CONFIG,
@@ -22,7 +23,6 @@ import {
   QUERYABLE_STORAGE_CLASSES,
   STORAGE_CLASSES,
 } from './config-types';
-import { validatePolicy } from '../handler/contract/policy';
 import { regionProblem } from './regions';
 
 export type Json = unknown;

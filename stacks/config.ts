@@ -2,4 +2,4 @@
 export * from './config-types';
 export { DEFAULT_CONFIG_FILE, ENV_OVERRIDES, type ConfigSources, loadConfig, resolveConfig } from './config-load';
 export { exporterFunctionName, iamName, resourceBaseName, stackName } from './naming';
-export { SNAPSHOT_TYPES, type SnapshotType } from '../handler/contract/formats';
+export { SNAPSHOT_TYPES, type SnapshotType } from '../handler/contract';

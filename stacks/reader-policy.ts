@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
-import { glueDatabasePrefix } from '../handler/contract/catalog-names';
+import { glueDatabasePrefix } from '../handler/contract';
 import { policyDocument, serviceEndpoint, type AwsScope, type PolicyStatement } from './policy';
 
 /** Where the archive's readers read, known once the bucket, key and workgroup exist. */

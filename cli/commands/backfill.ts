@@ -1,8 +1,8 @@
 // `backfill`: start the missing exports of existing snapshots through the reconciliation's own
 // planner and policy, so it starts exactly what a reconciliation would; --dry-run adds the cost.
-import { estimateExportCost } from '../../handler/rules/archive-lag';
-import { reconcile } from '../../handler/exporting/reconcile';
-import type { Settings } from '../../handler/contract/settings';
+import { estimateExportCost } from '../../handler/rules';
+import { reconcile } from '../../handler/exporting';
+import type { Settings } from '../../handler/contract';
 import type { Command } from '../args';
 
 export async function backfill(command: Extract<Command, { command: 'backfill' }>, settings: Settings): Promise<number> {

@@ -1,9 +1,9 @@
 // `catalog`: register verified exports (those with a manifest) in the Glue Data Catalog, for
 // exports made before the catalog was on, or after a registration failed.
-import { registerExport } from '../../handler/catalog/register';
-import { readManifest } from '../../handler/aws/s3';
-import type { Settings } from '../../handler/contract/settings';
-import { exportFolder } from '../../handler/verification/layout';
+import { registerExport } from '../../handler/catalog';
+import { readManifest } from '../../handler/aws';
+import type { Settings } from '../../handler/contract';
+import { exportFolder } from '../../handler/verification';
 import type { Command } from '../args';
 import { archiveExports } from './status';
 

@@ -1,11 +1,11 @@
 // `coverage`: per database, what the policy asks for and what the archive holds.
-import { reconcile } from '../../handler/exporting/reconcile';
-import type { Settings } from '../../handler/contract/settings';
+import { reconcile } from '../../handler/exporting';
+import type { Settings } from '../../handler/contract';
 import type { Command } from '../args';
 import { type CoverageRow, coverageReport } from '../coverage-report';
 import { type Column, formatTable } from '../table';
 import { manifestOutcomes, warnUnreadableManifests } from './status';
-import { DAY_MS } from '../../handler/common/time';
+import { DAY_MS } from '../../handler/common';
 
 type CoverageCells = Record<string, string>;
 

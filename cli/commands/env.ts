@@ -1,5 +1,5 @@
 // `env`: each setting of the handler contract, its value and where it came from.
-import { SETTING_CODECS } from '../../handler/contract/settings';
+import { SETTING_CODECS } from '../../handler/contract';
 import type { ResolvedSettings } from '../deployment';
 
 /** The settings as lines (or JSON), each with its source: the function, the shell, or the default. */

@@ -1,12 +1,10 @@
 // `status`: the archive's exports, newest last, with each one's verification outcome.
 import type { ExportTask } from '@aws-sdk/client-rds';
-import { classifyAwsError } from '../../handler/aws/errors';
-import { mapWithConcurrency } from '../../handler/common/concurrency';
-import { listExportTasks } from '../../handler/aws/rds';
-import { databaseOfExport } from '../../handler/rules/export-naming';
-import { readManifest } from '../../handler/aws/s3';
-import type { Settings } from '../../handler/contract/settings';
-import { exportFolder } from '../../handler/verification/layout';
+import { classifyAwsError, listExportTasks, readManifest } from '../../handler/aws';
+import { mapWithConcurrency } from '../../handler/common';
+import { databaseOfExport } from '../../handler/rules';
+import type { Settings } from '../../handler/contract';
+import { exportFolder } from '../../handler/verification';
 import type { Command } from '../args';
 import { type Column, formatTable } from '../table';
 

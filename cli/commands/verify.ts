@@ -1,11 +1,9 @@
 // `verify`: verify completed exports table by table and record their manifests (again with
 // --force), printing one line per export and each table not archived.
-import type { ArchiveManifest } from '../../handler/contract/manifest';
-import { classifyAwsError } from '../../handler/aws/errors';
-import { findExportTasks } from '../../handler/aws/rds';
-import { databaseOfExport } from '../../handler/rules/export-naming';
+import type { ArchiveManifest, Settings } from '../../handler/contract';
+import { classifyAwsError, findExportTasks } from '../../handler/aws';
+import { databaseOfExport } from '../../handler/rules';
 import { recordCompletedExport } from '../../handler/record-export';
-import type { Settings } from '../../handler/contract/settings';
 import type { Command } from '../args';
 import { archiveExports } from './status';
 
