@@ -5,20 +5,12 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportTaskIdentifier, periodExportIdentifier } from '../handler/export-naming';
-import { DEFAULT_POLICY } from '../handler/policy';
+import { exportTaskIdentifier, periodExportIdentifier } from '../handler/rules/export-naming';
+import { DEFAULT_POLICY } from '../handler/contract/policy';
 import { type Moto, startMoto } from './support/moto';
 import { createExporterFunction, motoExporterEnvironment } from './support/moto-lambda';
-import {
-  createInstanceSnapshot,
-  exportTasksOf,
-  motoProcessEnv,
-  motoRds,
-  runHandler,
-  snapshotCreatedMessage,
-  snsEventFor,
-  scheduledEvent,
-} from './support/moto-rds';
+import { createInstanceSnapshot, exportTasksOf, motoProcessEnv, motoRds, runHandler, scheduledEvent } from './support/moto-rds';
+import { snapshotCreatedMessage, snsEvent } from './support/rds-events';
 import { motoMissing, requireTool } from './support/tools';
 
 const runs = requireTool('the archive policy against moto', motoMissing());
@@ -31,7 +23,7 @@ const ENV = motoExporterEnvironment({ policy: { ...DEFAULT_POLICY, rules: [{ dat
 const SCHEDULED = scheduledEvent();
 
 function created(identifier: string, arn: string, messageId: string): unknown {
-  return snsEventFor(TOPIC, snapshotCreatedMessage('instance', identifier, arn), messageId);
+  return snsEvent(snapshotCreatedMessage('instance', identifier, arn), { topicArn: TOPIC, messageId });
 }
 
 describe.runIf(runs)('the archive policy against moto', () => {

@@ -4,10 +4,11 @@
 // snapshots are used here and automated ones are covered by the mocked-SDK tests. moto does not
 // check that the bucket, role or key exist (no bucket is created here, and exports start).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportTaskIdentifier, isValidExportTaskIdentifier } from '../../handler/export-naming';
-import { withMessage, type SnsEvent } from '../support/fixtures';
+import { exportTaskIdentifier, isValidExportTaskIdentifier } from '../../handler/rules/export-naming';
+import type { SnsEvent } from '../support/fixtures';
 import { startMoto, type Moto } from '../support/moto';
 import { createClusterSnapshot, createInstanceSnapshot, exportTasksOf, motoRds, runHandler } from '../support/moto-rds';
+import { snapshotCreatedMessage, snsEvent } from '../support/rds-events';
 import { motoMissing, requireTool } from '../support/tools';
 
 const runs = requireTool('handler against moto', motoMissing());
@@ -20,27 +21,9 @@ const ENV = {
   SNAPSHOT_TYPES: 'automated,manual',
 };
 
-/**
- * A "manual snapshot created" event for a moto snapshot, made from the real fixtures: the
- * instance one from manual-snapshot-created.json (RDS-EVENT-0042), the cluster one from
- * automated-cluster-snapshot-created.json turned into its manual twin (RDS-EVENT-0075).
- */
+/** A "manual snapshot created" event for a moto snapshot, as the snapshot events topic delivers it. */
 function snapshotCreatedEvent(kind: 'instance' | 'cluster', snapshotIdentifier: string, snapshotArn: string): SnsEvent {
-  const fixture = kind === 'cluster' ? 'automated-cluster-snapshot-created.json' : 'manual-snapshot-created.json';
-  const event = withMessage(
-    fixture,
-    (message) => {
-      message['Source ID'] = snapshotIdentifier;
-      message['Source ARN'] = snapshotArn;
-      if (kind === 'cluster') {
-        message['Event ID'] = 'http://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.html#RDS-EVENT-0075';
-        message['Event Message'] = 'Manual cluster snapshot created';
-      }
-    },
-    `message-${snapshotIdentifier}`,
-  );
-  event.Records[0]!.Sns.TopicArn = TOPIC;
-  return event;
+  return snsEvent(snapshotCreatedMessage(kind, snapshotIdentifier, snapshotArn), { topicArn: TOPIC, messageId: `message-${snapshotIdentifier}` });
 }
 
 describe.runIf(runs)('bundled handler against moto', () => {

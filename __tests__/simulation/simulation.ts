@@ -10,6 +10,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { vi } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { rdsEventMessage, snsEvent } from '../support/rds-events';
 import { startStubRds, type StubExportStatus, type StubExportTask, type StubRds } from '../support/stub-rds';
 import { startGateway, type Gateway } from '../support/stub-gateway';
 import {
@@ -117,8 +118,6 @@ interface Queued {
   readonly happening: Happening;
 }
 
-const EVENT_ID_URL = 'http://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.html#';
-
 const EVENT_IDS = {
   instance: {
     automated: ['RDS-EVENT-0090', 'RDS-EVENT-0091'],
@@ -134,41 +133,18 @@ const EVENT_IDS = {
   },
 } as const;
 
-function eventTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-}
-
 /** An SNS-wrapped RDS event, shaped like the fixtures; with or without "Source ARN". */
 function rdsEvent(snapshot: PlannedSnapshot, eventId: string, message: string, at: number, messageId: string, withArn: boolean): unknown {
-  const body: Record<string, string> = {
-    'Event Source': snapshot.database.kind === 'cluster' ? 'db-cluster-snapshot' : 'db-snapshot',
-    'Event Time': eventTime(at),
-    'Identifier Link': `https://console.aws.amazon.com/rds/home?region=${REGION}#snapshot:id=${snapshot.identifier}`,
-    'Source ID': snapshot.identifier,
-    ...(withArn ? { 'Source ARN': snapshot.arn } : {}),
-    'Event ID': `${EVENT_ID_URL}${eventId}`,
-    'Event Message': message,
-  };
-  return {
-    Records: [
-      {
-        EventSource: 'aws:sns',
-        EventVersion: '1.0',
-        EventSubscriptionArn: `${EVENTS_TOPIC}:2f3cf643-6854-475e-9f95-676fd3cc7bd9`,
-        Sns: {
-          Type: 'Notification',
-          MessageId: messageId,
-          TopicArn: EVENTS_TOPIC,
-          Subject: 'RDS Notification Message',
-          Message: JSON.stringify(body),
-          Timestamp: new Date(at).toISOString(),
-          SignatureVersion: '1',
-          Signature: 'EXAMPLE',
-          MessageAttributes: {},
-        },
-      },
-    ],
-  };
+  const body = rdsEventMessage({
+    kind: snapshot.database.kind,
+    snapshotIdentifier: snapshot.identifier,
+    snapshotArn: withArn ? snapshot.arn : undefined,
+    eventId,
+    message,
+    at: new Date(at),
+    region: REGION,
+  });
+  return snsEvent(body, { topicArn: EVENTS_TOPIC, messageId, timestamp: new Date(at) });
 }
 
 function scheduledEvent(at: number): unknown {

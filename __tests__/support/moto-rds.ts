@@ -64,28 +64,6 @@ export async function exportTasksOf(rds: RDSClient, sourceArn?: string): Promise
   return (out.ExportTasks ?? []).filter((t) => sourceArn === undefined || t.SourceArn === sourceArn);
 }
 
-/** The SNS event Lambda would receive for an RDS notification published to `topicArn`. */
-export function snsEventFor(topicArn: string, rdsMessage: Record<string, string>, messageId: string): unknown {
-  return {
-    Records: [
-      {
-        EventSource: 'aws:sns',
-        EventVersion: '1.0',
-        EventSubscriptionArn: `${topicArn}:00000000-0000-0000-0000-000000000000`,
-        Sns: {
-          Type: 'Notification',
-          MessageId: messageId,
-          TopicArn: topicArn,
-          Subject: 'RDS Notification Message',
-          Message: JSON.stringify(rdsMessage),
-          Timestamp: new Date().toISOString(),
-          MessageAttributes: {},
-        },
-      },
-    ],
-  };
-}
-
 /** The EventBridge event the reconciliation schedule sends to the exporter. */
 export function scheduledEvent(time: Date = new Date()): unknown {
   return {
@@ -98,19 +76,6 @@ export function scheduledEvent(time: Date = new Date()): unknown {
     region: 'us-east-1',
     resources: [],
     detail: {},
-  };
-}
-
-/** The RDS message of a manual snapshot-created event, as RDS writes it. */
-export function snapshotCreatedMessage(kind: 'instance' | 'cluster', snapshotIdentifier: string, snapshotArn: string): Record<string, string> {
-  return {
-    'Event Source': kind === 'cluster' ? 'db-cluster-snapshot' : 'db-snapshot',
-    'Event Time': new Date().toISOString().replace('T', ' ').replace('Z', ''),
-    'Identifier Link': `https://console.aws.amazon.com/rds/home?region=us-east-1#snapshot:id=${snapshotIdentifier}`,
-    'Source ID': snapshotIdentifier,
-    'Source ARN': snapshotArn,
-    'Event ID': `http://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.html#RDS-EVENT-${kind === 'cluster' ? '0075' : '0042'}`,
-    'Event Message': kind === 'cluster' ? 'Manual cluster snapshot created' : 'Manual snapshot created',
   };
 }
 
