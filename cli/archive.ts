@@ -1,13 +1,14 @@
 // `npm run archive -- <command>`: the operator's CLI. It reads its settings from the deployed
 // exporter, runs one command (cli/commands/), and turns the errors an operator can fix into one
 // message that says how, without a stack trace.
-import { setLogSink } from '../handler/log';
-import { SettingsError } from '../handler/settings';
+import { setLogSink } from '../handler/common';
+import { SettingsError } from '../handler/contract';
 import { ConfigError } from '../stacks/config';
 import { type Command, type DeploymentOptions, parseCommandLine, UsageError } from './args';
 import { backfill } from './commands/backfill';
 import { catalog } from './commands/catalog';
 import { coverage } from './commands/coverage';
+import { doctor } from './commands/doctor';
 import { formatEnvironment } from './commands/env';
 import { restore } from './commands/restore';
 import { status } from './commands/status';
@@ -28,6 +29,8 @@ async function run(command: Exclude<Command, { command: 'help' }>): Promise<numb
   });
   // Every client here resolves its region from the environment at its first call.
   if (command.region !== undefined) process.env.AWS_REGION = command.region;
+  // doctor reads the exporter itself: a missing exporter or unparsable settings is its first finding.
+  if (command.command === 'doctor') return doctor(command);
   const resolved = await resolveSettings(command);
   console.error(describeSources(resolved, await activeRegion(command)));
   switch (command.command) {

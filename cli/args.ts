@@ -1,6 +1,6 @@
 // The archive CLI's command line (pure): commands, options, and messages for bad input.
 import { parseArgs } from 'node:util';
-import { DATABASE_PATTERN } from '../handler/formats';
+import { DATABASE_PATTERN } from '../handler/contract';
 import { RestoreError } from '../handler/restore/restore-error';
 import { parseRestoreCommand, RESTORE_HELP, RESTORE_OPTIONS, type RestoreCommand } from './restore/command-line';
 
@@ -20,6 +20,7 @@ Commands:
   catalog    register verified exports in the Glue Data Catalog (exports made before it was on)
   coverage   per database: cadence, newest archived snapshot, lag, what is due, and the cost
   restore    load archived tables back into a PostgreSQL or MySQL/MariaDB database
+  doctor     check the deployment (read only): events, topic, roles, key, bucket, reconciliation, alarms
   env        print the settings the CLI would use, and where each comes from
 
 Run "npm run archive -- <command> --help" for a command's options.
@@ -76,6 +77,17 @@ Prints each setting of the handler contract, its value and its source (the funct
 or the default).
 ${DEPLOYMENT_OPTIONS}`;
 
+export const DOCTOR_USAGE = `Usage: npm run archive -- doctor [--json] [--function NAME] [--region REGION]
+
+  --json   print one JSON document instead of lines
+Checks the deployment in the account the credentials reach, read only (it changes nothing and
+starts no export): the exporter and its settings, the RDS event subscriptions, the event topic's
+policy and subscription, the export role's trust and permissions, the key policy, the bucket
+(encryption, versioning, policy), the last successful reconciliation, the dead-letter queue and
+the alarms. Each check says OK, PROBLEM (with what to do) or COULD NOT CHECK (with why).
+Exits 1 when a check found a problem, else 0: a check that could not be decided is not a failure.
+${DEPLOYMENT_OPTIONS}`;
+
 export const RESTORE_USAGE = `${RESTORE_HELP}
 ${DEPLOYMENT_OPTIONS}`;
 
@@ -102,6 +114,7 @@ export type Command =
     } & DeploymentOptions)
   | ({ readonly command: 'catalog'; readonly since: Date; readonly dryRun: boolean } & DeploymentOptions)
   | ({ readonly command: 'coverage'; readonly since?: Date; readonly json: boolean } & DeploymentOptions)
+  | ({ readonly command: 'doctor'; readonly json: boolean } & DeploymentOptions)
   | RestoreCommand;
 
 /** Bad command-line input; the message says what and how to get help. */
@@ -142,6 +155,7 @@ const COMMANDS: Readonly<Record<string, { readonly usage: string; readonly optio
   coverage: { usage: COVERAGE_USAGE, options: { since: { type: 'string' }, json: { type: 'boolean' } } },
   env: { usage: ENV_USAGE, options: { json: { type: 'boolean' } } },
   restore: { usage: RESTORE_USAGE, options: RESTORE_OPTIONS },
+  doctor: { usage: DOCTOR_USAGE, options: { json: { type: 'boolean' } } },
 };
 
 /** What `verify` and `catalog` look back over when no --since is given. */
@@ -188,6 +202,7 @@ export function parseCommandLine(argv: readonly string[], now: Date = new Date()
   if (values.help === true) return { command: 'help', text: usage };
   const deployment = deploymentOptions(values, usage);
   if (command === 'env') return { command: 'env', json: values.json === true, ...deployment };
+  if (command === 'doctor') return { command: 'doctor', json: values.json === true, ...deployment };
   if (command === 'restore') {
     try {
       return parseRestoreCommand(values, deployment, now, (text) => parseDate(text, now, usage));

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { ARCHIVE_DIMENSION, METRICS_NAMESPACE, RECONCILIATION_SUCCEEDED } from '../handler/metric-names';
+import { ARCHIVE_DIMENSION, METRICS_NAMESPACE, RECONCILIATION_SUCCEEDED } from '../handler/contract';
 
 /** Settings of the dead-letter queue and the alarms. */
 export interface FailureRoutingProps {
@@ -17,6 +17,11 @@ export interface FailureRoutingProps {
 
 /** Seconds SQS keeps a message at most: 14 days. */
 export const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 60 * 60;
+
+/** The dead-letter queue's name; the CLI's doctor finds it by this name when Lambda does not report it. */
+export function deadLetterQueueName(baseName: string): string {
+  return `${baseName}-dead-letters`;
+}
 
 /**
  * Where failures end up: an encrypted dead-letter queue for events the exporter could not
@@ -35,7 +40,7 @@ export class FailureRouting extends Construct {
     super(scope, id);
     this.props = props;
     const queue = new SqsQueue(this, 'dead-letters', {
-      name: `${props.baseName}-dead-letters`,
+      name: deadLetterQueueName(props.baseName),
       kmsMasterKeyId: props.kmsKeyArn,
       messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
     });
