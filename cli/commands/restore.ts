@@ -2,7 +2,7 @@
 // export in the archive (S3 only), plans (tables, files, rows from the footers, types), reads
 // numeric scales from the data where the export states none, then loads each table safely.
 import type { S3Client } from '@aws-sdk/client-s3';
-import { mapWithConcurrency } from '../../handler/concurrency';
+import { mapWithConcurrency } from '../../handler/common';
 import { explainDatabaseError } from '../../handler/restore/database-errors';
 import { ScaleRecovery } from '../../handler/restore/numeric-scale';
 import { buildRestorePlan, checkEngine, formatPlan, type PlannedFile, type RestorePlan, type TablePlan, targetColumn } from '../../handler/restore/plan';
@@ -10,11 +10,11 @@ import type { TableResult } from '../../handler/restore/progress';
 import { RestoreError, tableExistsError } from '../../handler/restore/restore-error';
 import { chooseExportAt, chooseExportById } from '../../handler/restore/select-export';
 import { selectTables, type SourceTable } from '../../handler/restore/source-table';
-import { s3 } from '../../handler/s3';
-import type { Settings } from '../../handler/settings';
-import { exportById, exportsOfDatabase, s3RangeReader, tableParts } from '../restore/archive-reader';
+import { s3 } from '../../handler/aws';
+import type { Settings } from '../../handler/contract';
+import { exportById, exportsOfDatabase, s3RangeReader, tableParts, type RangeReader } from '../restore/archive-reader';
 import { mysqlLoader } from '../restore/mysql-loader';
-import { bindColumns, columnValues, openPart, type ParquetPart, partLines } from '../restore/parquet-reader';
+import { bindColumns, columnValues, openPart, type ParquetPart, partLines, prefetchFirstRowGroup } from '../restore/parquet-reader';
 import { postgresLoader } from '../restore/postgres-loader';
 import { RestoreProgress } from '../restore/progress';
 import type { RestoreCommand } from '../restore/command-line';
@@ -81,16 +81,24 @@ async function loadTable(loader: Loader, plan: RestorePlan, table: TablePlan, op
   const started = Date.now();
   const parts = opened.get(table.source.manifestTable.folder) ?? [];
   progress.start(name, table.rows, table.bytes);
+  const prefetched = new Map<number, Promise<RangeReader> | undefined>();
   try {
     const final = await withScales(plan.engine, table, parts);
     const rows = await loader.load({
       plan: final,
       ifExists: plan.ifExists,
-      files: parts.map(
-        ({ key, part }) =>
-          () =>
-            partLines(part, bindColumns(part, final.columns, key), plan.engine),
-      ),
+      files: parts.map(({ key, part }, i) => () => {
+        // The next file's first bytes are fetched while this one loads.
+        const following = parts[i + 1];
+        if (following !== undefined)
+          prefetched.set(
+            i + 1,
+            prefetchFirstRowGroup(following.part)?.catch(() => undefined as never),
+          );
+        const first = prefetched.get(i);
+        prefetched.delete(i);
+        return partLines(part, bindColumns(part, final.columns, key), plan.engine, first);
+      }),
       onRows: (n) => progress.rows(name, n),
     });
     const result: TableResult = {

@@ -2,11 +2,11 @@
 // KMS decryption through S3): the export folders and their manifests, a table's Parquet parts,
 // and ranges of a part for the Parquet reader.
 import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import { mapWithConcurrency } from '../../handler/concurrency';
-import { exportS3Prefix } from '../../handler/export-naming';
+import { mapWithConcurrency } from '../../handler/common';
+import { exportS3Prefix } from '../../handler/rules';
 import type { ExportCandidate } from '../../handler/restore/select-export';
-import { listAllObjects, readManifest, s3 } from '../../handler/s3';
-import type { ListedObject } from '../../handler/verify-export';
+import { listAllObjects, readManifest, s3 } from '../../handler/aws';
+import type { ListedObject } from '../../handler/verification';
 
 /** The folders directly under `prefix` (ListObjectsV2 with a delimiter), each ending in "/". */
 export async function listFolders(bucket: string, prefix: string, client: S3Client = s3): Promise<string[]> {

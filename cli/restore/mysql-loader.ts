@@ -102,7 +102,7 @@ async function loadFile(
     (async function* () {
       for await (const chunk of lines) {
         onRows(chunk.rows);
-        yield Buffer.from(chunk.text, 'utf8');
+        yield chunk.text;
       }
     })(),
   );

@@ -1,8 +1,12 @@
-// Reads a Parquet part row group by row group with hyparquet, turning each into lines of
-// COPY / LOAD DATA text a slice at a time: memory holds one decoded row group and one slice.
+// Reads a Parquet part with hyparquet, turning it into lines of COPY / LOAD DATA text, row group
+// by row group and, within a row group, column by column: each column is decoded alone and
+// written at once as escaped text into one buffer, then rows are cut from the columns' buffers.
+// Memory holds one decoded column and the row group as text (about its CSV size), never the
+// whole row group as JavaScript values, which costs several times that and most of the time in
+// garbage collection.
 import { gunzipSync } from 'node:zlib';
 import { type FileMetaData, parquetMetadataAsync, parquetRead, type SchemaElement } from 'hyparquet';
-import { describeParquetColumn, escapeField, type LoadAs, type ParquetColumn, valueText } from '../../handler/restore/parquet-values';
+import { describeParquetColumn, fieldFormatter, type LoadAs, type ParquetColumn } from '../../handler/restore/parquet-values';
 import { RestoreError } from '../../handler/restore/restore-error';
 import type { Engine } from '../../handler/restore/target-url';
 import type { RangeReader } from './archive-reader';
@@ -12,6 +16,45 @@ const COMPRESSORS = { GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(inp
 
 /** Rows per text slice handed to the loader. */
 const SLICE_ROWS = 4096;
+
+/** The byte range of a row group's column chunks (all, or the named ones). */
+function rowGroupBytes(part: ParquetPart, group: number, columnNames?: readonly string[]): [number, number] {
+  let start = Number.POSITIVE_INFINITY;
+  let end = 0;
+  for (const chunk of part.metadata.row_groups[group]!.columns) {
+    const meta = chunk.meta_data!;
+    if (columnNames && !columnNames.includes(meta.path_in_schema[0]!)) continue;
+    const offset = Number(meta.dictionary_page_offset || meta.data_page_offset);
+    start = Math.min(start, offset);
+    end = Math.max(end, offset + Number(meta.total_compressed_size));
+  }
+  return start < end ? [start, end] : [0, 0];
+}
+
+/**
+ * A row group's bytes in one ranged read (one S3 request instead of one per column), served to
+ * hyparquet from memory; reads outside it go to the part.
+ */
+async function rowGroupReader(part: ParquetPart, group: number, columnNames?: readonly string[]): Promise<RangeReader> {
+  const [start, end] = rowGroupBytes(part, group, columnNames);
+  const bytes = end > start ? await part.file.slice(start, end) : new ArrayBuffer(0);
+  return {
+    byteLength: part.file.byteLength,
+    slice: async (from: number, to: number = part.file.byteLength) =>
+      from >= start && to <= end ? bytes.slice(from - start, to - start) : part.file.slice(from, to),
+  };
+}
+
+/** Starts reading a part's first row group, so its bytes arrive while the previous file is loaded. */
+export function prefetchFirstRowGroup(part: ParquetPart): Promise<RangeReader> | undefined {
+  return part.metadata.row_groups.length > 0 ? rowGroupReader(part, 0) : undefined;
+}
+
+/** One column of a row group as escaped text: field i is bytes[ends[i - 1] ?? 0, ends[i]). */
+interface ColumnText {
+  readonly bytes: Buffer;
+  readonly ends: Uint32Array;
+}
 
 /** An opened part: its footer and columns. */
 export interface ParquetPart {
@@ -70,17 +113,17 @@ export function bindColumns(part: ParquetPart, names: readonly { name: string; l
   });
 }
 
-/** Decodes one row group into column arrays. */
-async function readRowGroup(part: ParquetPart, start: number, end: number, columnNames?: string[]): Promise<Map<string, ArrayLike<unknown>>> {
+/** Decodes rows [start, end) of the part into column arrays. */
+async function readRows(part: ParquetPart, file: RangeReader, start: number, end: number, columnNames: string[]): Promise<Map<string, ArrayLike<unknown>>> {
   const chunks = new Map<string, { rowStart: number; data: ArrayLike<unknown> }[]>();
   await parquetRead({
-    file: part.file,
+    file,
     metadata: part.metadata,
     rowStart: start,
     rowEnd: end,
     compressors: COMPRESSORS,
     utf8: false,
-    ...(columnNames ? { columns: columnNames } : {}),
+    columns: columnNames,
     onChunk: (chunk) => {
       const list = chunks.get(chunk.columnName) ?? [];
       list.push({ rowStart: chunk.rowStart, data: chunk.columnData as ArrayLike<unknown> });
@@ -105,6 +148,49 @@ async function readRowGroup(part: ParquetPart, start: number, end: number, colum
   return columns;
 }
 
+/**
+ * Writes a field's UTF-8 at `at`, returning the end. Most fields are short and ASCII: copied
+ * character by character, which beats a call into Buffer.write for each.
+ */
+function writeField(bytes: Buffer, at: number, field: string): number {
+  const length = field.length;
+  if (length > 64) return at + bytes.write(field, at, 'utf8');
+  for (let k = 0; k < length; k++) {
+    const code = field.charCodeAt(k);
+    if (code >= 0x80) return at + bytes.write(field.slice(k), at, 'utf8');
+    bytes[at++] = code;
+  }
+  return at;
+}
+
+/** Decodes one column of rows [start, end) and writes it as escaped text. */
+async function columnText(
+  part: ParquetPart,
+  file: RangeReader,
+  name: string,
+  start: number,
+  end: number,
+  format: (value: unknown) => string,
+): Promise<ColumnText> {
+  const values = (await readRows(part, file, start, end, [name])).get(name) ?? [];
+  const rows = end - start;
+  const ends = new Uint32Array(rows);
+  let bytes = Buffer.allocUnsafe(Math.max(1024, rows * 8));
+  let used = 0;
+  for (let i = 0; i < rows; i++) {
+    const field = format(values[i]);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (used + field.length * 3 > bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(bytes.length * 2, used + field.length * 3));
+      bytes.copy(grown, 0, 0, used);
+      bytes = grown;
+    }
+    used = writeField(bytes, used, field);
+    ends[i] = used;
+  }
+  return { bytes: bytes.subarray(0, used), ends };
+}
+
 /** The row groups of a part as [first row, end row). */
 export function rowGroupRanges(part: ParquetPart): [number, number][] {
   const ranges: [number, number][] = [];
@@ -119,35 +205,55 @@ export function rowGroupRanges(part: ParquetPart): [number, number][] {
 
 /**
  * The part's rows as text lines (tab-separated, \N for NULL, escaped), SLICE_ROWS rows a
- * string, row group by row group.
+ * buffer, row group by row group.
  */
-export async function* partLines(part: ParquetPart, bindings: readonly ColumnBinding[], engine: Engine): AsyncGenerator<{ text: string; rows: number }> {
-  const names = part.columns.map((c) => c.name);
-  for (const [start, end] of rowGroupRanges(part)) {
+export async function* partLines(
+  part: ParquetPart,
+  bindings: readonly ColumnBinding[],
+  engine: Engine,
+  first?: Promise<RangeReader>,
+): AsyncGenerator<{ text: Buffer; rows: number }> {
+  const formatters = bindings.map((b) => fieldFormatter(part.columns[b.index]!, engine, b.loadAs));
+  const groups = rowGroupRanges(part);
+  let next = first ?? (groups.length > 0 ? rowGroupReader(part, 0) : undefined);
+  for (const [group, [start, end]] of groups.entries()) {
+    const file = await next!;
+    // The next row group's bytes arrive while this one is converted and sent.
+    next = group + 1 < groups.length ? rowGroupReader(part, group + 1) : undefined;
+    next?.catch(() => {});
     if (end === start) continue;
-    const columns = await readRowGroup(part, start, end);
-    const data = bindings.map((b) => columns.get(names[b.index]!) ?? []);
-    const described = bindings.map((b) => part.columns[b.index]!);
-    for (let first = 0; first < end - start; first += SLICE_ROWS) {
-      const last = Math.min(end - start, first + SLICE_ROWS);
-      let text = '';
-      for (let row = first; row < last; row++) {
-        for (let c = 0; c < bindings.length; c++) {
-          if (c > 0) text += '\t';
-          text += escapeField(valueText(described[c]!, data[c]![row], engine, bindings[c]!.loadAs));
-        }
-        text += '\n';
-      }
-      yield { text, rows: last - first };
-    }
+    const columns: ColumnText[] = [];
+    for (const [c, binding] of bindings.entries()) columns.push(await columnText(part, file, part.columns[binding.index]!.name, start, end, formatters[c]!));
+    yield* rowsOf(columns, end - start);
   }
 }
 
-/** Every value of some columns of a part, row group by row group (for reading numeric scales). */
+/** Cuts rows out of the columns' text, SLICE_ROWS rows a buffer. */
+function* rowsOf(columns: readonly ColumnText[], rows: number): Generator<{ text: Buffer; rows: number }> {
+  for (let first = 0; first < rows; first += SLICE_ROWS) {
+    const last = Math.min(rows, first + SLICE_ROWS);
+    let size = (last - first) * columns.length;
+    for (const { ends } of columns) size += ends[last - 1]! - (first === 0 ? 0 : ends[first - 1]!);
+    const text = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (let row = first; row < last; row++) {
+      for (let c = 0; c < columns.length; c++) {
+        const { bytes, ends } = columns[c]!;
+        const from = row === 0 ? 0 : ends[row - 1]!;
+        const to = ends[row]!;
+        // Short fields byte by byte: Buffer.copy's call costs more than copying a few bytes.
+        if (to - from > 32) at += bytes.copy(text, at, from, to);
+        else for (let k = from; k < to; k++) text[at++] = bytes[k]!;
+        text[at++] = c === columns.length - 1 ? 0x0a : 0x09;
+      }
+    }
+    yield { text, rows: last - first };
+  }
+}
+
+/** Every value of one column of a part, row group by row group (for reading numeric scales). */
 export async function* columnValues(part: ParquetPart, name: string): AsyncGenerator<ArrayLike<unknown>> {
-  for (const [start, end] of rowGroupRanges(part)) {
-    if (end === start) continue;
-    const columns = await readRowGroup(part, start, end, [name]);
-    yield columns.get(name) ?? [];
+  for (const [group, [start, end]] of rowGroupRanges(part).entries()) {
+    if (end > start) yield (await readRows(part, await rowGroupReader(part, group, [name]), start, end, [name])).get(name) ?? [];
   }
 }

@@ -58,9 +58,9 @@ export async function connectPostgres(target: RestoreTarget): Promise<Client> {
 function counting(onRows: (rows: number) => void): Transform {
   return new Transform({
     writableObjectMode: true,
-    transform(chunk: { text: string; rows: number }, _encoding, done) {
+    transform(chunk: { text: Buffer; rows: number }, _encoding, done) {
       onRows(chunk.rows);
-      done(null, Buffer.from(chunk.text, 'utf8'));
+      done(null, chunk.text);
     },
   });
 }

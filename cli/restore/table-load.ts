@@ -2,7 +2,7 @@
 import type { IfExists, TablePlan } from '../../handler/restore/plan';
 
 /** One file's text lines, produced as the loader asks for them. */
-export type LineSource = AsyncIterable<{ readonly text: string; readonly rows: number }>;
+export type LineSource = AsyncIterable<{ readonly text: Buffer; readonly rows: number }>;
 
 /** One table to load. */
 export interface TableLoad {

@@ -164,6 +164,18 @@ export function valueText(column: ParquetColumn, value: unknown, engine: Engine,
   return JSON.stringify(value);
 }
 
+/**
+ * The formatter of one column: raw value → escaped field text, decided once per column so the
+ * per-value work is only the conversion itself.
+ */
+export function fieldFormatter(column: ParquetColumn, engine: Engine, loadAs: LoadAs): (value: unknown) => string {
+  const plainNumbers = column.kind === 'plain' && (column.physical === 'INT32' || column.physical === 'INT64');
+  if (plainNumbers) return (value) => (value === null || value === undefined ? '\\N' : String(value));
+  const textOnly = column.kind === 'string' && loadAs === 'text';
+  if (textOnly) return (value) => (typeof value === 'string' ? escapeField(value) : escapeField(valueText(column, value, engine, loadAs)));
+  return (value) => escapeField(valueText(column, value, engine, loadAs));
+}
+
 const SPECIAL = /[\\\n\r\t\0]/;
 const SPECIALS = /[\\\n\r\t\0]/g;
 const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\\0' };

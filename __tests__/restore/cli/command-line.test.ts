@@ -39,7 +39,22 @@ describe('restore command line', () => {
 
   it('reads a database at a time (default now), --all and the other options', () => {
     expect(
-      parse('--database', 'orders-db', '--at', '2026-11-01', '--all', ...TO, '--target-schema', 'restored_2026', '--if-exists', 'replace', '--jobs', '4', '--dry-run', '--json'),
+      parse(
+        '--database',
+        'orders-db',
+        '--at',
+        '2026-11-01',
+        '--all',
+        ...TO,
+        '--target-schema',
+        'restored_2026',
+        '--if-exists',
+        'replace',
+        '--jobs',
+        '4',
+        '--dry-run',
+        '--json',
+      ),
     ).toMatchObject({
       source: { database: 'orders-db', at: new Date('2026-11-01T00:00:00Z') },
       tables: 'all',

@@ -14,7 +14,10 @@ const plain = (physical: string): ParquetColumn => ({ name: 'c', physical, kind:
 
 describe('values from what RDS wrote to what the databases read', () => {
   it('reads the annotation of a column, logical type first', () => {
-    expect(describeParquetColumn({ name: 'a', type: 'FIXED_LEN_BYTE_ARRAY', converted_type: 'DECIMAL', scale: 0 })).toMatchObject({ kind: 'decimal', scale: 0 });
+    expect(describeParquetColumn({ name: 'a', type: 'FIXED_LEN_BYTE_ARRAY', converted_type: 'DECIMAL', scale: 0 })).toMatchObject({
+      kind: 'decimal',
+      scale: 0,
+    });
     expect(describeParquetColumn({ name: 't', type: 'INT64', logical_type: { type: 'TIMESTAMP', unit: 'MICROS' } }).kind).toBe('timestamp-micros');
     expect(describeParquetColumn({ name: 't', type: 'INT64', converted_type: 'TIMESTAMP_MILLIS' }).kind).toBe('timestamp-millis');
     expect(describeParquetColumn({ name: 's', type: 'BYTE_ARRAY', converted_type: 'UTF8' }).kind).toBe('string');
@@ -58,7 +61,7 @@ describe('values from what RDS wrote to what the databases read', () => {
     expect(escapeField(null)).toBe('\\N');
     expect(escapeField('\\N')).toBe('\\\\N');
     expect(escapeField('a\tb\nc\rd\\e\0')).toBe('a\\tb\\nc\\rd\\\\e\\0');
-    expect(escapeField("quote ' double \" é 中 😀")).toBe("quote ' double \" é 中 😀");
+    expect(escapeField('quote \' double " é 中 😀')).toBe('quote \' double " é 中 😀');
     expect(escapeField('')).toBe('');
   });
 

@@ -69,8 +69,12 @@ describe('the restore plan', () => {
   });
 
   it('refuses a table the export does not have, or did not archive, saying why', () => {
-    expect(message(() => selectTables(PG, 'postgres', ['sales.refunds']))).toContain('has no table "sales.refunds"; name it as schema.table, one of: sales.orders');
-    expect(message(() => selectTables(PG, 'postgres', ['public.odd']))).toContain('the table public.odd is not archived in the export orders-db-2026-11-20: RDS skipped it');
+    expect(message(() => selectTables(PG, 'postgres', ['sales.refunds']))).toContain(
+      'has no table "sales.refunds"; name it as schema.table, one of: sales.orders',
+    );
+    expect(message(() => selectTables(PG, 'postgres', ['public.odd']))).toContain(
+      'the table public.odd is not archived in the export orders-db-2026-11-20: RDS skipped it',
+    );
   });
 
   it('plans types, files, rows, bytes and time; the scale of a numeric waits for the data', () => {
@@ -101,9 +105,9 @@ describe('the restore plan', () => {
       'is of a PostgreSQL database; restoring it into MySQL/MariaDB is not supported',
     );
     const bare = manifest([table('shop.public.bare', true)]);
-    expect(message(() => buildRestorePlan({ manifest: bare, tables: selectTables(bare, 'postgres', 'all'), target: TARGET, ifExists: 'fail', files: new Map() }))).toContain(
-      'states no columns for public.bare',
-    );
+    expect(
+      message(() => buildRestorePlan({ manifest: bare, tables: selectTables(bare, 'postgres', 'all'), target: TARGET, ifExists: 'fail', files: new Map() })),
+    ).toContain('states no columns for public.bare');
   });
 
   it('quotes names and keeps staging names within the engines’ limits', () => {

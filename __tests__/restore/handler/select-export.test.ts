@@ -50,7 +50,9 @@ describe('which export a restore reads', () => {
     expect(message(() => chooseExportById(all, 'nope', WHERE))).toBe(
       'no export "nope" in s3://archive/exports: check the identifier (the EXPORT column of "npm run archive -- status")',
     );
-    expect(message(() => chooseExportById([{ exportTaskIdentifier: 'new', database: 'orders-db' }], 'new', WHERE))).toContain('run "npm run archive -- verify new"');
+    expect(message(() => chooseExportById([{ exportTaskIdentifier: 'new', database: 'orders-db' }], 'new', WHERE))).toContain(
+      'run "npm run archive -- verify new"',
+    );
     expect(message(() => chooseExportById(all, 'gone', WHERE))).toContain(
       'the export gone is missing from the archive: no Parquet file is in s3://archive/exports/orders-db/gone/',
     );

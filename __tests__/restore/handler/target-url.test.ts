@@ -23,7 +23,13 @@ describe('the --to URL', () => {
       tls: 'prefer',
       display: 'postgres://admin@db.example.com/restored',
     });
-    expect(parseTargetUrl('mariadb://root@127.0.0.1:3307/shop', {})).toMatchObject({ engine: 'mysql', port: 3307, user: 'root', database: 'shop', tls: 'prefer' });
+    expect(parseTargetUrl('mariadb://root@127.0.0.1:3307/shop', {})).toMatchObject({
+      engine: 'mysql',
+      port: 3307,
+      user: 'root',
+      database: 'shop',
+      tls: 'prefer',
+    });
   });
 
   it('takes sslmode (or PGSSLMODE) and ssl-mode with a CA file', () => {

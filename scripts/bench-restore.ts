@@ -1,0 +1,125 @@
+// Measures `npm run archive -- restore` into a local PostgreSQL: 1,000,000 rows of a 10-column
+// table, exported as RDS writes it (gzip Parquet, 4 parts of one row group each), served by moto's
+// S3, restored through the CLI in its own process (wall time from start to exit, peak RSS),
+// beside `psql \copy` of the same rows from a local CSV file. Targets: at least half psql's rate,
+// peak RSS under 256 MB. Run alone: node scripts/run-ts.js scripts/bench-restore.ts
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { startPostgres } from '../__tests__/support/databases';
+import { MOTO_CLIENT_CONFIG, startMoto } from '../__tests__/support/moto';
+import { motoProcessEnv } from '../__tests__/support/moto-rds';
+import { archiveExport, createArchiveBucket } from '../__tests__/restore/support/archive';
+import { deployTestExporter, TEST_FUNCTION } from '../__tests__/restore/support/cli';
+import { execute } from '../__tests__/restore/support/tables';
+
+const ROOT = path.join(__dirname, '..');
+const ROWS = Number(process.env.BENCH_RESTORE_ROWS ?? 1_000_000);
+const TABLE_SQL =
+  'CREATE TABLE bench (id bigint, customer integer, amount numeric(12,2), price double precision, status varchar(16), note text, placed_at timestamptz, shipped_on date, paid boolean, ref uuid)';
+
+/** What the restore measurement found. */
+export interface RestoreMeasurement {
+  readonly rows: number;
+  readonly restoreMs: number;
+  readonly restoreRowsPerSecond: number;
+  readonly restorePeakMb: number;
+  readonly psqlMs: number;
+  readonly psqlRowsPerSecond: number;
+  /** restore rate / psql rate. */
+  readonly ratio: number;
+}
+
+function timed<T>(fn: () => T): { value: T; ms: number } {
+  const started = process.hrtime.bigint();
+  const value = fn();
+  return { value, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+
+/** Runs the measurement once; starts and stops its own PostgreSQL and moto. */
+export async function measureRestore(): Promise<RestoreMeasurement> {
+  const [moto, server] = await Promise.all([startMoto(), startPostgres()]);
+  const work = mkdtempSync(path.join(tmpdir(), 'bench-restore-'));
+  try {
+    const s3 = new S3Client({ ...MOTO_CLIENT_CONFIG, endpoint: moto.endpoint, forcePathStyle: true });
+    await createArchiveBucket(s3);
+    await deployTestExporter(moto.endpoint);
+    const source = await server.createDatabase('source');
+    await execute('postgres', source, [
+      TABLE_SQL,
+      `INSERT INTO bench SELECT g, g % 50000, (g % 1000000) / 100.0, g * 1.25, (ARRAY['new','paid','shipped','returned'])[1 + g % 4],
+         CASE WHEN g % 10 = 0 THEN NULL ELSE 'order note ' || g END, timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second',
+         date '2026-01-01' + (g % 365), g % 3 = 0, md5(g::text)::uuid FROM generate_series(1, ${ROWS}) g`,
+    ]);
+    await archiveExport(s3, {
+      engine: 'postgres',
+      url: server.url,
+      database: 'source',
+      instance: 'bench-db',
+      exportTaskIdentifier: 'bench-db-restore',
+      partsPerTable: 4,
+    });
+
+    // psql \copy from a CSV of the same rows (written by the server, read by psql as a client file).
+    const csv = path.join(work, 'bench.csv');
+    chmodSync(work, 0o777);
+    const psqlTarget = await server.createDatabase('psql');
+    await execute('postgres', psqlTarget, [TABLE_SQL]);
+    const psql = (url: string, command: string) => spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-c', command], { encoding: 'utf8' });
+    const dump = psql(source, `\\copy bench TO '${csv}' CSV`);
+    if (dump.status !== 0) throw new Error(`psql \\copy TO failed: ${dump.stderr}`);
+    const copied = timed(() => psql(psqlTarget, `\\copy bench FROM '${csv}' CSV`));
+    if (copied.value.status !== 0) throw new Error(`psql \\copy FROM failed: ${copied.value.stderr}`);
+
+    // The restore, as an operator runs it, in its own process with its peak memory recorded.
+    const restoreTarget = await server.createDatabase('restored');
+    const peakFile = path.join(work, 'peak');
+    const restored = timed(() =>
+      spawnSync(
+        process.execPath,
+        [
+          '--require',
+          path.join(__dirname, 'report-peak-rss.js'),
+          'scripts/run-ts.js',
+          'cli/main.ts',
+          'restore',
+          '--export',
+          'bench-db-restore',
+          '--all',
+          '--to',
+          restoreTarget,
+          '--function',
+          TEST_FUNCTION,
+        ],
+        { cwd: ROOT, encoding: 'utf8', env: { ...motoProcessEnv(moto.endpoint, { HOME: process.env.HOME ?? '/tmp' }), BENCH_PEAK_RSS_FILE: peakFile } },
+      ),
+    );
+    if (restored.value.status !== 0) throw new Error(`restore failed:\n${restored.value.stdout}${restored.value.stderr}`);
+    const restoreRowsPerSecond = ROWS / (restored.ms / 1000);
+    const psqlRowsPerSecond = ROWS / (copied.ms / 1000);
+    return {
+      rows: ROWS,
+      restoreMs: restored.ms,
+      restoreRowsPerSecond,
+      restorePeakMb: Number(readFileSync(peakFile, 'utf8')) / 1024,
+      psqlMs: copied.ms,
+      psqlRowsPerSecond,
+      ratio: restoreRowsPerSecond / psqlRowsPerSecond,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    await Promise.all([moto.stop(), server.stop()]);
+  }
+}
+
+if (process.argv[1] === __filename) {
+  measureRestore().then(
+    (m) => console.log(JSON.stringify(m, null, 2)),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}
