@@ -8,9 +8,10 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { startPostgres } from '../__tests__/support/databases';
+import { postgresMissing, startPostgres } from '../__tests__/support/databases';
 import { MOTO_CLIENT_CONFIG, startMoto } from '../__tests__/support/moto';
 import { motoProcessEnv } from '../__tests__/support/moto-rds';
+import { motoMissing } from '../__tests__/support/tools';
 import { archiveExport, createArchiveBucket } from '../__tests__/restore/support/archive';
 import { deployTestExporter, TEST_FUNCTION } from '../__tests__/restore/support/cli';
 import { execute } from '../__tests__/restore/support/tables';
@@ -112,6 +113,25 @@ export async function measureRestore(): Promise<RestoreMeasurement> {
     rmSync(work, { recursive: true, force: true });
     await Promise.all([moto.stop(), server.stop()]);
   }
+}
+
+/** The bench's lines for the restore: its rate against psql's (target: at least half) and its peak memory (target: under 256 MB). */
+export async function restoreChecks(): Promise<{ name: string; value: string; target: string; met: boolean | undefined }[]> {
+  const missing =
+    postgresMissing() ??
+    motoMissing() ??
+    (spawnSync('psql', ['--version']).status === 0 ? undefined : 'psql is not on PATH (apt-get install postgresql-client)');
+  if (missing !== undefined) return [{ name: 'restore (1,000,000 rows)', value: `not measured: ${missing}`, target: '>= 0.5 x psql', met: undefined }];
+  const m = await measureRestore();
+  return [
+    {
+      name: 'restore rate (1,000,000 rows)',
+      value: `${Math.round(m.restoreRowsPerSecond)} rows/s, ${(m.restoreMs / 1000).toFixed(1)} s (${m.ratio.toFixed(2)} x psql \\copy ${Math.round(m.psqlRowsPerSecond)} rows/s)`,
+      target: '>= 0.5 x psql',
+      met: m.ratio >= 0.5,
+    },
+    { name: 'restore peak memory', value: `${m.restorePeakMb.toFixed(0)} MB`, target: '< 256 MB', met: m.restorePeakMb < 256 },
+  ];
 }
 
 if (process.argv[1] === __filename) {

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { measureHandlerThroughput } from './bench-handler';
 import { measurePlanner } from './bench-planner';
 import { measureReconcileScaling } from './bench-reconcile';
+import { restoreChecks } from './bench-restore';
 
 const ROOT = path.join(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -152,6 +153,9 @@ async function main(): Promise<void> {
   process.stderr.write('bench: event fuzzing through the bundle (vitest, __tests__/fuzz)\n');
   const fuzz = measureFuzzing();
   checks.push({ name: 'event fuzzing', value: fuzz.summary, target: 'no wrong export, no unexpected failure', met: fuzz.passed });
+
+  process.stderr.write('bench: restore of 1,000,000 rows into a local PostgreSQL, beside psql \\copy of the same rows\n');
+  checks.push(...(await restoreChecks()));
 
   const tsc = measure('tsc --noEmit', Math.min(RUNS, 3), {
     tsc: () => runNode([path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit']),
