@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // deploy-rehearsal.test.ts is the rehearsal's one entry: its subjects (rehearsal/*.ts, not test
+    // files themselves) share one apply and one destroy of the stack.
     include: ['__tests__/e2e/**/*.test.ts'],
     // One apply, plan and destroy against moto takes about two minutes on a 2-core machine.
     // The AWS SDK's notice that its 2027 releases need Node 22 is noise in test output on Node 20.

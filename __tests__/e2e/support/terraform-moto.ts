@@ -4,10 +4,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { terraformEnv, TF_PLUGIN_DIR } from '../support/tools';
-import { MOTO_CLIENT_CONFIG } from '../support/moto';
+import { MOTO_CLIENT_CONFIG } from '../../support/moto';
+import { terraformEnv, TF_PLUGIN_DIR } from '../../support/tools';
 
-const ROOT = path.join(__dirname, '..', '..');
+const ROOT = path.join(__dirname, '..', '..', '..');
 
 /** Services the stack uses, by the provider's endpoint names. */
 const SERVICES = ['athena', 'cloudwatch', 'events', 'iam', 'kms', 'lambda', 'logs', 'rds', 's3', 'sns', 'sqs', 'sts'];
@@ -88,24 +88,4 @@ export function prepareMotoStack(stackDir: string, endpoint: string): MotoStack 
 /** `terraform init` with the offline provider copy. */
 export function initArgs(): string[] {
   return ['init', `-plugin-dir=${TF_PLUGIN_DIR}`, '-input=false'];
-}
-
-/**
- * Calls a moto REST or query API directly, for services whose SDK clients the project does
- * not install. moto reads the service and region from the authorization header and does not
- * check the signature. `headers` replace the defaults (a JSON API's X-Amz-Target and content type).
- */
-export async function motoApi(endpoint: string, service: string, pathAndQuery: string, body?: string, headers: Record<string, string> = {}): Promise<string> {
-  const response = await fetch(`${endpoint}${pathAndQuery}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${MOTO_CLIENT_CONFIG.region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
-      ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
-      ...headers,
-    },
-    body,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${service} ${pathAndQuery} answered ${response.status}: ${text.slice(0, 500)}`);
-  return text;
 }

@@ -1,6 +1,7 @@
 // The rehearsal's stand-ins for what moto does not do: the files RDS writes for an export (moto
-// completes exports at once and writes nothing), the RDS export-completed event (moto publishes
-// no RDS events), and an SQS queue on the notifications topic to read what the exporter reported.
+// completes exports at once and writes nothing), and an SQS queue on the notifications topic to
+// read what the exporter reported. (The export-completed event moto does not publish is built by
+// support/rds-events.ts.)
 import {
   DeleteObjectCommand,
   HeadObjectCommand,
@@ -12,10 +13,10 @@ import {
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { MOTO_CLIENT_CONFIG } from '../support/moto';
-import { motoApi } from './terraform-moto';
+import { MOTO_CLIENT_CONFIG } from '../../support/moto';
+import { motoApi } from './moto-api';
 
-const EXPORTS_DIR = path.join(__dirname, '..', 'fixtures', 'rds-exports');
+const EXPORTS_DIR = path.join(__dirname, '..', '..', 'fixtures', 'rds-exports');
 
 /** The example exports of fixtures/rds-exports. */
 export type ExportFixture = 'postgres-complete' | 'mysql-skipped-table';
@@ -95,19 +96,6 @@ export function rerootedExport(fixture: ExportFixture, target: ExportLocation): 
 /** Writes the objects to `bucket`. */
 export async function putObjects(s3: S3Client, bucket: string, objects: readonly ExportObject[]): Promise<void> {
   for (const object of objects) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: object.key, Body: object.body }));
-}
-
-/** The RDS message of an instance snapshot's export-completed event (RDS-EVENT-0161), as RDS writes it. */
-export function exportCompletedMessage(snapshotIdentifier: string, snapshotArn: string): Record<string, string> {
-  return {
-    'Event Source': 'db-snapshot',
-    'Event Time': new Date().toISOString().replace('T', ' ').replace('Z', ''),
-    'Identifier Link': `https://console.aws.amazon.com/rds/home?region=us-east-1#snapshot:id=${snapshotIdentifier}`,
-    'Source ID': snapshotIdentifier,
-    'Source ARN': snapshotArn,
-    'Event ID': 'http://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.html#RDS-EVENT-0161',
-    'Event Message': 'Snapshot export task completed.',
-  };
 }
 
 /** Every version (and delete marker) of every object in `bucket` under `prefix`. */
