@@ -155,6 +155,15 @@ export class ArchiveStack extends TerraformStack {
       policyName: iamName(config, region, 'operator'),
       archiveAccess,
       exporterFunctionArn: fn.arn,
+      doctorReads: {
+        scope: aws,
+        baseName,
+        eventTopicArn: events.topicArn,
+        exportRoleArn: exportRole.roleArn,
+        kmsKeyArn: key.keyArn,
+        bucketArn: bucket.bucketArn,
+        deadLetterQueueArn: failures.deadLetterQueueArn,
+      },
     });
     const workgroup = config.catalog.enabled
       ? new ArchiveWorkgroup(this, 'athena', {

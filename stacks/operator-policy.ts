@@ -1,6 +1,18 @@
 import { Construct } from 'constructs';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
-import { policyDocument, type PolicyStatement } from './policy';
+import { policyDocument, type AwsScope, type PolicyStatement } from './policy';
+
+/** What `npm run archive -- doctor` reads besides what operating the archive takes. */
+export interface DoctorReadTargets {
+  readonly scope: AwsScope;
+  /** Name shared by the deployment's resources: its alarms are named <baseName>-*. */
+  readonly baseName: string;
+  readonly eventTopicArn: string;
+  readonly exportRoleArn: string;
+  readonly kmsKeyArn: string;
+  readonly bucketArn: string;
+  readonly deadLetterQueueArn: string;
+}
 
 /** Settings of the operator policy. */
 export interface OperatorPolicyProps {
@@ -12,6 +24,8 @@ export interface OperatorPolicyProps {
   readonly archiveAccess: readonly PolicyStatement[];
   /** The deployed exporter function, whose environment the CLI reads its settings from. */
   readonly exporterFunctionArn: string;
+  /** What doctor reads. */
+  readonly doctorReads: DoctorReadTargets;
 }
 
 /**
@@ -28,14 +42,14 @@ export class OperatorPolicy extends Construct {
     const policy = new IamPolicy(this, 'policy', {
       name: props.policyName,
       description: `Lets an operator run the archive CLI (npm run archive) for ${props.baseName}: find snapshots, start, verify and catalog their exports, as the exporter does`,
-      policy: policyDocument(operatorPolicy(props.archiveAccess, props.exporterFunctionArn)),
+      policy: policyDocument(operatorPolicy(props.archiveAccess, props.exporterFunctionArn, props.doctorReads)),
     });
     this.policyArn = policy.arn;
   }
 }
 
-/** The operator's statements: what operating the archive takes, and reading the deployed exporter's settings. */
-export function operatorPolicy(archiveAccess: readonly PolicyStatement[], exporterFunctionArn: string): PolicyStatement[] {
+/** The operator's statements: what operating the archive takes, reading the deployed exporter's settings, and doctor's reads. */
+export function operatorPolicy(archiveAccess: readonly PolicyStatement[], exporterFunctionArn: string, doctorReads: DoctorReadTargets): PolicyStatement[] {
   return [
     ...archiveAccess,
     {
@@ -53,5 +67,44 @@ export function operatorPolicy(archiveAccess: readonly PolicyStatement[], export
       Action: 'lambda:ListFunctions',
       Resource: '*',
     },
+    ...doctorStatements(doctorReads),
+  ];
+}
+
+/** The read calls `npm run archive -- doctor` makes (cli/doctor/), each on the deployment's own resource. */
+export function doctorStatements(targets: DoctorReadTargets): PolicyStatement[] {
+  const { partition, region, accountId } = targets.scope;
+  return [
+    {
+      Sid: 'DoctorReadsEventSubscriptions',
+      Effect: 'Allow',
+      Action: 'rds:DescribeEventSubscriptions',
+      Resource: `arn:${partition}:rds:${region}:${accountId}:es:*`,
+    },
+    { Sid: 'DoctorReadsEventTopic', Effect: 'Allow', Action: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'], Resource: targets.eventTopicArn },
+    // The trust policy, and the simulation of what the role's own policies allow.
+    { Sid: 'DoctorReadsExportRole', Effect: 'Allow', Action: ['iam:GetRole', 'iam:SimulatePrincipalPolicy'], Resource: targets.exportRoleArn },
+    { Sid: 'DoctorReadsKeyPolicy', Effect: 'Allow', Action: 'kms:GetKeyPolicy', Resource: targets.kmsKeyArn },
+    {
+      // GetBucketEncryption is authorized as s3:GetEncryptionConfiguration.
+      Sid: 'DoctorReadsBucketSettings',
+      Effect: 'Allow',
+      Action: ['s3:GetBucketVersioning', 's3:GetEncryptionConfiguration', 's3:GetBucketPolicy'],
+      Resource: targets.bucketArn,
+    },
+    {
+      Sid: 'DoctorReadsAlarms',
+      Effect: 'Allow',
+      Action: 'cloudwatch:DescribeAlarms',
+      Resource: `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${targets.baseName}-*`,
+    },
+    {
+      // The reconciliation's heartbeat; GetMetricStatistics cannot be scoped to a resource.
+      Sid: 'DoctorReadsHeartbeat',
+      Effect: 'Allow',
+      Action: 'cloudwatch:GetMetricStatistics',
+      Resource: '*',
+    },
+    { Sid: 'DoctorReadsDeadLetters', Effect: 'Allow', Action: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes'], Resource: targets.deadLetterQueueArn },
   ];
 }

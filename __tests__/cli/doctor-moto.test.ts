@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorClients } from '../../cli/doctor/clients';
 import type { CheckResult } from '../../cli/doctor/report';
 import { runDoctor } from '../../cli/doctor/run';
+import { archiveAccessStatements } from '../../stacks/archive-access';
+import { doctorStatements, operatorPolicy } from '../../stacks/operator-policy';
 import { type Moto, startMoto } from '../support/moto';
 import { createMotoDeployment, MOTO_ACCOUNT, type MotoDeployment, motoDoctorClients, RECONCILE_EVERY_MINUTES } from '../support/moto-deployment';
 import { motoProcessEnv } from '../support/moto-rds';
@@ -25,13 +27,13 @@ function byId(results: readonly CheckResult[]): Record<string, CheckResult> {
   return Object.fromEntries(results.map((r) => [r.id, r]));
 }
 
-/** Records the name of every command the clients send. */
+/** Records every command the clients send, as "<client>:<command name>" (each client is named after its service). */
 function recordCommands(clients: DoctorClients): string[] {
   const sent: string[] = [];
-  for (const client of Object.values(clients) as { middlewareStack: { add: (m: unknown, o: unknown) => void } }[]) {
+  for (const [service, client] of Object.entries(clients) as [string, { middlewareStack: { add: (m: unknown, o: unknown) => void } }][]) {
     client.middlewareStack.add(
       (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
-        sent.push(context.commandName ?? '?');
+        sent.push(`${service}:${context.commandName ?? '?'}`);
         return next(args);
       },
       { step: 'initialize', name: 'recordCommandName' },
@@ -75,7 +77,44 @@ describe.runIf(runs)('archive doctor against moto', () => {
     expect(results['dead-letters']!.detail).toBe(`${deployment.queueUrl} is empty`);
     expect(results.alarms!.detail).toMatch(/^5 alarm\(s\), none in ALARM: doc-healthy-archive-lag OK, /);
     expect(sent.length).toBeGreaterThan(10);
-    expect(sent.filter((name) => !/^(Get|Describe|List|Simulate)\w*Command$/.test(name))).toEqual([]);
+    expect(sent.filter((name) => !/^\w+:(Get|Describe|List|Simulate)\w*Command$/.test(name))).toEqual([]);
+  });
+
+  it("the operator policy allows exactly the calls doctor makes, on the deployment's resources", async () => {
+    // Prepare
+    const deployment = await createMotoDeployment(moto.endpoint, 'doc-policy');
+    const clients = motoDoctorClients(moto.endpoint);
+    const sent = recordCommands(clients);
+    const scope = { partition: 'aws', accountId: MOTO_ACCOUNT, region: 'us-east-1', dnsSuffix: 'amazonaws.com' };
+    const bucketArn = `arn:aws:s3:::${deployment.bucket}`;
+    const targets = {
+      scope,
+      baseName: deployment.baseName,
+      eventTopicArn: deployment.topicArn,
+      exportRoleArn: deployment.exportRoleArn,
+      kmsKeyArn: deployment.keyArn,
+      bucketArn,
+      deadLetterQueueArn: `arn:aws:sqs:us-east-1:${MOTO_ACCOUNT}:doc-policy-dead-letters`,
+    };
+    const archiveAccess = archiveAccessStatements({
+      scope,
+      exportRoleArn: deployment.exportRoleArn,
+      kmsKeyArn: deployment.keyArn,
+      bucketArn,
+      archivePrefix: 'exports',
+      notificationsTopicArn: `arn:aws:sns:us-east-1:${MOTO_ACCOUNT}:doc-policy-notifications`,
+    });
+    const allowed = operatorPolicy(archiveAccess, deployment.functionArn, targets).flatMap((s) => (typeof s.Action === 'string' ? [s.Action] : [...s.Action]));
+
+    // Act
+    await doctorOf(deployment, clients);
+    await runDoctor({ functionName: 'doc-policy-missing-exporter' }, { clients, endpoint: moto.endpoint });
+
+    // Assess: each call as the IAM action that authorizes it (GetBucketEncryption is s3:GetEncryptionConfiguration).
+    const actions = new Set(sent.map((call) => call.replace(/Command$/, '').replace('s3:GetBucketEncryption', 's3:GetEncryptionConfiguration')));
+    expect([...actions].filter((action) => !allowed.includes(action))).toEqual([]);
+    const doctorOnly = doctorStatements(targets).flatMap((s) => (typeof s.Action === 'string' ? [s.Action] : [...s.Action]));
+    expect(doctorOnly.filter((action) => !actions.has(action))).toEqual([]);
   });
 
   it('a disabled event subscription: names it and how to enable it', async () => {

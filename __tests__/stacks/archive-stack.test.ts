@@ -352,12 +352,13 @@ describe('least privilege across every policy', () => {
     for (const s of shared) expect(operator, s.Sid).toContainEqual(s);
   });
 
-  it("gives operators reading the deployed exporter's configuration and listing functions beyond that, and none of the exporter's own", () => {
+  it("gives operators reading the deployed exporter's configuration, listing functions and doctor's reads beyond that, and none of the exporter's own", () => {
     const extra = operator.filter((s) => !exporter.some((e) => e.Sid === s.Sid));
-    expect(extra).toEqual([
+    expect(extra.slice(0, 2)).toEqual([
       { Sid: 'ReadExporterConfiguration', Effect: 'Allow', Action: 'lambda:GetFunctionConfiguration', Resource: `\${${functionAddress}.arn}` },
       { Sid: 'ListExporterFunctions', Effect: 'Allow', Action: 'lambda:ListFunctions', Resource: '*' },
     ]);
+    expect(extra.slice(2).every((s) => s.Sid.startsWith('DoctorReads'))).toBe(true);
     expect(operator.map((s) => s.Sid).filter((sid) => exporterOnly.includes(sid))).toEqual([]);
   });
 
@@ -382,7 +383,7 @@ describe('least privilege across every policy', () => {
       expect(wildcards).toEqual(['aws_kms_key/AccountControlsTheKey']);
     });
 
-    it('uses Resource "*" in IAM policies only for the actions IAM cannot scope (DescribeExportTasks, ListFunctions)', () => {
+    it('uses Resource "*" in IAM policies only for the actions IAM cannot scope (DescribeExportTasks, ListFunctions, GetMetricStatistics)', () => {
       const starred = allowStatements
         .filter(({ where, s }) => where !== 'aws_kms_key' && asList(s.Resource).includes('*'))
         .map(({ where, s }) => `${where}/${s.Sid}: ${asList(s.Action).join(',')}`);
@@ -390,6 +391,7 @@ describe('least privilege across every policy', () => {
         [
           'export-snapshots/DescribeExports: rds:DescribeExportTasks',
           'rds-archive-dev-us-east-1-operator/DescribeExports: rds:DescribeExportTasks',
+          'rds-archive-dev-us-east-1-operator/DoctorReadsHeartbeat: cloudwatch:GetMetricStatistics',
           'rds-archive-dev-us-east-1-operator/ListExporterFunctions: lambda:ListFunctions',
         ].sort(),
       );
