@@ -2,7 +2,7 @@
 // and incomplete exports, over one reconciliation period, notifying the notifications topic.
 import { describe, expect, it } from 'vitest';
 import { ArchiveAlarms, type ArchiveAlarmsProps } from '../../stacks/archive-alarms';
-import { resources, synthConstruct } from '../support/synth';
+import { resources, synthConstruct } from '../support/synthesized';
 
 const NOTIFICATIONS_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:rds-archive-dev-notifications';
 /** The alarms with the default settings: hourly reconciliation, 48 hours of lag at most. */

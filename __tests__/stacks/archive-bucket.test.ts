@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { ArchiveBucket, type ArchiveBucketProps } from '../../stacks/archive-bucket';
 import { QUERY_RESULTS_PREFIX } from '../../stacks/athena-workgroup';
-import { addressOf, configFrom, onlyResource, resources, statementsOf, synthConstruct, type SynthesizedResources } from '../support/synth';
+import { DEFAULT_CONFIG, type LifecycleConfig } from '../../stacks/config-types';
+import { addressOf, onlyResource, resources, statementsOf, synthConstruct, type SynthesizedResources } from '../support/synthesized';
 
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 /** The bucket as the stack builds it with the default settings and the catalog on. */
@@ -11,7 +12,7 @@ const PROPS: ArchiveBucketProps = {
   bucketName: 'rds-archive-dev-123456789012-us-east-1',
   kmsKeyArn: KEY_ARN,
   archivePrefix: 'exports',
-  lifecycle: configFrom().lifecycle,
+  lifecycle: DEFAULT_CONFIG.lifecycle,
   queryResultsPrefix: QUERY_RESULTS_PREFIX,
 };
 const bucketOf = (props: Partial<ArchiveBucketProps> = {}) => synthConstruct((scope) => new ArchiveBucket(scope, 'bucket', { ...PROPS, ...props }));
@@ -103,10 +104,12 @@ describe('ArchiveBucket', () => {
 
   it('applies a configured lifecycle with expiration', () => {
     // Prepare
-    const lifecycle = configFrom({
-      lifecycle: { transitionStorageClass: 'DEEP_ARCHIVE', transitionAfterDays: 180, expirationDays: 3650, noncurrentVersionExpirationDays: 7 },
-      catalog: { enabled: false },
-    }).lifecycle;
+    const lifecycle: LifecycleConfig = {
+      transitionStorageClass: 'DEEP_ARCHIVE',
+      transitionAfterDays: 180,
+      expirationDays: 3650,
+      noncurrentVersionExpirationDays: 7,
+    };
 
     // Act
     const [rule] = lifecycleRules(bucketOf({ lifecycle, queryResultsPrefix: undefined }));

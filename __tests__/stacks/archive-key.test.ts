@@ -3,7 +3,7 @@
 // encrypted topics use it.
 import { describe, expect, it } from 'vitest';
 import { ArchiveKey, type ArchiveKeyProps } from '../../stacks/archive-key';
-import { addressOf, onlyResource, resources, statement, statementsOf, synthConstruct, TEST_SCOPE } from '../support/synth';
+import { addressOf, onlyResource, resources, statement, statementsOf, synthConstruct, TEST_SCOPE } from '../support/synthesized';
 
 const PROPS: ArchiveKeyProps = {
   scope: TEST_SCOPE,

@@ -2,7 +2,7 @@
 // configuration enforced, a scan limit per query.
 import { describe, expect, it } from 'vitest';
 import { ArchiveWorkgroup, type ArchiveWorkgroupProps } from '../../stacks/athena-workgroup';
-import { onlyResource, synthConstruct } from '../support/synth';
+import { onlyResource, synthConstruct } from '../support/synthesized';
 
 /** The workgroup with the default settings: a 100 GiB scan limit per query. */
 const PROPS: ArchiveWorkgroupProps = {

@@ -2,7 +2,7 @@
 // writing only into the archive bucket's prefix, with only the archive key, never deleting versions.
 import { describe, expect, it } from 'vitest';
 import { ExportRole, type ExportRoleAccess } from '../../stacks/export-role';
-import { asList, onlyResource, rolePolicyStatements, statement, statementsOf, synthConstruct, TEST_SCOPE } from '../support/synth';
+import { asList, onlyResource, rolePolicyStatements, statement, statementsOf, synthConstruct, TEST_SCOPE } from '../support/synthesized';
 
 const ACCESS: ExportRoleAccess = {
   bucketArn: 'arn:aws:s3:::rds-archive-dev-123456789012-us-east-1',

@@ -18,7 +18,7 @@ import {
   TEST_SCOPE,
   type Statement,
   type SynthesizedResources,
-} from '../support/synth';
+} from '../support/synthesized';
 
 const ACCOUNT = TEST_SCOPE.accountId;
 const BUCKET_ARN = `arn:aws:s3:::rds-archive-dev-${ACCOUNT}-us-east-1`;

@@ -2,7 +2,7 @@
 // function errors and a silent reconciliation, all notifying the notifications topic.
 import { describe, expect, it } from 'vitest';
 import { FailureRouting, type FailureRoutingProps } from '../../stacks/failure-routing';
-import { addressOf, onlyResource, resources, synthConstruct } from '../support/synth';
+import { addressOf, onlyResource, resources, synthConstruct } from '../support/synthesized';
 
 const NOTIFICATIONS_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:rds-archive-dev-notifications';
 const PROPS: FailureRoutingProps = {

@@ -2,7 +2,7 @@
 // and the configured addresses are subscribed.
 import { describe, expect, it } from 'vitest';
 import { Notifications, type NotificationsProps } from '../../stacks/notifications';
-import { addressOf, onlyResource, resources, statement, statementsOf, synthConstruct, TEST_SCOPE } from '../support/synth';
+import { addressOf, onlyResource, resources, statement, statementsOf, synthConstruct, TEST_SCOPE } from '../support/synthesized';
 
 const PROPS: NotificationsProps = {
   scope: TEST_SCOPE,

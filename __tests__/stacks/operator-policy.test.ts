@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { archiveAccessStatements } from '../../stacks/archive-access';
 import { type DoctorReadTargets, doctorStatements, OperatorPolicy } from '../../stacks/operator-policy';
-import { onlyResource, statementsOf, synthConstruct, TEST_SCOPE } from '../support/synth';
+import { onlyResource, statementsOf, synthConstruct, TEST_SCOPE } from '../support/synthesized';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:rds-archive-dev-exporter';
 const ARCHIVE_ACCESS = archiveAccessStatements({

@@ -2,7 +2,7 @@
 // exporter, with the permission for that rule alone.
 import { describe, expect, it } from 'vitest';
 import { ReconcileSchedule, type ReconcileScheduleProps } from '../../stacks/reconcile-schedule';
-import { addressOf, onlyResource, synthConstruct } from '../support/synth';
+import { addressOf, onlyResource, synthConstruct } from '../support/synthesized';
 
 const PROPS: ReconcileScheduleProps = {
   baseName: 'rds-archive-dev',

@@ -2,7 +2,7 @@
 // the RDS event subscriptions for instance and Aurora cluster snapshots.
 import { describe, expect, it } from 'vitest';
 import { SnapshotEvents } from '../../stacks/snapshot-events';
-import { addressOf, onlyResource, resources, statement, statementsOf, synthConstruct, TEST_SCOPE } from '../support/synth';
+import { addressOf, onlyResource, resources, statement, statementsOf, synthConstruct, TEST_SCOPE } from '../support/synthesized';
 
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const synthesized = synthConstruct((scope) => new SnapshotEvents(scope, 'events', { scope: TEST_SCOPE, baseName: 'rds-archive-dev', kmsKeyArn: KEY_ARN }));
