@@ -3,10 +3,10 @@
 // version both land in it through S3's conditional writes (If-None-Match, If-Match with ETags).
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTextAndEtag, writeJsonIf } from '../handler/aws/s3';
+import { writeJsonIf } from '../handler/aws/s3';
 import { parseVerifiedRecord } from '../handler/verification/verified-record';
 import { verifiedRecordKey } from '../handler/contract/archive-layout';
-import { type RecordStoreDeps, readVerifiedRecord, saveVerifiedRecord } from '../handler/verification/verified-record-store';
+import { readVerifiedRecord, saveVerifiedRecord } from '../handler/verification/verified-record-store';
 import { motoExporterEnvironment } from './support/moto-lambda';
 import { MOTO_CLIENT_CONFIG, type Moto, startMoto } from './support/moto';
 import { createInstanceSnapshot, exportTasksOf, motoRds, runHandler, scheduledEvent } from './support/moto-rds';
@@ -66,18 +66,14 @@ describe.runIf(runs)('the record of verified exports in S3 (moto)', () => {
 
   it('two writers that read the same version both end up in the record', async () => {
     // Prepare: two runs read the record; each confirmed another new export.
-    const deps: RecordStoreDeps = {
-      readTextAndEtag: (bucket, key) => readTextAndEtag(bucket, key, s3),
-      writeJsonIf: (bucket, key, body, condition) => writeJsonIf(bucket, key, body, condition, s3),
-    };
     const [first, second] = ['exports/orders-db/orders-new-1/', 'exports/billing-db/billing-new-1/'];
     const window = new Set([...folders, first!, second!]);
-    const readByOne = await readVerifiedRecord(BUCKET, KEY, deps);
-    const readByOther = await readVerifiedRecord(BUCKET, KEY, deps);
+    const readByOne = await readVerifiedRecord(BUCKET, KEY, s3);
+    const readByOther = await readVerifiedRecord(BUCKET, KEY, s3);
 
     // Act
-    const one = await saveVerifiedRecord(BUCKET, KEY, readByOne, { window, confirmed: new Set([first!]) }, new Date(), deps);
-    const other = await saveVerifiedRecord(BUCKET, KEY, readByOther, { window, confirmed: new Set([second!]) }, new Date(), deps);
+    const one = await saveVerifiedRecord(BUCKET, KEY, readByOne, { window, confirmed: new Set([first!]) }, new Date(), s3);
+    const other = await saveVerifiedRecord(BUCKET, KEY, readByOther, { window, confirmed: new Set([second!]) }, new Date(), s3);
 
     // Assess: the other's If-Match on the old ETag failed in S3; it read the new version and merged.
     expect(readByOne).toMatchObject({ state: 'read' });

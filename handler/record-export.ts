@@ -4,6 +4,7 @@
 // bundle loads this file (and with it the S3 and Glue clients) only when an export has completed:
 // see recorder.ts and stacks/bundle.ts.
 import type { ExportTask } from '@aws-sdk/client-rds';
+import type { AwsClients } from './aws/clients';
 import type { ArchiveManifest } from './contract/manifest';
 import { type RegisterResult, registerExport } from './catalog/register';
 import { databaseOfExport } from './rules/export-naming';
@@ -42,16 +43,25 @@ export interface RecordOptions {
  *
  * @throws the SDK's errors (S3, Glue, SNS); running again is safe
  */
-export async function recordCompletedExport(task: ExportTask, settings: Settings, options: RecordOptions = {}): Promise<RecordResult> {
-  const { manifest, written } = await verifyAndRecord(task, {
-    database: databaseOfExport(task),
-    force: options.force,
-    notifyTopicArn: settings.notifyTopicArn,
-    archiveName: settings.archiveName,
-    now: options.now,
-  });
+export async function recordCompletedExport(
+  task: ExportTask,
+  settings: Settings,
+  options: RecordOptions = {},
+  clients: AwsClients = {},
+): Promise<RecordResult> {
+  const { manifest, written } = await verifyAndRecord(
+    task,
+    {
+      database: databaseOfExport(task),
+      force: options.force,
+      notifyTopicArn: settings.notifyTopicArn,
+      archiveName: settings.archiveName,
+      now: options.now,
+    },
+    clients,
+  );
   if (!settings.catalogEnabled || manifest.outcome === 'missing' || (!written && options.registerExisting !== true)) return { manifest, written };
-  const catalog = await registerExport(manifest, { archiveName: settings.archiveName });
+  const catalog = await registerExport(manifest, { archiveName: settings.archiveName }, clients);
   return { manifest, written, catalog };
 }
 
@@ -59,7 +69,7 @@ export async function recordCompletedExport(task: ExportTask, settings: Settings
  * The reconciliation's check of one completed export: undefined when its manifest exists (one S3
  * listing, nothing read), otherwise what {@link recordCompletedExport} did.
  */
-export async function recordUnlessRecorded(task: ExportTask, settings: Settings): Promise<RecordResult | undefined> {
-  if (await manifestExists(task.S3Bucket ?? settings.archiveBucket, exportFolder(task.S3Prefix, task.ExportTaskIdentifier ?? ''))) return undefined;
-  return recordCompletedExport(task, settings);
+export async function recordUnlessRecorded(task: ExportTask, settings: Settings, clients: AwsClients = {}): Promise<RecordResult | undefined> {
+  if (await manifestExists(task.S3Bucket ?? settings.archiveBucket, exportFolder(task.S3Prefix, task.ExportTaskIdentifier ?? ''), clients.s3)) return undefined;
+  return recordCompletedExport(task, settings, {}, clients);
 }

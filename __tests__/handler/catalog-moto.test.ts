@@ -35,7 +35,7 @@ describe.runIf(runs)('registerExport against moto', () => {
   let moto: Moto | undefined;
   let glue: GlueClient;
   const logs: Array<Record<string, unknown>> = [];
-  const deps = () => ({ glue, log: (line: string) => logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const log = (line: string) => logs.push(JSON.parse(line) as Record<string, unknown>);
 
   beforeAll(async () => {
     moto = await startMoto();
@@ -54,7 +54,7 @@ describe.runIf(runs)('registerExport against moto', () => {
   it('registers the example export: database, typed tables, one snapshot_time partition each, and logs a line per table', async () => {
     // Act
     logs.length = 0;
-    const result = await registerExport(exampleManifest('postgres-complete', 'orders-db'), { archiveName: ARCHIVE }, deps());
+    const result = await registerExport(exampleManifest('postgres-complete', 'orders-db'), { archiveName: ARCHIVE, log }, { glue });
 
     // Assess
     expect(actions(result)).toEqual({ orders_public_orders: 'created-table', orders_billing_invoices: 'created-table' });
@@ -115,7 +115,7 @@ describe.runIf(runs)('registerExport against moto', () => {
     const before = await tableOf('orders_public_orders');
 
     // Act
-    const result = await registerExport(exampleManifest('postgres-complete', 'orders-db'), { archiveName: ARCHIVE }, deps());
+    const result = await registerExport(exampleManifest('postgres-complete', 'orders-db'), { archiveName: ARCHIVE, log }, { glue });
 
     // Assess
     expect(actions(result)).toEqual({ orders_public_orders: 'partition-exists', orders_billing_invoices: 'partition-exists' });
@@ -127,7 +127,7 @@ describe.runIf(runs)('registerExport against moto', () => {
 
   it('reports what a later export would change in a dry run, and writes nothing', async () => {
     // Act
-    const result = await registerExport(laterManifest(), { archiveName: ARCHIVE, dryRun: true }, deps());
+    const result = await registerExport(laterManifest(), { archiveName: ARCHIVE, dryRun: true, log }, { glue });
 
     // Assess
     expect(result.dryRun).toBe(true);
@@ -139,7 +139,7 @@ describe.runIf(runs)('registerExport against moto', () => {
 
   it('adds a later export of the same database as a partition, widening the columns, not as a table', async () => {
     // Act
-    const result = await registerExport(laterManifest(), { archiveName: ARCHIVE }, deps());
+    const result = await registerExport(laterManifest(), { archiveName: ARCHIVE, log }, { glue });
 
     // Assess
     expect(result.tables.map((t) => [t.table, t.partitionAdded])).toEqual([
@@ -202,7 +202,7 @@ describe.runIf(runs)('registerExport against moto', () => {
     );
 
     // Act
-    const result = await registerExport(laterManifest(), { archiveName: ARCHIVE }, deps());
+    const result = await registerExport(laterManifest(), { archiveName: ARCHIVE, log }, { glue });
 
     // Assess
     expect(actions(result)).toMatchObject({ orders_billing_invoices: 'updated-table' });
@@ -211,7 +211,7 @@ describe.runIf(runs)('registerExport against moto', () => {
 
   it('registers the older export again without moving the table back or adding anything', async () => {
     // Act
-    const result = await registerExport(exampleManifest('postgres-complete', 'orders-db'), { archiveName: ARCHIVE }, deps());
+    const result = await registerExport(exampleManifest('postgres-complete', 'orders-db'), { archiveName: ARCHIVE, log }, { glue });
 
     // Assess
     expect(actions(result)).toEqual({ orders_public_orders: 'partition-exists', orders_billing_invoices: 'partition-exists' });
@@ -226,7 +226,7 @@ describe.runIf(runs)('registerExport against moto', () => {
     logs.length = 0;
 
     // Act
-    const result = await registerExport(twin, { archiveName: ARCHIVE }, deps());
+    const result = await registerExport(twin, { archiveName: ARCHIVE, log }, { glue });
 
     // Assess
     expect(actions(result)).toEqual({ orders_public_orders: 'partition-exists', orders_billing_invoices: 'partition-exists' });
@@ -245,7 +245,7 @@ describe.runIf(runs)('registerExport against moto', () => {
     const twin: ArchiveManifest = { ...manifest, tables: [{ ...manifest.tables[0]!, target: 'orders.public.Orders' }] };
 
     // Act
-    const result = await registerExport(twin, { archiveName: ARCHIVE }, deps());
+    const result = await registerExport(twin, { archiveName: ARCHIVE, log }, { glue });
 
     // Assess
     expect(result.tables).toEqual([
@@ -257,7 +257,7 @@ describe.runIf(runs)('registerExport against moto', () => {
   it('registers nothing for a manifest it cannot use, and says why', async () => {
     // Act
     logs.length = 0;
-    const result = await registerExport({ ...laterManifest(), snapshotTime: 'not a time' }, { archiveName: ARCHIVE }, deps());
+    const result = await registerExport({ ...laterManifest(), snapshotTime: 'not a time' }, { archiveName: ARCHIVE, log }, { glue });
 
     // Assess
     expect(result.problem).toMatch(/snapshotTime "not a time" is not a date/);

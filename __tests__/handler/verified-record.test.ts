@@ -1,8 +1,9 @@
 // The record of verified exports: its format (pure) and its store's reads and conditional writes
 // (against a fake bucket that keeps ETags and answers conditions as S3 does).
 import { describe, expect, it } from 'vitest';
-import type { WriteCondition } from '../../handler/aws/s3';
-import { RECORD_WRITE_ATTEMPTS, type RecordStoreDeps, readVerifiedRecord, saveVerifiedRecord } from '../../handler/verification/verified-record-store';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, type PutObjectCommandInput, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { RECORD_WRITE_ATTEMPTS, readVerifiedRecord, saveVerifiedRecord } from '../../handler/verification/verified-record-store';
 import { exportsToCheck, formatVerifiedRecord, nextVerifiedFolders, parseVerifiedRecord, verifiedFolderOf } from '../../handler/verification/verified-record';
 import { verifiedRecordKey } from '../../handler/contract/archive-layout';
 
@@ -62,7 +63,16 @@ describe('the record format', () => {
   });
 });
 
-/** A bucket of one object with S3's ETags and conditions, counting its requests. */
+/** S3's answer to a conditional write whose condition failed. */
+const preconditionFailed = () =>
+  new S3ServiceException({
+    name: 'PreconditionFailed',
+    $fault: 'client',
+    message: 'At least one of the pre-conditions you specified did not hold',
+    $metadata: { httpStatusCode: 412 },
+  });
+
+/** A bucket of one object behind a mocked S3 client, with S3's ETags and conditions, counting its requests. */
 function fakeBucket(initial?: string) {
   let object: { text: string; etag: string } | undefined;
   let version = 0;
@@ -73,22 +83,25 @@ function fakeBucket(initial?: string) {
   const requests = { reads: 0, writes: 0 };
   /** Runs before a write is answered: another writer's write in between. */
   let beforeWrite: (() => void) | undefined;
-  const deps: RecordStoreDeps = {
-    readTextAndEtag: async () => {
-      requests.reads++;
-      return object === undefined ? undefined : { ...object };
-    },
-    writeJsonIf: async (_bucket, _key, body, condition: WriteCondition) => {
-      requests.writes++;
-      beforeWrite?.();
-      if ('ifNoneMatch' in condition && object !== undefined) return 'conflict';
-      if ('ifMatch' in condition && object?.etag !== condition.ifMatch) return 'conflict';
-      store(body);
-      return 'written';
-    },
-  };
+  const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const mock = mockClient(client);
+  mock.on(GetObjectCommand).callsFake(() => {
+    requests.reads++;
+    if (object === undefined) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
+    const { text, etag } = object;
+    return { Body: { transformToString: async () => text }, ETag: etag };
+  });
+  mock.on(PutObjectCommand).callsFake((input: PutObjectCommandInput) => {
+    requests.writes++;
+    beforeWrite?.();
+    if (input.IfNoneMatch === '*' && object !== undefined) throw preconditionFailed();
+    if (input.IfMatch !== undefined && object?.etag !== input.IfMatch) throw preconditionFailed();
+    store(String(input.Body));
+    return { ETag: object!.etag };
+  });
   return {
-    deps,
+    client,
+    mock,
     requests,
     text: () => object?.text,
     write: store,
@@ -111,9 +124,9 @@ describe('the record in the bucket', () => {
     const window = new Set(['exports/a/1/', 'exports/a/2/']);
 
     // Act
-    const first = await readVerifiedRecord(BUCKET, KEY, bucket.deps);
-    const saved = await saveVerifiedRecord(BUCKET, KEY, first, { window, confirmed: window }, NOW, bucket.deps);
-    const second = await readVerifiedRecord(BUCKET, KEY, bucket.deps);
+    const first = await readVerifiedRecord(BUCKET, KEY, bucket.client);
+    const saved = await saveVerifiedRecord(BUCKET, KEY, first, { window, confirmed: window }, NOW, bucket.client);
+    const second = await readVerifiedRecord(BUCKET, KEY, bucket.client);
 
     // Assess
     expect(first).toEqual({ state: 'absent' });
@@ -123,16 +136,23 @@ describe('the record in the bucket', () => {
 
   it('is not written again when nothing changed', async () => {
     const bucket = fakeBucket(formatVerifiedRecord(['exports/a/1/'], NOW));
-    const read = await readVerifiedRecord(BUCKET, KEY, bucket.deps);
-    const saved = await saveVerifiedRecord(BUCKET, KEY, read, { window: new Set(['exports/a/1/', 'exports/a/2/']), confirmed: new Set() }, NOW, bucket.deps);
+    const read = await readVerifiedRecord(BUCKET, KEY, bucket.client);
+    const saved = await saveVerifiedRecord(BUCKET, KEY, read, { window: new Set(['exports/a/1/', 'exports/a/2/']), confirmed: new Set() }, NOW, bucket.client);
     expect(saved).toEqual({ state: 'unchanged', folders: 1 });
     expect(bucket.requests).toEqual({ reads: 1, writes: 0 });
   });
 
   it('drops exports that left the window', async () => {
     const bucket = fakeBucket(formatVerifiedRecord(['exports/a/old/', 'exports/a/1/'], NOW));
-    const read = await readVerifiedRecord(BUCKET, KEY, bucket.deps);
-    await saveVerifiedRecord(BUCKET, KEY, read, { window: new Set(['exports/a/1/', 'exports/a/2/']), confirmed: new Set(['exports/a/2/']) }, NOW, bucket.deps);
+    const read = await readVerifiedRecord(BUCKET, KEY, bucket.client);
+    await saveVerifiedRecord(
+      BUCKET,
+      KEY,
+      read,
+      { window: new Set(['exports/a/1/', 'exports/a/2/']), confirmed: new Set(['exports/a/2/']) },
+      NOW,
+      bucket.client,
+    );
     expect(foldersIn(bucket.text())).toEqual(new Set(['exports/a/1/', 'exports/a/2/']));
   });
 
@@ -140,14 +160,14 @@ describe('the record in the bucket', () => {
     // Prepare: both runs read the same record; the other one writes before this one does.
     const window = new Set(['exports/a/1/', 'exports/a/2/', 'exports/b/3/']);
     const bucket = fakeBucket(formatVerifiedRecord(['exports/a/1/'], NOW));
-    const read = await readVerifiedRecord(BUCKET, KEY, bucket.deps);
+    const read = await readVerifiedRecord(BUCKET, KEY, bucket.client);
     bucket.beforeWrite = () => {
       bucket.write(formatVerifiedRecord(['exports/a/1/', 'exports/b/3/'], NOW));
       bucket.beforeWrite = undefined;
     };
 
     // Act
-    const saved = await saveVerifiedRecord(BUCKET, KEY, read, { window, confirmed: new Set(['exports/a/2/']) }, NOW, bucket.deps);
+    const saved = await saveVerifiedRecord(BUCKET, KEY, read, { window, confirmed: new Set(['exports/a/2/']) }, NOW, bucket.client);
 
     // Assess: the first write lost (If-Match on the old ETag), the second carries both runs' exports.
     expect(saved).toEqual({ state: 'written', folders: 3 });
@@ -157,10 +177,10 @@ describe('the record in the bucket', () => {
 
   it('gives up after losing every attempt, and says so', async () => {
     const bucket = fakeBucket(formatVerifiedRecord([], NOW));
-    const read = await readVerifiedRecord(BUCKET, KEY, bucket.deps);
+    const read = await readVerifiedRecord(BUCKET, KEY, bucket.client);
     let other = 0;
     bucket.beforeWrite = () => bucket.write(formatVerifiedRecord([`exports/a/${other++}/`], NOW));
-    const saved = await saveVerifiedRecord(BUCKET, KEY, read, { window: new Set(['exports/a/9/']), confirmed: new Set(['exports/a/9/']) }, NOW, bucket.deps);
+    const saved = await saveVerifiedRecord(BUCKET, KEY, read, { window: new Set(['exports/a/9/']), confirmed: new Set(['exports/a/9/']) }, NOW, bucket.client);
     expect(saved).toEqual({ state: 'not-saved', reason: `another writer changed it ${RECORD_WRITE_ATTEMPTS} times while this run wrote` });
     expect(bucket.requests.writes).toBe(RECORD_WRITE_ATTEMPTS);
   });
@@ -170,8 +190,8 @@ describe('the record in the bucket', () => {
     const bucket = fakeBucket('{"recordVersion":1,"exports":{"exports/a/":["1"');
 
     // Act
-    const read = await readVerifiedRecord(BUCKET, KEY, bucket.deps);
-    const saved = await saveVerifiedRecord(BUCKET, KEY, read, { window: new Set(['exports/a/1/']), confirmed: new Set(['exports/a/1/']) }, NOW, bucket.deps);
+    const read = await readVerifiedRecord(BUCKET, KEY, bucket.client);
+    const saved = await saveVerifiedRecord(BUCKET, KEY, read, { window: new Set(['exports/a/1/']), confirmed: new Set(['exports/a/1/']) }, NOW, bucket.client);
 
     // Assess
     expect(read).toMatchObject({ state: 'unreadable', reason: expect.stringMatching(/^not JSON/), etag: '"v1"' });
@@ -182,42 +202,37 @@ describe('the record in the bucket', () => {
   it('reads a failed GET as unreadable, and overwrites it since its ETag is unknown', async () => {
     // Prepare: S3 refuses the GET (e.g. the object went to an archive storage class).
     const bucket = fakeBucket('whatever');
-    const conditions: WriteCondition[] = [];
-    const deps: RecordStoreDeps = {
-      readTextAndEtag: async () => {
-        throw Object.assign(new Error('The operation is not valid for the object storage class'), { name: 'InvalidObjectState' });
-      },
-      writeJsonIf: async (bucketName, key, body, condition) => {
-        conditions.push(condition);
-        return bucket.deps.writeJsonIf(bucketName, key, body, condition);
-      },
-    };
+    bucket.mock
+      .on(GetObjectCommand)
+      .rejects(Object.assign(new Error('The operation is not valid for the object storage class'), { name: 'InvalidObjectState' }));
 
     // Act
-    const read = await readVerifiedRecord(BUCKET, KEY, deps);
-    const saved = await saveVerifiedRecord(BUCKET, KEY, read, { window: new Set(['exports/a/1/']), confirmed: new Set(['exports/a/1/']) }, NOW, deps);
+    const read = await readVerifiedRecord(BUCKET, KEY, bucket.client);
+    const saved = await saveVerifiedRecord(BUCKET, KEY, read, { window: new Set(['exports/a/1/']), confirmed: new Set(['exports/a/1/']) }, NOW, bucket.client);
 
-    // Assess
+    // Assess: the write carried neither If-Match nor If-None-Match.
     expect(read).toEqual({ state: 'unreadable', reason: 'reading it failed: InvalidObjectState: The operation is not valid for the object storage class' });
-    expect(conditions).toEqual([{ overwrite: true }]);
+    const writes = bucket.mock.commandCalls(PutObjectCommand).map(({ args: [command] }) => [command.input.IfMatch, command.input.IfNoneMatch]);
+    expect(writes).toEqual([[undefined, undefined]]);
     expect(saved).toEqual({ state: 'written', folders: 1 });
   });
 
   it('reports a failed write instead of failing the run', async () => {
-    const deps: RecordStoreDeps = {
-      readTextAndEtag: async () => undefined,
-      writeJsonIf: async () => {
-        throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
-      },
-    };
+    // Prepare
+    const bucket = fakeBucket();
+    bucket.mock.on(PutObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+
+    // Act
     const saved = await saveVerifiedRecord(
       BUCKET,
       KEY,
       { state: 'absent' },
       { window: new Set(['exports/a/1/']), confirmed: new Set(['exports/a/1/']) },
       NOW,
-      deps,
+      bucket.client,
     );
+
+    // Assess
     expect(saved).toEqual({ state: 'not-saved', reason: 'writing it failed: AccessDenied: Access Denied' });
   });
 });

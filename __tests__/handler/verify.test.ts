@@ -8,13 +8,14 @@ import {
   S3ServiceException,
   type PutObjectCommandInput,
 } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ArchiveManifest } from '../../handler/contract/manifest';
 import { listAllObjects, readManifest, readText, writeManifestOnce } from '../../handler/aws/s3';
 import { verifyAndRecord, type VerifyOptions } from '../../handler/verification/record-manifest';
 import { exportFolder, manifestKey } from '../../handler/verification/layout';
-import { type ExportTaskDescription } from '../../handler/verification/metadata';
+import type { ExportTaskDescription } from '../../handler/verification/metadata';
 import { ARCHIVED_BYTES, EXPORTS_INCOMPLETE, EXPORTS_VERIFIED, TABLES_NOT_ARCHIVED } from '../../handler/contract/metric-names';
 import { type ExampleExport, exampleExport, exampleTask } from '../support/export-fixtures';
 
@@ -26,7 +27,9 @@ const s3 = mockClient(S3Client);
 /** The bucket's objects: key → text (data parts hold a placeholder of their listed size). */
 let bucket: Map<string, string>;
 let logs: Array<Record<string, unknown>>;
-let notify: ReturnType<typeof vi.fn<(topicArn: string, subject: string, message: string) => Promise<void>>>;
+const sns = mockClient(SNSClient);
+/** What verification published to the notifications topic, as [topic, subject, message]. */
+const published = () => sns.commandCalls(PublishCommand).map(({ args: [command] }) => [command.input.TopicArn, command.input.Subject, command.input.Message]);
 
 /** Puts one example export in the bucket; returns its DescribeExportTasks entry. */
 function storeExport(name: ExampleExport): ExportTaskDescription {
@@ -89,7 +92,8 @@ beforeEach(() => {
   bucket = new Map();
   sizes.clear();
   fakeS3();
-  notify = vi.fn(async () => undefined);
+  sns.reset();
+  sns.on(PublishCommand).resolves({});
   logs = [];
   vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
     logs.push(JSON.parse(String(line)) as Record<string, unknown>);
@@ -112,7 +116,7 @@ describe('verifyAndRecord', () => {
     }
 
     // Act
-    const { manifest, written } = await verifyAndRecord(task, options({ database: 'orders-db' }), { notify });
+    const { manifest, written } = await verifyAndRecord(task, options({ database: 'orders-db' }));
 
     // Assess
     // The first listing asks whether a manifest exists; the export's folder takes three pages.
@@ -126,7 +130,7 @@ describe('verifyAndRecord', () => {
     expect(orders.files).toBe(3 + 2500);
     expect(manifest.totals.files).toBe(3 + 2500 + 1);
     expect(storedManifest(task)).toEqual(manifest);
-    expect(notify).not.toHaveBeenCalled();
+    expect(published()).toEqual([]);
   });
 
   it('records a verified export with its metrics and one log line, and reports nothing', async () => {
@@ -134,10 +138,10 @@ describe('verifyAndRecord', () => {
     const task = storeExport('postgres-complete');
 
     // Act
-    const { manifest } = await verifyAndRecord(task, options({ database: 'orders-db' }), { notify });
+    const { manifest } = await verifyAndRecord(task, options({ database: 'orders-db' }));
 
     // Assess
-    expect(notify).not.toHaveBeenCalled();
+    expect(published()).toEqual([]);
     expect(outcomeLines()).toEqual([
       expect.objectContaining({
         level: 'INFO',
@@ -164,9 +168,9 @@ describe('verifyAndRecord', () => {
     const task = storeExport('mysql-skipped-table');
 
     // Act
-    const first = await verifyAndRecord(task, options(), { notify });
+    const first = await verifyAndRecord(task, options());
     const listsAfterFirst = s3.commandCalls(ListObjectsV2Command).length;
-    const second = await verifyAndRecord(task, options(), { notify });
+    const second = await verifyAndRecord(task, options());
 
     // Assess
     expect(first.written).toBe(true);
@@ -182,7 +186,7 @@ describe('verifyAndRecord', () => {
     // The second call only asks whether the manifest exists, then reads it.
     const secondLists = s3.commandCalls(ListObjectsV2Command).slice(listsAfterFirst);
     expect(secondLists.map((c) => c.args[0].input.Prefix)).toEqual(['exports/shop-db/shop-manual-before-upgrade-51d0a7c3e2/archive-manifest.json']);
-    expect(notify).toHaveBeenCalledTimes(1);
+    expect(published()).toHaveLength(1);
     expect(metricLines()).toHaveLength(1);
     expect(metricLines()[0]).toMatchObject({ [EXPORTS_VERIFIED]: 0, [EXPORTS_INCOMPLETE]: 1, [TABLES_NOT_ARCHIVED]: 1 });
     expect(outcomeLines()).toEqual([expect.objectContaining({ level: 'WARN', decision: 'incomplete', notified: true })]);
@@ -194,10 +198,10 @@ describe('verifyAndRecord', () => {
     const task = storeExport('mysql-skipped-table');
 
     // Act
-    await verifyAndRecord(task, options(), { notify });
+    await verifyAndRecord(task, options());
 
     // Assess
-    const [topic, subject, message] = notify.mock.calls[0]!;
+    const [topic, subject, message] = published()[0]!;
     expect(topic).toBe(TOPIC);
     expect(subject).toBe('RDS snapshot archive: shop-db export incomplete: 1 of 3 tables not archived');
     expect(message).toContain('arn:aws:rds:eu-west-1:111122223333:snapshot:shop-manual-before-upgrade of shop-db');
@@ -210,11 +214,11 @@ describe('verifyAndRecord', () => {
   it('verifies again and overwrites the manifest with force, reporting again', async () => {
     // Prepare: recorded once, then the products table's parts disappear.
     const task = storeExport('mysql-skipped-table');
-    await verifyAndRecord(task, options(), { notify });
+    await verifyAndRecord(task, options());
     for (const key of [...bucket.keys()]) if (key.includes('/shop.products/')) bucket.delete(key);
 
     // Act
-    const { manifest, written } = await verifyAndRecord(task, options({ force: true, now: new Date('2026-11-22T08:00:00Z') }), { notify });
+    const { manifest, written } = await verifyAndRecord(task, options({ force: true, now: new Date('2026-11-22T08:00:00Z') }));
 
     // Assess
     expect(written).toBe(true);
@@ -224,8 +228,8 @@ describe('verifyAndRecord', () => {
     const puts = s3.commandCalls(PutObjectCommand);
     expect(puts).toHaveLength(2);
     expect(puts[1]!.args[0].input.IfNoneMatch).toBeUndefined();
-    expect(notify).toHaveBeenCalledTimes(2);
-    expect(notify.mock.calls[1]![1]).toBe('RDS snapshot archive: shop-db export incomplete: 2 of 3 tables not archived');
+    expect(published()).toHaveLength(2);
+    expect(published()[1]![1]).toBe('RDS snapshot archive: shop-db export incomplete: 2 of 3 tables not archived');
   });
 
   it('reports an export whose files are gone as missing', async () => {
@@ -234,11 +238,11 @@ describe('verifyAndRecord', () => {
     for (const key of [...bucket.keys()]) if (key.endsWith('.parquet')) bucket.delete(key);
 
     // Act
-    const { manifest } = await verifyAndRecord(task, options({ database: 'orders-db' }), { notify });
+    const { manifest } = await verifyAndRecord(task, options({ database: 'orders-db' }));
 
     // Assess
     expect(manifest.outcome).toBe('missing');
-    expect(notify).toHaveBeenCalledWith(TOPIC, 'RDS snapshot archive: orders-db export files missing', expect.stringContaining('the data files are gone'));
+    expect(published()).toEqual([[TOPIC, 'RDS snapshot archive: orders-db export files missing', expect.stringContaining('the data files are gone')]]);
     expect(metricLines()[0]).toMatchObject({ [EXPORTS_INCOMPLETE]: 1, [TABLES_NOT_ARCHIVED]: 2, [ARCHIVED_BYTES]: 0 });
   });
 
@@ -247,15 +251,19 @@ describe('verifyAndRecord', () => {
     const task = storeExport('mysql-skipped-table');
     await verifyAndRecord(task, options({ notifyTopicArn: undefined }));
     const theirs = storedManifest(task);
+    const key = manifestKey(exportFolder(task.S3Prefix, task.ExportTaskIdentifier!));
     let manifestReads = 0;
-    const readManifest = async () => (manifestReads++ === 0 ? undefined : theirs);
+    s3.on(GetObjectCommand, { Key: key }).callsFake(() => {
+      if (manifestReads++ === 0) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
+      return { Body: { transformToString: async () => JSON.stringify(theirs) } };
+    });
 
     // Act
-    const result = await verifyAndRecord(task, options({ now: new Date('2026-11-30T00:00:00Z') }), { notify, readManifest });
+    const result = await verifyAndRecord(task, options({ now: new Date('2026-11-30T00:00:00Z') }));
 
     // Assess
     expect(result).toEqual({ manifest: theirs, written: false });
-    expect(notify).not.toHaveBeenCalled();
+    expect(published()).toEqual([]);
     expect(storedManifest(task)).toEqual(theirs);
   });
 
@@ -265,7 +273,7 @@ describe('verifyAndRecord', () => {
     bucket.set(manifestKey(exportFolder(task.S3Prefix, task.ExportTaskIdentifier!)), '{"half a manifest":');
 
     // Act
-    const { manifest, written } = await verifyAndRecord(task, options(), { notify });
+    const { manifest, written } = await verifyAndRecord(task, options());
 
     // Assess
     expect(written).toBe(true);
@@ -274,28 +282,28 @@ describe('verifyAndRecord', () => {
       ['WARN', 'manifest-replaced'],
       ['WARN', 'incomplete'],
     ]);
-    expect(notify).toHaveBeenCalledTimes(1);
+    expect(published()).toHaveLength(1);
   });
 
   it('records nothing for an export that is not COMPLETE yet', async () => {
     const task = storeExport('postgres-complete');
-    const { written } = await verifyAndRecord({ ...task, Status: 'IN_PROGRESS' }, options({ database: 'orders-db' }), { notify });
+    const { written } = await verifyAndRecord({ ...task, Status: 'IN_PROGRESS' }, options({ database: 'orders-db' }));
     expect(written).toBe(false);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
-    expect(notify).not.toHaveBeenCalled();
+    expect(published()).toEqual([]);
     expect(outcomeLines()).toEqual([expect.objectContaining({ level: 'WARN', decision: 'not-recorded' })]);
   });
 
   it('reads from the bucket it is told to use', async () => {
     const task = storeExport('postgres-complete');
-    await verifyAndRecord({ ...task, S3Bucket: undefined }, options({ bucket: 'restored-copy', database: 'orders-db' }), { notify });
+    await verifyAndRecord({ ...task, S3Bucket: undefined }, options({ bucket: 'restored-copy', database: 'orders-db' }));
     expect(s3.commandCalls(ListObjectsV2Command)[0]!.args[0].input.Bucket).toBe('restored-copy');
     expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input.Bucket).toBe('restored-copy');
   });
 
   it('refuses a task without identifier or bucket, naming what is missing', async () => {
-    await expect(verifyAndRecord({ S3Bucket: 'b' }, options(), { notify })).rejects.toThrow(/needs the export task's ExportTaskIdentifier and S3Bucket/);
-    await expect(verifyAndRecord({ ExportTaskIdentifier: 'x' }, options(), { notify })).rejects.toThrow(/S3Bucket \(or options\.bucket\)/);
+    await expect(verifyAndRecord({ S3Bucket: 'b' }, options())).rejects.toThrow(/needs the export task's ExportTaskIdentifier and S3Bucket/);
+    await expect(verifyAndRecord({ ExportTaskIdentifier: 'x' }, options())).rejects.toThrow(/S3Bucket \(or options\.bucket\)/);
   });
 });
 

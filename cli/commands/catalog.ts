@@ -32,7 +32,7 @@ export async function catalog(command: Extract<Command, { command: 'catalog' }>,
       console.log(`nothing to register  ${id}: its files are missing (${manifest.missingReason ?? 'see its manifest'})`);
       continue;
     }
-    const result = await registerExport(manifest, { archiveName: settings.archiveName, dryRun: command.dryRun }, { log: () => undefined });
+    const result = await registerExport(manifest, { archiveName: settings.archiveName, dryRun: command.dryRun, log: () => undefined });
     if (result.problem !== undefined) {
       failed++;
       console.log(`not registered  ${id}: ${result.problem}`);

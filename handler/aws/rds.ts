@@ -1,5 +1,6 @@
-// The AWS calls. SDK clients live at module scope (reused across warm invocations) and use the
-// SDK's standard region, endpoint and credential resolution, so AWS_ENDPOINT_URL reaches an emulator.
+// The RDS calls. The client lives at module scope (reused across warm invocations) and uses the
+// SDK's standard region, endpoint and credential resolution, so AWS_ENDPOINT_URL reaches an
+// emulator; every call takes another client as its last argument (AwsClients, clients.ts).
 import {
   DescribeDBClusterSnapshotsCommand,
   DescribeDBSnapshotsCommand,
@@ -61,14 +62,14 @@ export function clusterSnapshotInfo(s: DBClusterSnapshot): SnapshotInfo {
  * Describes one snapshot by identifier (RDS needs the type as well for automated and AWS Backup
  * snapshots). Returns undefined when RDS lists nothing; throws the SDK's error otherwise.
  */
-export async function describeSnapshot(kind: SnapshotKind, snapshotIdentifier: string): Promise<SnapshotInfo | undefined> {
+export async function describeSnapshot(kind: SnapshotKind, snapshotIdentifier: string, client: RDSClient = rds): Promise<SnapshotInfo | undefined> {
   const SnapshotType = snapshotTypeOfIdentifier(snapshotIdentifier);
   if (kind === 'cluster') {
-    const out = await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier, SnapshotType }));
+    const out = await client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: snapshotIdentifier, SnapshotType }));
     const found = out.DBClusterSnapshots?.[0];
     return found === undefined ? undefined : clusterSnapshotInfo(found);
   }
-  const out = await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshotIdentifier, SnapshotType }));
+  const out = await client.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshotIdentifier, SnapshotType }));
   const found = out.DBSnapshots?.[0];
   return found === undefined ? undefined : instanceSnapshotInfo(found);
 }
@@ -80,12 +81,12 @@ export interface SnapshotScope {
 }
 
 /** Every instance and cluster snapshot of the given types in the region (or of one database), following pagination. */
-export async function listSnapshots(types: readonly string[], scope: SnapshotScope = {}): Promise<SnapshotInfo[]> {
+export async function listSnapshots(types: readonly string[], scope: SnapshotScope = {}, client: RDSClient = rds): Promise<SnapshotInfo[]> {
   const instances = async (SnapshotType: string): Promise<SnapshotInfo[]> => {
     const found: SnapshotInfo[] = [];
     let marker: string | undefined;
     do {
-      const out: DescribeDBSnapshotsCommandOutput = await rds.send(
+      const out: DescribeDBSnapshotsCommandOutput = await client.send(
         new DescribeDBSnapshotsCommand({ SnapshotType, DBInstanceIdentifier: scope.database, Marker: marker, MaxRecords: 100 }),
       );
       found.push(...(out.DBSnapshots ?? []).map(instanceSnapshotInfo));
@@ -97,7 +98,7 @@ export async function listSnapshots(types: readonly string[], scope: SnapshotSco
     const found: SnapshotInfo[] = [];
     let marker: string | undefined;
     do {
-      const out: DescribeDBClusterSnapshotsCommandOutput = await rds.send(
+      const out: DescribeDBClusterSnapshotsCommandOutput = await client.send(
         new DescribeDBClusterSnapshotsCommand({ SnapshotType, DBClusterIdentifier: scope.database, Marker: marker, MaxRecords: 100 }),
       );
       found.push(...(out.DBClusterSnapshots ?? []).map(clusterSnapshotInfo));
@@ -114,19 +115,19 @@ export async function listSnapshots(types: readonly string[], scope: SnapshotSco
 }
 
 /** Export tasks of the region (all, one snapshot's, those in some states, or into one bucket), following pagination. */
-export async function listExportTasks(sourceArn?: string, statuses?: readonly string[], bucket?: string): Promise<ExportTask[]> {
+export async function listExportTasks(sourceArn?: string, statuses?: readonly string[], bucket?: string, client: RDSClient = rds): Promise<ExportTask[]> {
   const filters = [
     ...(statuses === undefined ? [] : [{ Name: 'status', Values: [...statuses] }]),
     ...(bucket === undefined ? [] : [{ Name: 's3-bucket', Values: [bucket] }]),
   ];
-  return describeExportTasks({ SourceArn: sourceArn, Filters: filters.length === 0 ? undefined : filters });
+  return describeExportTasks({ SourceArn: sourceArn, Filters: filters.length === 0 ? undefined : filters }, client);
 }
 
-async function describeExportTasks(input: { SourceArn?: string; Filters?: { Name: string; Values: string[] }[] }): Promise<ExportTask[]> {
+async function describeExportTasks(input: { SourceArn?: string; Filters?: { Name: string; Values: string[] }[] }, client: RDSClient): Promise<ExportTask[]> {
   const tasks: ExportTask[] = [];
   let marker: string | undefined;
   do {
-    const out: DescribeExportTasksCommandOutput = await rds.send(new DescribeExportTasksCommand({ ...input, Marker: marker, MaxRecords: 100 }));
+    const out: DescribeExportTasksCommandOutput = await client.send(new DescribeExportTasksCommand({ ...input, Marker: marker, MaxRecords: 100 }));
     tasks.push(...(out.ExportTasks ?? []));
     marker = out.Marker;
   } while (marker);
@@ -142,7 +143,11 @@ export const FILTER_BATCH_SIZE = 25;
  * history. Results are checked against the values here, so a service that ignores the filter costs
  * time, never correctness. A service that refuses several values in one filter is asked one at a time.
  */
-export async function findExportTasks(field: 'source-arn' | 'export-task-identifier', values: readonly string[]): Promise<ExportTask[]> {
+export async function findExportTasks(
+  field: 'source-arn' | 'export-task-identifier',
+  values: readonly string[],
+  client: RDSClient = rds,
+): Promise<ExportTask[]> {
   const wanted = new Set(values);
   const key = (task: ExportTask) => (field === 'source-arn' ? task.SourceArn : task.ExportTaskIdentifier) ?? '';
   const batches: string[][] = [];
@@ -150,10 +155,10 @@ export async function findExportTasks(field: 'source-arn' | 'export-task-identif
   for (let i = 0; i < unique.length; i += FILTER_BATCH_SIZE) batches.push(unique.slice(i, i + FILTER_BATCH_SIZE));
   const found = await mapWithConcurrency(batches, 4, async (batch) => {
     try {
-      return await describeExportTasks({ Filters: [{ Name: field, Values: batch }] });
+      return await describeExportTasks({ Filters: [{ Name: field, Values: batch }] }, client);
     } catch (error) {
       if (batch.length === 1 || !/InvalidParameter/.test(awsErrorName(error))) throw error;
-      const single = await mapWithConcurrency(batch, 4, (value) => describeExportTasks({ Filters: [{ Name: field, Values: [value] }] }));
+      const single = await mapWithConcurrency(batch, 4, (value) => describeExportTasks({ Filters: [{ Name: field, Values: [value] }] }, client));
       return single.flat();
     }
   });
@@ -167,9 +172,9 @@ export async function findExportTasks(field: 'source-arn' | 'export-task-identif
 }
 
 /** Export tasks running now, ours or not: they share the account's quota. */
-export async function countRunningExports(): Promise<number> {
+export async function countRunningExports(client: RDSClient = rds): Promise<number> {
   // The filter saves paging through years of finished exports; the count below does not rely on it.
-  const tasks = await listExportTasks(undefined, ['starting', 'in_progress', 'canceling']);
+  const tasks = await listExportTasks(undefined, ['starting', 'in_progress', 'canceling'], undefined, client);
   return tasks.filter((t) => !['COMPLETE', 'FAILED', 'CANCELED'].includes((t.Status ?? '').toUpperCase())).length;
 }
 
@@ -185,8 +190,8 @@ export interface ExportRequest {
 }
 
 /** Starts an export; throws the SDK's error (classify it with classifyAwsError). */
-export async function startExport(request: ExportRequest): Promise<void> {
-  await rds.send(
+export async function startExport(request: ExportRequest, client: RDSClient = rds): Promise<void> {
+  await client.send(
     new StartExportTaskCommand({
       ExportTaskIdentifier: request.exportTaskIdentifier,
       SourceArn: request.snapshotArn,

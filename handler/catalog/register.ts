@@ -2,6 +2,7 @@
 // decisions are in catalog-input.ts, the calls in glue.ts. Registering the same export again
 // writes nothing; an AWS error stops the run and is thrown, and running it again is safe.
 import type { GlueClient, Table, TableInput } from '@aws-sdk/client-glue';
+import type { AwsClients } from '../aws/clients';
 import type { ArchiveManifest } from '../contract/manifest';
 import { buildCatalogPlan, CATALOG_PARAMETERS, CatalogInputError, type CatalogPlan, type TableRegistration } from './plan';
 import { tableChange } from './columns';
@@ -53,15 +54,6 @@ export interface RegisterOptions {
    * @default false
    */
   readonly dryRun?: boolean;
-}
-
-/** What the use case talks to; tests pass a client pointed at an emulator. */
-export interface CatalogDeps {
-  /**
-   * The Glue client.
-   * @default the module-scope client of handler/aws/glue.ts
-   */
-  readonly glue?: GlueClient;
   /**
    * Where the JSON log lines go.
    * @default writeLogLine (log.ts)
@@ -75,8 +67,8 @@ export interface CatalogDeps {
  * Logs one JSON line per table (INFO) and one per note (WARN). A manifest that cannot be used
  * gives a `problem` (logged as ERROR), not an exception.
  */
-export async function registerExport(manifest: ArchiveManifest, options: RegisterOptions, deps: CatalogDeps = {}): Promise<RegisterResult> {
-  const log = deps.log ?? writeLogLine;
+export async function registerExport(manifest: ArchiveManifest, options: RegisterOptions, clients: AwsClients = {}): Promise<RegisterResult> {
+  const log = options.log ?? writeLogLine;
   const dryRun = options.dryRun ?? false;
   let plan: CatalogPlan;
   try {
@@ -94,9 +86,9 @@ export async function registerExport(manifest: ArchiveManifest, options: Registe
     ...(dryRun ? { dryRun } : {}),
   };
   const outcomes: TableOutcome[] = plan.skipped.map((s) => ({ action: 'skipped', target: s.target, reason: s.reason, notes: [] }));
-  if (plan.tables.length > 0 && !dryRun) await ensureDatabase(plan.databaseInput, deps.glue);
+  if (plan.tables.length > 0 && !dryRun) await ensureDatabase(plan.databaseInput, clients.glue);
   for (const registration of plan.tables) {
-    outcomes.push(await registerTable(plan, registration, dryRun, deps.glue));
+    outcomes.push(await registerTable(plan, registration, dryRun, clients.glue));
   }
 
   for (const outcome of outcomes) {

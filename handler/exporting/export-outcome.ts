@@ -1,4 +1,5 @@
 // Use case: RDS reports an export's outcome → metrics on success, a notification on failure.
+import type { AwsClients } from '../aws/clients';
 import { classifyAwsError } from '../aws/errors';
 import { type Decision, metricLine, writeLogLine } from '../common/log';
 import { EXPORTED_BYTES, EXPORTS_COMPLETED } from '../contract/metric-names';
@@ -12,11 +13,11 @@ import type { Settings } from '../contract/settings';
 const GIB = 1024 ** 3;
 
 /** Handles RDS-EVENT-0159..0164: finds our export of the snapshot and reports its outcome. */
-export async function reportExportOutcome(event: SnapshotEvent, settings: Settings): Promise<Decision> {
+export async function reportExportOutcome(event: SnapshotEvent, settings: Settings, clients: AwsClients = {}): Promise<Decision> {
   const base = { snapshotArn: event.snapshotArn, eventId: event.eventId, messageId: event.messageId };
   // By the source-arn filter, and checked here: a service that ignored the filter must not make
   // another snapshot's export look like this one's.
-  const ours = (await findExportTasks('source-arn', [event.snapshotArn]))
+  const ours = (await findExportTasks('source-arn', [event.snapshotArn], clients.rds))
     .map((task) => ({ task, attempt: attemptOfExport(settings, task) }))
     .filter((t): t is { task: (typeof t)['task']; attempt: number } => t.attempt !== undefined)
     .sort((a, b) => b.attempt - a.attempt);
@@ -40,7 +41,7 @@ export async function reportExportOutcome(event: SnapshotEvent, settings: Settin
     try {
       // Registered even when the manifest exists: a retried invocation finishes a failed registration.
       const { recordCompletedExport } = await recorder();
-      const recorded = await recordCompletedExport(task, settings, { registerExisting: true });
+      const recorded = await recordCompletedExport(task, settings, { registerExisting: true }, clients);
       const { outcome, totals } = recorded.manifest;
       return {
         decision: 'exported',
@@ -72,6 +73,7 @@ export async function reportExportOutcome(event: SnapshotEvent, settings: Settin
       settings.notifyTopicArn,
       `RDS snapshot archive: export ${what} (${task.ExportTaskIdentifier})`,
       `The export ${task.ExportTaskIdentifier} of ${event.snapshotArn} ${what} (attempt ${attempt} of ${settings.maxExportAttempts}).\nCause: ${cause}\n${next}`,
+      clients.sns,
     );
   }
   return {

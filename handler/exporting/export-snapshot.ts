@@ -1,4 +1,5 @@
 // Use case: a snapshot was created → start exactly one export of it, or say why not.
+import type { AwsClients } from '../aws/clients';
 import { classifyAwsError } from '../aws/errors';
 import { exportS3Prefix, exportTaskIdentifier } from '../rules/export-naming';
 import type { Decision } from '../common/log';
@@ -13,11 +14,11 @@ import { periodExportOf, type ReconcileResult, reconcile } from './reconcile';
 import type { Settings } from '../contract/settings';
 
 /** Starts the export of the snapshot an event is about, attempt 1. */
-export async function exportCreatedSnapshot(event: SnapshotEvent, settings: Settings): Promise<Decision> {
+export async function exportCreatedSnapshot(event: SnapshotEvent, settings: Settings, clients: AwsClients = {}): Promise<Decision> {
   const base = { snapshotArn: event.snapshotArn, eventId: event.eventId, messageId: event.messageId };
   let snapshot: SnapshotInfo | undefined;
   try {
-    snapshot = await describeSnapshot(event.kind, event.snapshotIdentifier);
+    snapshot = await describeSnapshot(event.kind, event.snapshotIdentifier, clients.rds);
   } catch (error) {
     const classified = classifyAwsError(error);
     if (classified.errorClass === 'gone') return { decision: 'skipped', reason: classified.message, ...base };
@@ -33,6 +34,7 @@ export async function exportCreatedSnapshot(event: SnapshotEvent, settings: Sett
         settings.notifyTopicArn,
         `RDS snapshot archive: ${snapshot.databaseIdentifier} is not being archived`,
         `Snapshot ${event.snapshotArn} of database ${snapshot.databaseIdentifier} was not exported: ${selection.reason}.\nThis database's snapshots are not being archived; they expire with RDS's snapshot retention.`,
+        clients.sns,
       );
       return { decision: 'reported', reason: selection.reason, database: snapshot.databaseIdentifier, engine: snapshot.engine, ...base };
     }
@@ -46,7 +48,7 @@ export async function exportCreatedSnapshot(event: SnapshotEvent, settings: Sett
   const identifier = exportTaskIdentifier(snapshotArn, 1);
   const withId = { ...base, snapshotArn, exportTaskIdentifier: identifier, database: snapshot.databaseIdentifier };
   try {
-    const running = await countRunningExports();
+    const running = await countRunningExports(clients.rds);
     if (running >= settings.maxConcurrentExports) {
       return {
         decision: 'deferred',
@@ -54,15 +56,18 @@ export async function exportCreatedSnapshot(event: SnapshotEvent, settings: Sett
         ...withId,
       };
     }
-    await startExport({
-      exportTaskIdentifier: identifier,
-      snapshotArn,
-      bucket: settings.archiveBucket,
-      s3Prefix: exportS3Prefix(settings.archivePrefix, snapshot.databaseIdentifier),
-      roleArn: settings.exportRoleArn,
-      kmsKeyArn: settings.exportKmsKeyArn,
-      exportOnly: settings.exportOnly,
-    });
+    await startExport(
+      {
+        exportTaskIdentifier: identifier,
+        snapshotArn,
+        bucket: settings.archiveBucket,
+        s3Prefix: exportS3Prefix(settings.archivePrefix, snapshot.databaseIdentifier),
+        roleArn: settings.exportRoleArn,
+        kmsKeyArn: settings.exportKmsKeyArn,
+        exportOnly: settings.exportOnly,
+      },
+      clients.rds,
+    );
     return {
       decision: 'started',
       reason: `${event.eventId}: export started`,

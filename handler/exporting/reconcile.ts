@@ -3,6 +3,7 @@
 // export tasks of those snapshots and of their cadence periods only (so its cost follows the
 // window, not the account's export history), decides with the cadence policy and the planner, and
 // starts what is due, oldest first, within the free export slots.
+import type { AwsClients } from '../aws/clients';
 import type { ExportTask } from '@aws-sdk/client-rds';
 import { archiveLag } from '../rules/archive-lag';
 import { classifyAwsError, type ErrorClass } from '../aws/errors';
@@ -62,6 +63,8 @@ export interface ReconcileOptions {
   readonly dryRun?: boolean;
   /** Called after each start, for progress output. */
   readonly onStarted?: (snapshotArn: string, exportTaskIdentifier: string) => void;
+  /** @default the adapters' module-scope clients */
+  readonly clients?: AwsClients;
 }
 
 /**
@@ -146,8 +149,12 @@ function exportStates(
 
 /** Plans and (unless dry-run) starts the missing exports. */
 export async function reconcile(settings: Settings, options: ReconcileOptions): Promise<ReconcileResult> {
+  const clients = options.clients ?? {};
   const windowStart = decisionWindowStart(settings.policy, options.since);
-  const [listed, runningInAccount] = await Promise.all([listSnapshots(settings.snapshotTypes, { database: options.database }), countRunningExports()]);
+  const [listed, runningInAccount] = await Promise.all([
+    listSnapshots(settings.snapshotTypes, { database: options.database }, clients.rds),
+    countRunningExports(clients.rds),
+  ]);
   const pattern = options.databasePattern;
   const snapshots = listed.filter((s) => s.createdAt === undefined || s.createdAt.getTime() >= windowStart.getTime());
   const byArn = new Map(snapshots.map((s) => [s.snapshotArn, s]));
@@ -166,8 +173,8 @@ export async function reconcile(settings: Settings, options: ReconcileOptions): 
     for (let attempt = 1; attempt <= settings.maxExportAttempts; attempt++) periodOfTask.set(periodExportIdentifier(unit, attempt), unit);
   }
   const [bySource, byPeriod] = await Promise.all([
-    findExportTasks('source-arn', [...selected]),
-    findExportTasks('export-task-identifier', [...periodOfTask.keys()]),
+    findExportTasks('source-arn', [...selected], clients.rds),
+    findExportTasks('export-task-identifier', [...periodOfTask.keys()], clients.rds),
   ]);
   const tasks = [...new Map([...bySource, ...byPeriod].map((task) => [task.ExportTaskIdentifier ?? '', task])).values()];
   const exports = exportStates(settings, tasks, byArn, periodOfTask);
@@ -204,15 +211,18 @@ export async function reconcile(settings: Settings, options: ReconcileOptions): 
     for (const start of plan.toStart) {
       const snapshot = byArn.get(start.snapshotArn)!;
       try {
-        await startExport({
-          exportTaskIdentifier: start.exportTaskIdentifier,
-          snapshotArn: start.snapshotArn,
-          bucket: settings.archiveBucket,
-          s3Prefix: exportS3Prefix(settings.archivePrefix, snapshot.databaseIdentifier),
-          roleArn: settings.exportRoleArn,
-          kmsKeyArn: settings.exportKmsKeyArn,
-          exportOnly: settings.exportOnly,
-        });
+        await startExport(
+          {
+            exportTaskIdentifier: start.exportTaskIdentifier,
+            snapshotArn: start.snapshotArn,
+            bucket: settings.archiveBucket,
+            s3Prefix: exportS3Prefix(settings.archivePrefix, snapshot.databaseIdentifier),
+            roleArn: settings.exportRoleArn,
+            kmsKeyArn: settings.exportKmsKeyArn,
+            exportOnly: settings.exportOnly,
+          },
+          clients.rds,
+        );
         started.push(start.snapshotArn);
         options.onStarted?.(start.snapshotArn, start.exportTaskIdentifier);
       } catch (error) {
@@ -257,14 +267,14 @@ function logRecord(level: 'INFO' | 'WARN', verifiedRecord: string, reason: strin
  * (one listing each, verified when the manifest is missing), and those found or made verified are
  * added to it. Without a readable record every completed export is checked, as the first run does.
  */
-async function verifyCompletedExports(settings: Settings, result: ReconcileResult, now: Date): Promise<VerificationSummary> {
+async function verifyCompletedExports(settings: Settings, result: ReconcileResult, now: Date, clients: AwsClients): Promise<VerificationSummary> {
   const completed = result.tasks.filter((t) => (t.Status ?? '').toUpperCase() === 'COMPLETE' && t.S3Bucket === settings.archiveBucket);
   const failures: { exportTaskIdentifier: string; reason: string }[] = [];
   if (completed.length === 0) return { failures, completed: 0, checked: 0 };
   const { recordUnlessRecorded, readVerifiedRecord, saveVerifiedRecord } = await recorder();
   const bucket = settings.archiveBucket;
   const key = verifiedRecordKey(settings.archivePrefix);
-  const read = await readVerifiedRecord(bucket, key);
+  const read = await readVerifiedRecord(bucket, key, clients.s3);
   if (read.state === 'absent') logRecord('INFO', 'building', 'no record of verified exports yet: every completed export is checked once', key);
   if (read.state === 'unreadable')
     logRecord('WARN', 'rebuilding', `the record of verified exports is unreadable (${read.reason}): every completed export is checked`, key);
@@ -273,13 +283,13 @@ async function verifyCompletedExports(settings: Settings, result: ReconcileResul
   await mapWithConcurrency(toCheck, VERIFY_CONCURRENCY, async (task) => {
     try {
       // A recorded export costs one listing, not a read.
-      await recordUnlessRecorded(task, settings);
+      await recordUnlessRecorded(task, settings, clients);
       confirmed.add(verifiedFolderOf(task));
     } catch (error) {
       failures.push({ exportTaskIdentifier: task.ExportTaskIdentifier ?? '', reason: classifyAwsError(error).message });
     }
   });
-  const saved = await saveVerifiedRecord(bucket, key, read, { window: new Set(completed.map(verifiedFolderOf)), confirmed }, now);
+  const saved = await saveVerifiedRecord(bucket, key, read, { window: new Set(completed.map(verifiedFolderOf)), confirmed }, now, clients.s3);
   if (saved.state === 'not-saved') logRecord('WARN', 'not-saved', `${saved.reason}; the next reconciliation checks these exports again`, key);
   return { failures, completed: completed.length, checked: toCheck.length };
 }
@@ -310,8 +320,8 @@ function lagMetricLines(settings: Settings, result: ReconcileResult, now: Date):
  * (throttling, server errors) emits none, so the silence alarm fires if that persists;
  * misconfiguration fails the invocation.
  */
-export async function scheduledReconciliation(settings: Settings, now: Date = new Date()): Promise<void> {
-  const result = await reconcile(settings, { since: new Date(now.getTime() - settings.lookbackDays * DAY_MS) });
+export async function scheduledReconciliation(settings: Settings, now: Date = new Date(), clients: AwsClients = {}): Promise<void> {
+  const result = await reconcile(settings, { since: new Date(now.getTime() - settings.lookbackDays * DAY_MS), clients });
   const startedSet = new Set(result.started);
   const cadenceOf = new Map(result.cadence.map((d) => [d.snapshotArn, d]));
   for (const decision of result.plan.decisions) {
@@ -348,7 +358,7 @@ export async function scheduledReconciliation(settings: Settings, now: Date = ne
   for (const failure of result.failures) {
     logDecision({ decision: failure.retryable ? 'retry' : 'failed', reason: failure.reason, snapshotArn: failure.snapshotArn } satisfies Decision);
   }
-  const verification = await verifyCompletedExports(settings, result, now);
+  const verification = await verifyCompletedExports(settings, result, now, clients);
   const verificationFailures = verification.failures;
   for (const failure of verificationFailures) {
     logDecision({

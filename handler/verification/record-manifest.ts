@@ -4,8 +4,9 @@
 import type { ArchiveManifest } from '../contract/manifest';
 import { metricLine, writeLogLine } from '../common/log';
 import { notify } from '../aws/notify';
-import { listAllObjects, readManifest, readText, writeManifestOnce, type WriteOptions } from '../aws/s3';
-import { exportFolder, isExportInfoKey, isTablesInfoKey, manifestKey, type ListedObject } from './layout';
+import type { AwsClients } from '../aws/clients';
+import { listAllObjects, readManifest, readText, writeManifestOnce } from '../aws/s3';
+import { exportFolder, isExportInfoKey, isTablesInfoKey, manifestKey } from './layout';
 import { formatManifestReport } from './report';
 import { verifyExport } from './verdict';
 import type { ExportTaskDescription } from './metadata';
@@ -27,29 +28,12 @@ export interface VerifyOptions {
   readonly now?: Date;
 }
 
-/** The AWS calls of verification; tests pass fakes. */
-export interface VerifyDeps {
-  readonly listAllObjects: (bucket: string, prefix: string) => Promise<readonly ListedObject[]>;
-  readonly readText: (bucket: string, key: string) => Promise<string | undefined>;
-  readonly readManifest: (bucket: string, folder: string) => Promise<ArchiveManifest | undefined>;
-  readonly writeManifestOnce: (bucket: string, key: string, body: string, options: WriteOptions) => Promise<'written' | 'exists'>;
-  readonly notify: (topicArn: string, subject: string, message: string) => Promise<void>;
-}
-
 /** What {@link verifyAndRecord} found, and whether this call recorded it. */
 export interface VerifyResult {
   readonly manifest: ArchiveManifest;
   /** True when this call wrote the manifest (and so logged, emitted metrics and reported). */
   readonly written: boolean;
 }
-
-const DEFAULT_DEPS: VerifyDeps = {
-  listAllObjects: (bucket, prefix) => listAllObjects(bucket, prefix),
-  readText: (bucket, key) => readText(bucket, key),
-  readManifest: (bucket, folder) => readManifest(bucket, folder),
-  writeManifestOnce: (bucket, key, body, options) => writeManifestOnce(bucket, key, body, options),
-  notify,
-};
 
 /** One JSON log line, with the field names of log.ts's decisions so the same queries find it. */
 function logLine(level: 'INFO' | 'WARN', fields: Record<string, unknown>): void {
@@ -75,8 +59,7 @@ function outcomeReason(manifest: ArchiveManifest): string {
  * COMPLETE is verified but not recorded: its files may still change.
  * Throws when the task names no export or bucket (a caller's mistake), and the SDK's errors.
  */
-export async function verifyAndRecord(task: ExportTaskDescription, options: VerifyOptions, deps: Partial<VerifyDeps> = {}): Promise<VerifyResult> {
-  const aws: VerifyDeps = { ...DEFAULT_DEPS, ...deps };
+export async function verifyAndRecord(task: ExportTaskDescription, options: VerifyOptions, clients: AwsClients = {}): Promise<VerifyResult> {
   const exportTaskIdentifier = task.ExportTaskIdentifier ?? '';
   const bucket = options.bucket ?? task.S3Bucket ?? '';
   if (exportTaskIdentifier === '' || bucket === '') {
@@ -90,15 +73,15 @@ export async function verifyAndRecord(task: ExportTaskDescription, options: Veri
   const logFields = { snapshotArn: task.SourceArn, exportTaskIdentifier, database: options.database, manifest: `s3://${bucket}/${manifestKey(folder)}` };
 
   if (!force) {
-    const existing = await aws.readManifest(bucket, folder);
+    const existing = await readManifest(bucket, folder, clients.s3);
     if (existing !== undefined) return { manifest: existing, written: false };
   }
 
-  const listing = await aws.listAllObjects(bucket, folder);
+  const listing = await listAllObjects(bucket, folder, clients.s3);
   const exportInfoKey = listing.find((o) => isExportInfoKey(folder, o.key))?.key;
-  const exportInfoText = exportInfoKey === undefined ? undefined : await aws.readText(bucket, exportInfoKey);
+  const exportInfoText = exportInfoKey === undefined ? undefined : await readText(bucket, exportInfoKey, clients.s3);
   const tablesInfoKeys = listing.filter((o) => isTablesInfoKey(folder, o.key)).map((o) => o.key);
-  const tablesInfoTexts = (await Promise.all(tablesInfoKeys.map(async (key) => ({ key, text: await aws.readText(bucket, key) })))).filter(
+  const tablesInfoTexts = (await Promise.all(tablesInfoKeys.map(async (key) => ({ key, text: await readText(bucket, key, clients.s3) })))).filter(
     (file): file is { key: string; text: string } => file.text !== undefined,
   );
   const manifest = verifyExport({ task, database: options.database, bucket, listing, exportInfoText, tablesInfoTexts, verifiedAt: now });
@@ -114,11 +97,11 @@ export async function verifyAndRecord(task: ExportTaskDescription, options: Veri
   }
 
   const body = `${JSON.stringify(manifest, null, 2)}\n`;
-  if ((await aws.writeManifestOnce(bucket, manifestKey(folder), body, { force })) === 'exists') {
+  if ((await writeManifestOnce(bucket, manifestKey(folder), body, { force }, clients.s3)) === 'exists') {
     // Another verification got there between our read and our write, or the stored text is unreadable.
-    const stored = await aws.readManifest(bucket, folder);
+    const stored = await readManifest(bucket, folder, clients.s3);
     if (stored !== undefined) return { manifest: stored, written: false };
-    await aws.writeManifestOnce(bucket, manifestKey(folder), body, { force: true });
+    await writeManifestOnce(bucket, manifestKey(folder), body, { force: true }, clients.s3);
     logLine('WARN', {
       decision: 'manifest-replaced',
       reason: 'the stored manifest was not a readable manifest; replaced it with a new verification',
@@ -150,7 +133,7 @@ export async function verifyAndRecord(task: ExportTaskDescription, options: Veri
   );
   if (manifest.outcome !== 'verified' && options.notifyTopicArn !== undefined) {
     const report = formatManifestReport(manifest);
-    await aws.notify(options.notifyTopicArn, report.subject, report.message);
+    await notify(options.notifyTopicArn, report.subject, report.message, clients.sns);
   }
   return { manifest, written: true };
 }

@@ -1,6 +1,8 @@
-// The record of verified exports in the archive bucket (the S3 side of verified-record.ts): one
+// The record of verified exports in the archive bucket (the S3 side of verified-record.ts), with
+// the module's S3 client unless given another: one
 // read per reconciliation, and a conditional write that merges with a concurrent writer's record
 // instead of losing it. Loaded with the recorder (record-export.ts), which brings the S3 client.
+import type { S3Client } from '@aws-sdk/client-s3';
 import { readTextAndEtag, type WriteCondition, writeJsonIf } from '../aws/s3';
 import { formatVerifiedRecord, nextVerifiedFolders, parseVerifiedRecord, sameFolders } from './verified-record';
 
@@ -13,25 +15,14 @@ export type RecordRead =
 /** What saving the record did. */
 export type RecordSave = { readonly state: 'unchanged' | 'written'; readonly folders: number } | { readonly state: 'not-saved'; readonly reason: string };
 
-/** The S3 calls of the record; tests pass fakes. */
-export interface RecordStoreDeps {
-  readonly readTextAndEtag: (bucket: string, key: string) => Promise<{ text: string; etag: string } | undefined>;
-  readonly writeJsonIf: (bucket: string, key: string, body: string, condition: WriteCondition) => Promise<'written' | 'conflict'>;
-}
-
-const DEFAULT_DEPS: RecordStoreDeps = {
-  readTextAndEtag: (bucket, key) => readTextAndEtag(bucket, key),
-  writeJsonIf: (bucket, key, body, condition) => writeJsonIf(bucket, key, body, condition),
-};
-
 /** Writes lost to another writer before this one gives up; the next run then checks more, nothing else. */
 export const RECORD_WRITE_ATTEMPTS = 3;
 
 /** Reads the record. Never throws: a record that cannot be read costs the run its listings, not the run. */
-export async function readVerifiedRecord(bucket: string, key: string, deps: RecordStoreDeps = DEFAULT_DEPS): Promise<RecordRead> {
+export async function readVerifiedRecord(bucket: string, key: string, client?: S3Client): Promise<RecordRead> {
   let stored: { text: string; etag: string } | undefined;
   try {
-    stored = await deps.readTextAndEtag(bucket, key);
+    stored = await readTextAndEtag(bucket, key, client);
   } catch (error) {
     return { state: 'unreadable', reason: `reading it failed: ${(error as Error).name ?? 'Error'}: ${(error as Error).message ?? String(error)}` };
   }
@@ -60,7 +51,7 @@ export async function saveVerifiedRecord(
   read: RecordRead,
   change: { readonly window: ReadonlySet<string>; readonly confirmed: ReadonlySet<string> },
   now: Date,
-  deps: RecordStoreDeps = DEFAULT_DEPS,
+  client?: S3Client,
 ): Promise<RecordSave> {
   const ours = read.state === 'read' ? read.folders : new Set<string>();
   let current = read;
@@ -69,12 +60,12 @@ export async function saveVerifiedRecord(
     const folders = nextVerifiedFolders(change.window, [theirs, ours, change.confirmed]);
     if (current.state === 'read' && sameFolders(folders, current.folders)) return { state: 'unchanged', folders: folders.size };
     try {
-      if ((await deps.writeJsonIf(bucket, key, formatVerifiedRecord(folders, now), conditionFor(current))) === 'written')
+      if ((await writeJsonIf(bucket, key, formatVerifiedRecord(folders, now), conditionFor(current), client)) === 'written')
         return { state: 'written', folders: folders.size };
     } catch (error) {
       return { state: 'not-saved', reason: `writing it failed: ${(error as Error).name ?? 'Error'}: ${(error as Error).message ?? String(error)}` };
     }
-    current = await readVerifiedRecord(bucket, key, deps);
+    current = await readVerifiedRecord(bucket, key, client);
   }
   return { state: 'not-saved', reason: `another writer changed it ${RECORD_WRITE_ATTEMPTS} times while this run wrote` };
 }
