@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { bundleHandlerCached, deterministicZip } from '../stacks/bundle';
+import { bundleHandlerCached } from '../stacks/bundle';
+import { deterministicZip } from '../stacks/deterministic-zip';
 
 function entryFile(source: string): { entry: string; cacheDir: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'bundle-cache-'));

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { bundleHandler, bundleHandlerCached, deterministicZip, NOTIFIER_ENTRY, RECORDER_ENTRY, writeHandlerFiles } from '../stacks/bundle';
+import { bundleHandler, bundleHandlerCached, NOTIFIER_ENTRY, RECORDER_ENTRY, writeHandlerFiles } from '../stacks/bundle';
+import { deterministicZip } from '../stacks/deterministic-zip';
 import { handlerZip } from '../stacks/exporter-function';
 
 /** Reads a zip's entries by walking its central directory (enough for the zips we write). */

@@ -11,7 +11,8 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { deterministicZip, handlerFiles } from './bundle';
+import { handlerFiles } from './bundle';
+import { deterministicZip } from './deterministic-zip';
 import { policyDocument, serviceEndpoint, type AwsScope, type PolicyStatement } from './policy';
 
 /** Settings of the exporter Lambda. */

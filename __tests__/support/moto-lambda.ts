@@ -4,7 +4,7 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DEFAULT_POLICY } from '../../handler/contract/policy';
 import { type Settings, writeSettings } from '../../handler/contract/settings';
-import { deterministicZip } from '../../stacks/bundle';
+import { deterministicZip } from '../../stacks/deterministic-zip';
 import { MOTO_CLIENT_CONFIG } from './moto';
 
 /** Creates (once) a role and a function named `functionName` with `environment`; returns its ARN. */
