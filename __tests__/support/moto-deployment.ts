@@ -12,7 +12,7 @@ import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ARCHIVE_DIMENSION, DEFAULT_POLICY, METRICS_NAMESPACE, RECONCILIATION_SUCCEEDED, writeSettings } from '../../handler/contract';
 import { archiveBucketPolicy } from '../../stacks/archive-bucket';
 import { archiveKeyPolicy } from '../../stacks/archive-key';
-import { deterministicZip } from '../../stacks/bundle';
+import { deterministicZip } from '../../stacks/deterministic-zip';
 import { exportRolePolicy, exportTrustPolicy } from '../../stacks/export-role';
 import { deadLetterQueueName } from '../../stacks/failure-routing';
 import { policyDocument, type AwsScope, type PolicyStatement } from '../../stacks/policy';
