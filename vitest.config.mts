@@ -8,6 +8,10 @@ export default defineConfig({
     // The AWS SDK's notice that its 2027 releases need Node 22 is noise in test output on Node 20.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     testTimeout: 120_000,
+    // Vitest runs one file at a time on two cores (cores - 1). Most slow files wait on other
+    // processes (terraform, moto_server, PostgreSQL, MariaDB, esbuild), so four at once finish
+    // sooner; npm run bench, not a test, measures speed.
+    maxWorkers: 4,
     hookTimeout: 120_000,
   },
 });
