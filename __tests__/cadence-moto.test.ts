@@ -9,8 +9,8 @@ import { exportTaskIdentifier, periodExportIdentifier } from '../handler/rules/e
 import { DEFAULT_POLICY } from '../handler/contract/policy';
 import { type Moto, startMoto } from './support/moto';
 import { createExporterFunction, motoExporterEnvironment } from './support/moto-lambda';
-import { createInstanceSnapshot, exportTasksOf, motoProcessEnv, motoRds, runHandler, scheduledEvent } from './support/moto-rds';
-import { snapshotCreatedMessage, snsEvent } from './support/rds-events';
+import { scheduledEvent, snapshotCreatedMessage, snsEvent } from './support/exporter-events';
+import { createInstanceSnapshot, exportTasksOf, motoProcessEnv, motoRds, runHandler } from './support/moto-rds';
 import { motoMissing, requireTool } from './support/tools';
 
 const runs = requireTool('the archive policy against moto', motoMissing());

@@ -26,6 +26,7 @@ import { exportTaskIdentifier } from '../../handler/rules/export-naming';
 import { handler } from '../../handler/index';
 import { reconcile } from '../../handler/exporting/reconcile';
 import { readSettings } from '../../handler/contract/settings';
+import { scheduledEvent } from '../support/exporter-events';
 import { loadFixture, withMessage, type SnsEvent } from '../support/fixtures';
 
 expect.extend(allCustomMatcher);
@@ -428,17 +429,7 @@ describe('export outcome events', () => {
 });
 
 describe('scheduled reconciliation', () => {
-  const scheduled = {
-    version: '0',
-    id: 'x',
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: '123456789012',
-    time: '2026-11-25T01:00:00Z',
-    region: 'eu-west-1',
-    resources: [],
-    detail: {},
-  };
+  const scheduled = scheduledEvent({ time: new Date('2026-11-25T01:00:00Z'), region: 'eu-west-1' });
   const recent = (name: string, day: number): DBSnapshot =>
     instanceSnapshot(`arn:aws:rds:eu-west-1:123456789012:snapshot:${name}`, name.replace(/^rds:/, '').replace(/-\d+$/, ''), {
       SnapshotCreateTime: new Date(Date.now() - day * 86_400_000),

@@ -8,7 +8,7 @@ import { exportTaskIdentifier, isValidExportTaskIdentifier } from '../../handler
 import type { SnsEvent } from '../support/fixtures';
 import { startMoto, type Moto } from '../support/moto';
 import { createClusterSnapshot, createInstanceSnapshot, exportTasksOf, motoRds, runHandler } from '../support/moto-rds';
-import { snapshotCreatedMessage, snsEvent } from '../support/rds-events';
+import { snapshotCreatedMessage, snsEvent } from '../support/exporter-events';
 import { motoMissing, requireTool } from '../support/tools';
 
 const runs = requireTool('handler against moto', motoMissing());

@@ -10,7 +10,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { vi } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
-import { rdsEventMessage, snsEvent } from '../support/rds-events';
+import { rdsEventMessage, scheduledEvent, snsEvent } from '../support/exporter-events';
 import { startStubRds, type StubExportStatus, type StubExportTask, type StubRds } from '../support/stub-rds';
 import { startGateway, type Gateway } from '../support/stub-gateway';
 import {
@@ -145,20 +145,6 @@ function rdsEvent(snapshot: PlannedSnapshot, eventId: string, message: string, a
     region: REGION,
   });
   return snsEvent(body, { topicArn: EVENTS_TOPIC, messageId, timestamp: new Date(at) });
-}
-
-function scheduledEvent(at: number): unknown {
-  return {
-    version: '0',
-    id: `sched-${at}`,
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: ACCOUNT,
-    time: new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: REGION,
-    resources: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/rds-archive-sim-reconcile`],
-    detail: {},
-  };
 }
 
 /** The attempt an export identifier stands for: "-a<n>" at its end, else 1. */
@@ -602,7 +588,12 @@ export async function runSeed(options: RunOptions): Promise<SeedStats> {
       const invocations = due.flatMap(({ happening }) => (happening.kind === 'deliver' ? [happening.invocation] : []));
       const reconciling = now % HOUR === 0;
       if (reconciling)
-        invocations.push({ label: `reconciliation ${new Date(now).toISOString()}`, event: scheduledEvent(now), scheduled: true, lambdaAttempt: 1 });
+        invocations.push({
+          label: `reconciliation ${new Date(now).toISOString()}`,
+          event: scheduledEvent({ time: new Date(now), region: REGION, account: ACCOUNT, ruleName: 'rds-archive-sim-reconcile' }),
+          scheduled: true,
+          lambdaAttempt: 1,
+        });
       // Unreserved, Lambda runs concurrent deliveries at once; with reserved concurrency 1 it queues them.
       const results: PromiseSettledResult<void>[] = [];
       if (world.reservedConcurrency === 1) {

@@ -1,6 +1,6 @@
-// The events the exporter receives from SNS, built one way for every test: an RDS snapshot
-// event's message as RDS writes it, and the SNS envelope Lambda receives around a message (the
-// shape of the real payloads in fixtures/rds-events).
+// The events the exporter receives, built one way for every test: an RDS snapshot event's message
+// as RDS writes it, the SNS envelope Lambda receives around a message (the shape of the real
+// payloads in fixtures/rds-events), and the reconciliation schedule's EventBridge event.
 import type { SnsEvent } from './fixtures';
 
 /** RDS's event IDs are this page with the event's number as its anchor. */
@@ -91,4 +91,35 @@ export function snsEvent(message: string | Readonly<Record<string, string>>, del
     },
   };
   return { Records: [record] };
+}
+
+/** Where and when the reconciliation schedule fires. */
+export interface Schedule {
+  /** @default now */
+  readonly time?: Date;
+  /** @default 'us-east-1' */
+  readonly region?: string;
+  /** @default '123456789012' */
+  readonly account?: string;
+  /** The EventBridge rule's name. @default 'rds-archive-test-reconcile' */
+  readonly ruleName?: string;
+}
+
+/** The EventBridge event the reconciliation schedule sends to the exporter. */
+export function scheduledEvent(schedule: Schedule = {}): unknown {
+  const time = schedule.time ?? new Date();
+  const region = schedule.region ?? 'us-east-1';
+  const account = schedule.account ?? '123456789012';
+  return {
+    version: '0',
+    id: `schedule-${time.getTime()}`,
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account,
+    // EventBridge writes the time to the second.
+    time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region,
+    resources: [`arn:aws:events:${region}:${account}:rule/${schedule.ruleName ?? 'rds-archive-test-reconcile'}`],
+    detail: {},
+  };
 }

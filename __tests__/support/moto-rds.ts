@@ -15,6 +15,9 @@ import * as path from 'node:path';
 import { writeHandlerFiles } from '../../stacks/bundle';
 import { MOTO_CLIENT_CONFIG } from './moto';
 
+// Defined with the other events the exporter receives; re-exported for the moto tests that take it from here.
+export { scheduledEvent } from './exporter-events';
+
 /** An RDS client for moto at `endpoint`. */
 export function motoRds(endpoint: string): RDSClient {
   return new RDSClient({ ...MOTO_CLIENT_CONFIG, endpoint });
@@ -62,21 +65,6 @@ export async function createClusterSnapshot(rds: RDSClient, cluster: string, sna
 export async function exportTasksOf(rds: RDSClient, sourceArn?: string): Promise<ExportTask[]> {
   const out = await rds.send(new DescribeExportTasksCommand({}));
   return (out.ExportTasks ?? []).filter((t) => sourceArn === undefined || t.SourceArn === sourceArn);
-}
-
-/** The EventBridge event the reconciliation schedule sends to the exporter. */
-export function scheduledEvent(time: Date = new Date()): unknown {
-  return {
-    version: '0',
-    id: 'schedule',
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: '123456789012',
-    time: time.toISOString(),
-    region: 'us-east-1',
-    resources: [],
-    detail: {},
-  };
 }
 
 let bundlePath: string | undefined;

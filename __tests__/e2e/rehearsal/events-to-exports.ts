@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportTaskIdentifier } from '../../../handler/rules/export-naming';
 import { createClusterSnapshot, createInstanceSnapshot, exportTasksOf } from '../../support/moto-rds';
-import { snapshotCreatedMessage } from '../../support/rds-events';
+import { snapshotCreatedMessage } from '../../support/exporter-events';
 import type { Deployment } from '../support/deployment';
 import { step } from '../support/terraform-moto';
 

@@ -1,7 +1,7 @@
 // The rehearsal's stand-ins for what moto does not do: the files RDS writes for an export (moto
 // completes exports at once and writes nothing), and an SQS queue on the notifications topic to
 // read what the exporter reported. (The export-completed event moto does not publish is built by
-// support/rds-events.ts.)
+// support/exporter-events.ts.)
 import {
   DeleteObjectCommand,
   HeadObjectCommand,

@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import type { ArchiveManifest } from '../../../handler/contract/manifest';
 import { glueDatabaseName } from '../../../handler/contract/catalog-names';
 import { createInstanceSnapshot, exportTasksOf, type HandlerRun } from '../../support/moto-rds';
-import { exportCompletedMessage, snapshotCreatedMessage } from '../../support/rds-events';
+import { exportCompletedMessage, snapshotCreatedMessage } from '../../support/exporter-events';
 import { putObjects, rerootedExport, subscribeQueue, type ExportFixture, type ExportObject, type TopicQueue } from './archive-exports';
 import type { Deployment } from './deployment';
 import { step } from './terraform-moto';

@@ -14,7 +14,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { SnsEvent } from '../../support/fixtures';
 import { MOTO_CLIENT_CONFIG, startMoto, type Moto } from '../../support/moto';
 import { motoRds, runHandler, type HandlerRun } from '../../support/moto-rds';
-import { snsEvent } from '../../support/rds-events';
+import { snsEvent } from '../../support/exporter-events';
 import { emptyBucket, motoS3 } from './archive-exports';
 import { motoApi } from './moto-api';
 import { initArgs, prepareMotoStack, step, synthesizeStack, type MotoStack } from './terraform-moto';
