@@ -65,7 +65,7 @@ describe.runIf(RUN)('restore into MariaDB', () => {
     const run = await runCli(moto.endpoint, ['--export', exportId, '--all', '--to', target, '--json']);
 
     // Assess
-    expect(run.status, run.stderr).toBe(0);
+    expect(run.status, run.stderr + run.stdout).toBe(0);
     const lines = run.stdout
       .trim()
       .split('\n')

@@ -105,6 +105,7 @@ async function loadFile(
         yield chunk.text;
       }
     })(),
+    { highWaterMark: 2 },
   );
   const [result] = await connection.query<ResultSetHeader>(sql);
   // LOAD DATA LOCAL turns bad values into warnings and carries on; a restore must not.

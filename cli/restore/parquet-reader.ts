@@ -78,7 +78,8 @@ export async function openPart(file: RangeReader, name: string): Promise<Parquet
   }
   const columns = leaves.map((e) => describeParquetColumn(e as unknown as Parameters<typeof describeParquetColumn>[0]));
   // hyparquet's own conversions lose precision (DECIMAL to a double, TIMESTAMP_MICROS to a Date
-  // in milliseconds): keep only the string annotation and convert the raw values here.
+  // in milliseconds): keep only the string annotation and convert the raw values here. (Strings
+  // stay strings: as bytes, each value would be a view that keeps its whole page alive.)
   const raw: FileMetaData = {
     ...metadata,
     schema: metadata.schema.map((e, i) => {
@@ -163,32 +164,78 @@ function writeField(bytes: Buffer, at: number, field: string): number {
   return at;
 }
 
-/** Decodes one column of rows [start, end) and writes it as escaped text. */
+// COPY text and LOAD DATA escapes, by byte: backslash, newline, carriage return, tab, NUL.
+const BYTE_ESCAPES = new Uint8Array(256);
+BYTE_ESCAPES[0x5c] = 0x5c;
+BYTE_ESCAPES[0x0a] = 0x6e;
+BYTE_ESCAPES[0x0d] = 0x72;
+BYTE_ESCAPES[0x09] = 0x74;
+BYTE_ESCAPES[0x00] = 0x30;
+
+/** A growable output buffer. */
+class TextBuffer {
+  bytes: Buffer;
+  used = 0;
+  constructor(capacity: number) {
+    this.bytes = Buffer.allocUnsafe(Math.max(1024, capacity));
+  }
+  reserve(more: number): void {
+    if (this.used + more <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + more));
+    this.bytes.copy(grown, 0, 0, this.used);
+    this.bytes = grown;
+  }
+}
+
+/**
+ * Decodes one column of rows [start, end) and writes it as escaped text. Text that arrives as
+ * bytes (MySQL CHAR, which RDS writes unannotated) is copied with its escapes byte by byte;
+ * everything else goes through `format`.
+ */
 async function columnText(
   part: ParquetPart,
   file: RangeReader,
-  name: string,
+  group: number,
+  binding: ColumnBinding,
   start: number,
   end: number,
   format: (value: unknown) => string,
 ): Promise<ColumnText> {
+  const name = part.columns[binding.index]!.name;
   const values = (await readRows(part, file, start, end, [name])).get(name) ?? [];
   const rows = end - start;
   const ends = new Uint32Array(rows);
-  let bytes = Buffer.allocUnsafe(Math.max(1024, rows * 8));
-  let used = 0;
+  // The chunk's plain size is close to its text size: the buffer rarely grows.
+  const chunk = part.metadata.row_groups[group]!.columns.find((c) => c.meta_data?.path_in_schema[0] === name);
+  const out = new TextBuffer(Number(chunk?.meta_data?.total_uncompressed_size ?? 0) + rows * 2);
+  const column = part.columns[binding.index]!;
+  // Only text columns: DECIMAL bytes are numbers, bytea and BLOB bytes are loaded as hex.
+  const textBytes = binding.loadAs === 'text' && column.physical === 'BYTE_ARRAY' && (column.kind === 'string' || column.kind === 'plain');
   for (let i = 0; i < rows; i++) {
-    const field = format(values[i]);
-    // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    if (used + field.length * 3 > bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(bytes.length * 2, used + field.length * 3));
-      bytes.copy(grown, 0, 0, used);
-      bytes = grown;
+    const value = values[i];
+    if (textBytes && value instanceof Uint8Array) {
+      out.reserve(value.length * 2);
+      const target = out.bytes;
+      let at = out.used;
+      for (let k = 0; k < value.length; k++) {
+        const byte = value[k]!;
+        const escape = BYTE_ESCAPES[byte]!;
+        if (escape === 0) target[at++] = byte;
+        else {
+          target[at++] = 0x5c;
+          target[at++] = escape;
+        }
+      }
+      out.used = at;
+    } else {
+      const field = format(value);
+      // UTF-8 takes at most 3 bytes per UTF-16 unit.
+      out.reserve(field.length * 3);
+      out.used = writeField(out.bytes, out.used, field);
     }
-    used = writeField(bytes, used, field);
-    ends[i] = used;
+    ends[i] = out.used;
   }
-  return { bytes: bytes.subarray(0, used), ends };
+  return { bytes: out.bytes.subarray(0, out.used), ends };
 }
 
 /** The row groups of a part as [first row, end row). */
@@ -223,7 +270,7 @@ export async function* partLines(
     next?.catch(() => {});
     if (end === start) continue;
     const columns: ColumnText[] = [];
-    for (const [c, binding] of bindings.entries()) columns.push(await columnText(part, file, part.columns[binding.index]!.name, start, end, formatters[c]!));
+    for (const [c, binding] of bindings.entries()) columns.push(await columnText(part, file, group, binding, start, end, formatters[c]!));
     yield* rowsOf(columns, end - start);
   }
 }
@@ -251,9 +298,12 @@ function* rowsOf(columns: readonly ColumnText[], rows: number): Generator<{ text
   }
 }
 
-/** Every value of one column of a part, row group by row group (for reading numeric scales). */
-export async function* columnValues(part: ParquetPart, name: string): AsyncGenerator<ArrayLike<unknown>> {
+/** Every value of one column of a part as text (null for NULL), row group by row group (for reading numeric scales). */
+export async function* columnValues(part: ParquetPart, name: string): AsyncGenerator<(string | null)[]> {
+  const decoder = new TextDecoder();
   for (const [group, [start, end]] of rowGroupRanges(part).entries()) {
-    if (end > start) yield (await readRows(part, await rowGroupReader(part, group, [name]), start, end, [name])).get(name) ?? [];
+    if (end === start) continue;
+    const values = (await readRows(part, await rowGroupReader(part, group, [name]), start, end, [name])).get(name) ?? [];
+    yield Array.from(values, (v) => (v === null || v === undefined ? null : v instanceof Uint8Array ? decoder.decode(v) : String(v)));
   }
 }

@@ -58,6 +58,8 @@ export async function connectPostgres(target: RestoreTarget): Promise<Client> {
 function counting(onRows: (rows: number) => void): Transform {
   return new Transform({
     writableObjectMode: true,
+    // A few slices in flight: enough to keep the server busy, little to hold in memory.
+    writableHighWaterMark: 2,
     transform(chunk: { text: Buffer; rows: number }, _encoding, done) {
       onRows(chunk.rows);
       done(null, chunk.text);
@@ -67,7 +69,7 @@ function counting(onRows: (rows: number) => void): Transform {
 
 async function copyFile(client: Client, sql: string, lines: LineSource, onRows: (rows: number) => void): Promise<number> {
   const copy = client.query(copyFrom(sql));
-  await pipeline(Readable.from(lines), counting(onRows), copy);
+  await pipeline(Readable.from(lines, { highWaterMark: 2 }), counting(onRows), copy);
   return copy.rowCount;
 }
 
