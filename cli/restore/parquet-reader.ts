@@ -12,7 +12,10 @@ import type { Engine } from '../../handler/restore/target-url';
 import type { RangeReader } from './archive-reader';
 
 // RDS writes .gz.parquet: GZIP pages. hyparquet decodes SNAPPY itself; GZIP comes from zlib.
-const COMPRESSORS = { GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)) };
+// The page header gives the output's size: one output buffer of that size, not a chain of 16 KB ones.
+const COMPRESSORS = {
+  GZIP: (input: Uint8Array, outputLength: number) => new Uint8Array(gunzipSync(input, { chunkSize: Math.max(1024, outputLength + 64) })),
+};
 
 /** Rows per text slice handed to the loader. */
 const SLICE_ROWS = 4096;
