@@ -5,8 +5,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POSTGRES_TYPE_COLUMNS, POSTGRES_TYPE_ROWS, POSTGRES_TYPES_SETUP, typeTableSql } from '../support/rds-export/all-types';
-import { postgresMissing, startPostgres } from '../support/databases';
-import type { TestDatabaseServer } from '../support/databases';
+import { postgresMissing, startPostgres, type TestDatabaseServer } from '../support/databases';
 import { MOTO_CLIENT_CONFIG, type Moto, startMoto } from '../support/moto';
 import { motoMissing, requireTool } from '../support/tools';
 import { archiveExport, createArchiveBucket, deleteObjects, putManifest } from './support/archive';

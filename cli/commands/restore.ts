@@ -37,7 +37,14 @@ async function findManifest(command: RestoreCommand, settings: Settings, client:
   return chooseExportAt(await exportsOfDatabase(settings.archiveBucket, settings.archivePrefix, database, client), database, at, where);
 }
 
-async function openTables(bucket: string, exportPrefix: string, tables: readonly SourceTable[], client: S3Client): Promise<OpenedParts> {
+/** Opens every part of the tables (reads the footers); `onRead` hears of every byte read from each table's folder, then and later. */
+async function openTables(
+  bucket: string,
+  exportPrefix: string,
+  tables: readonly SourceTable[],
+  client: S3Client,
+  onRead: (folder: string, bytes: number) => void,
+): Promise<OpenedParts> {
   const opened: OpenedParts = new Map();
   for (const table of tables) {
     const folder = table.manifestTable.folder;
@@ -51,7 +58,10 @@ async function openTables(bucket: string, exportPrefix: string, tables: readonly
       folder,
       await mapWithConcurrency(parts, 8, async (p) => ({
         key: p.key,
-        part: await openPart(s3RangeReader(bucket, p.key, p.size, client), `s3://${bucket}/${p.key}`),
+        part: await openPart(
+          s3RangeReader(bucket, p.key, p.size, client, (bytes) => onRead(folder, bytes)),
+          `s3://${bucket}/${p.key}`,
+        ),
       })),
     );
   }
@@ -132,7 +142,11 @@ async function run(command: RestoreCommand, settings: Settings, client: S3Client
   const manifest = await findManifest(command, settings, client);
   const engine = checkEngine(manifest, command.target);
   const tables = selectTables(manifest, engine, command.tables);
-  const opened = await openTables(manifest.bucket || settings.archiveBucket, manifest.exportPrefix, tables, client);
+  // Bytes read count towards a table's progress once its load has started.
+  let reportRead: (folder: string, bytes: number) => void = () => {};
+  const opened = await openTables(manifest.bucket || settings.archiveBucket, manifest.exportPrefix, tables, client, (folder, bytes) =>
+    reportRead(folder, bytes),
+  );
   const files = new Map<string, PlannedFile[]>(
     [...opened].map(([folder, parts]) => [folder, parts.map(({ key, part }) => ({ key, bytes: part.file.byteLength, rows: part.rows }))]),
   );
@@ -157,6 +171,8 @@ async function run(command: RestoreCommand, settings: Settings, client: S3Client
       for (const table of plan.tables) if (await loader.exists(table.schema, table.table)) throw tableExistsError(`${table.schema}.${table.table}`);
     }
     const progress = new RestoreProgress(command.json);
+    const byFolder = new Map(plan.tables.map((t) => [t.source.manifestTable.folder, `${t.schema}.${t.table}`]));
+    reportRead = (folder, bytes) => progress.bytes(byFolder.get(folder) ?? '', bytes);
     const started = Date.now();
     const results = await mapWithConcurrency(plan.tables, command.jobs, (table) => loadTable(loader, plan, table, opened, progress));
     progress.summary(results, (Date.now() - started) / 1000);

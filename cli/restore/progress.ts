@@ -1,6 +1,6 @@
 // The restore's output: a progress line per table on a terminal (stderr, redrawn at most four
 // times a second), one JSON line per table with --json (stdout), and the summary.
-import { formatProgressLine, formatSummary, type TableResult, tableResultJson } from '../../handler/restore/progress';
+import { formatProgressLine, formatSummary, formatTableResult, type TableResult, tableResultJson } from '../../handler/restore/progress';
 
 /** Reports one restore's progress. */
 export class RestoreProgress {
@@ -26,7 +26,8 @@ export class RestoreProgress {
 
   bytes(table: string, bytes: number): void {
     const entry = this.live.get(table);
-    if (entry !== undefined) entry.bytes += bytes;
+    // Re-read ranges (a footer, a numeric column read for its scale) do not count past the total.
+    if (entry !== undefined) entry.bytes = Math.min(entry.totalBytes, entry.bytes + bytes);
   }
 
   private draw(force = false): void {
@@ -43,8 +44,7 @@ export class RestoreProgress {
     this.live.delete(result.table);
     if (this.terminal) this.err.write('\x1b[2K\r');
     if (this.json) this.out(tableResultJson(result));
-    else
-      this.out(`${result.status} ${result.source} -> ${result.table}: ${result.rows.toLocaleString('en-US')} rows${result.error ? `: ${result.error}` : ''}`);
+    else this.out(formatTableResult(result));
     this.draw(true);
   }
 

@@ -42,16 +42,14 @@ export function tableResultJson(result: TableResult): string {
   return JSON.stringify({ ...result, rowsPerSecond: result.seconds > 0 ? Math.round(result.rows / result.seconds) : null });
 }
 
-/** The summary: per table one line, then the totals. */
+/** A table's line when it is done: status, source -> target, rows, MB, time, and the error. */
+export function formatTableResult(r: TableResult): string {
+  return `${r.status} ${r.source} -> ${r.table}: ${r.rows.toLocaleString('en-US')} rows, ${formatMb(r.bytes)}, ${formatDuration(r.seconds)}${r.error ? `: ${r.error}` : ''}`;
+}
+
+/** The summary line: tables restored and failed, rows, time and rate. */
 export function formatSummary(results: readonly TableResult[], seconds: number): string {
-  const lines = results.map(
-    (r) =>
-      `${r.status.padEnd(8)} ${r.source} -> ${r.table}  ${r.rows.toLocaleString('en-US')} rows  ${formatMb(r.bytes)}  ${formatDuration(r.seconds)}${r.error ? `  ${r.error}` : ''}`,
-  );
   const rows = results.reduce((n, r) => n + (r.status === 'restored' ? r.rows : 0), 0);
   const count = (s: TableResult['status']) => results.filter((r) => r.status === s).length;
-  lines.push(
-    `${count('restored')} table(s) restored, ${count('failed')} failed: ${rows.toLocaleString('en-US')} rows in ${formatDuration(seconds)}${seconds > 0 ? ` (${Math.round(rows / seconds).toLocaleString('en-US')} rows/s)` : ''}`,
-  );
-  return lines.join('\n');
+  return `${count('restored')} table(s) restored, ${count('failed')} failed: ${rows.toLocaleString('en-US')} rows in ${formatDuration(seconds)}${seconds > 0 ? ` (${Math.round(rows / seconds).toLocaleString('en-US')} rows/s)` : ''}`;
 }

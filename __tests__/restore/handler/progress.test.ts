@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { explainDatabaseError } from '../../../handler/restore/database-errors';
-import { formatProgressLine, formatSummary, tableResultJson } from '../../../handler/restore/progress';
+import { formatProgressLine, formatSummary, formatTableResult, tableResultJson } from '../../../handler/restore/progress';
 import { parseTargetUrl } from '../../../handler/restore/target-url';
 
 describe('what a restore says', () => {
@@ -13,9 +13,10 @@ describe('what a restore says', () => {
   it('one JSON line per table and a summary', () => {
     const result = { table: 'sales.orders', source: 'sales.orders', status: 'restored' as const, rows: 1000, bytes: 10, seconds: 2 };
     expect(JSON.parse(tableResultJson(result))).toEqual({ ...result, rowsPerSecond: 500 });
-    expect(formatSummary([result, { ...result, table: 'public.x', source: 'public.x', status: 'failed', rows: 0, error: 'boom' }], 4)).toContain(
+    expect(formatSummary([result, { ...result, table: 'public.x', source: 'public.x', status: 'failed', rows: 0, error: 'boom' }], 4)).toBe(
       '1 table(s) restored, 1 failed: 1,000 rows in 4s (250 rows/s)',
     );
+    expect(formatTableResult({ ...result, status: 'failed', rows: 0, error: 'boom' })).toBe('failed sales.orders -> sales.orders: 0 rows, 0.0 MB, 2s: boom');
   });
 
   it('database errors name the problem and what to do', () => {
