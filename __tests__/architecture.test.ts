@@ -40,7 +40,7 @@ function importGraph(files: readonly string[]): Map<string, string[]> {
 }
 
 /** The import cycles of a graph, each as the files around it (Tarjan's strongly connected components of two or more, or a self-import). */
-export function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   let counter = 0;
   const index = new Map<string, number>();
   const low = new Map<string, number>();

@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ArchiveManifest } from '../../handler/contract/manifest';
-import { type ExportTaskDescription } from '../../handler/verification/metadata';
-import { type ListedObject } from '../../handler/verification/layout';
+import type { ExportTaskDescription } from '../../handler/verification/metadata';
+import type { ListedObject } from '../../handler/verification/layout';
 import { type VerifyExportInput, verifyExport } from '../../handler/verification/verdict';
 
 /** Where the example exports are. */

@@ -1,0 +1,64 @@
+// Runs the real `terraform validate` on every synthesized stack, with the offline provider copy.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { App } from 'cdktf';
+import { describe, expect, it } from 'vitest';
+import { ArchiveStack } from '../../stacks/archive-stack';
+import { stackName, type ArchiveConfig } from '../../stacks/config';
+import { configFrom } from '../support/synth';
+import { requireTool, terraformEnv, terraformMissing, TF_PLUGIN_DIR } from '../support/tools';
+
+const runs = requireTool('terraform validate', terraformMissing());
+
+const configurations: Record<string, ArchiveConfig> = {
+  defaults: configFrom(),
+  'every option, two regions, remote state': configFrom({
+    environment: 'prod',
+    regions: ['us-east-1', 'eu-west-1'],
+    existingKmsKeyArns: { 'eu-west-1': 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
+    archivePrefix: 'rds/exports',
+    lifecycle: { transitionStorageClass: 'DEEP_ARCHIVE', transitionAfterDays: 90, expirationDays: 3650, noncurrentVersionExpirationDays: 30 },
+    catalog: { allowUnqueryableStorage: true },
+    objectLock: { mode: 'GOVERNANCE', days: 30 },
+    snapshotTypes: ['automated', 'manual', 'awsbackup'],
+    includeDatabases: ['orders-*'],
+    excludeDatabases: ['*-test'],
+    exportOnly: ['orders.public'],
+    tags: { CostCenter: 'db-platform' },
+    remoteState: { bucket: 'acme-terraform-state', keyPrefix: 'rds-archive', region: 'us-east-1' },
+  }),
+  'existing bucket': configFrom({ environment: 'byo', existingBucketNames: { 'us-east-1': 'acme-rds-archive' } }),
+  // No Glue, no workgroup, and the S3 statements and lifecycle of an archive that is the whole bucket.
+  'catalog disabled, no prefix': configFrom({ environment: 'nocat', archivePrefix: '', catalog: { enabled: false } }),
+};
+
+function terraform(cwd: string, args: string[], env: NodeJS.ProcessEnv): { status: number | null; output: string } {
+  const result = spawnSync('terraform', args, { cwd, env, encoding: 'utf8' });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+describe.runIf(runs)('terraform validate on the synthesized stacks', () => {
+  const cliConfig = path.join(mkdtempSync(path.join(tmpdir(), 'tf-cli-')), 'empty.tfrc');
+  writeFileSync(cliConfig, '');
+  const env = terraformEnv(cliConfig);
+
+  it.each(Object.entries(configurations))('%s', (_name, config) => {
+    const outdir = mkdtempSync(path.join(tmpdir(), 'archive-synth-'));
+    const app = new App({ outdir });
+    for (const region of config.regions) new ArchiveStack(app, stackName(config, region), { config, region });
+    app.synth();
+    const stacks = readdirSync(path.join(outdir, 'stacks'));
+    expect(stacks.sort()).toEqual(config.regions.map((region) => stackName(config, region)).sort());
+    for (const stack of stacks) {
+      const dir = path.join(outdir, 'stacks', stack);
+      const init = terraform(dir, ['init', '-backend=false', `-plugin-dir=${TF_PLUGIN_DIR}`, '-input=false', '-no-color'], env);
+      expect(init.status, init.output).toBe(0);
+      const validate = terraform(dir, ['validate', '-no-color', '-json'], env);
+      const report = JSON.parse(validate.output.slice(validate.output.indexOf('{'))) as { valid: boolean; diagnostics: unknown[] };
+      expect(report, `${stack}: ${validate.output}`).toMatchObject({ valid: true, diagnostics: [] });
+    }
+    rmSync(outdir, { recursive: true, force: true });
+  });
+});
