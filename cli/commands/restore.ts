@@ -12,9 +12,9 @@ import { chooseExportAt, chooseExportById } from '../../handler/restore/select-e
 import { selectTables, type SourceTable } from '../../handler/restore/source-table';
 import { s3 } from '../../handler/aws';
 import type { Settings } from '../../handler/contract';
-import { exportById, exportsOfDatabase, s3RangeReader, tableParts, type RangeReader } from '../restore/archive-reader';
+import { exportById, exportsOfDatabase, s3RangeReader, tableParts } from '../restore/archive-reader';
 import { mysqlLoader } from '../restore/mysql-loader';
-import { bindColumns, columnValues, openPart, type ParquetPart, partLines, prefetchFirstRowGroup } from '../restore/parquet-reader';
+import { bindColumns, columnValues, openPart, type ParquetPart, partLines, prefetchFirstRowGroup, type RowGroupSource } from '../restore/parquet-reader';
 import { postgresLoader } from '../restore/postgres-loader';
 import { RestoreProgress } from '../restore/progress';
 import type { RestoreCommand } from '../restore/command-line';
@@ -91,7 +91,7 @@ async function loadTable(loader: Loader, plan: RestorePlan, table: TablePlan, op
   const started = Date.now();
   const parts = opened.get(table.source.manifestTable.folder) ?? [];
   progress.start(name, table.rows, table.bytes);
-  const prefetched = new Map<number, Promise<RangeReader> | undefined>();
+  const prefetched = new Map<number, Promise<RowGroupSource> | undefined>();
   try {
     const final = await withScales(plan.engine, table, parts);
     const rows = await loader.load({

@@ -5,11 +5,12 @@
 // whole row group as JavaScript values, which costs several times that and most of the time in
 // garbage collection.
 import { gunzipSync } from 'node:zlib';
-import { type FileMetaData, parquetMetadataAsync, parquetRead, type SchemaElement } from 'hyparquet';
+import { type FileMetaData, parquetMetadataAsync, type SchemaElement } from 'hyparquet';
 import { describeParquetColumn, fieldFormatter, type LoadAs, type ParquetColumn } from '../../handler/restore/parquet-values';
 import { RestoreError } from '../../handler/restore/restore-error';
 import type { Engine } from '../../handler/restore/target-url';
 import type { RangeReader } from './archive-reader';
+import { columnPages, type PageValues } from './column-pages';
 
 // RDS writes .gz.parquet: GZIP pages. hyparquet decodes SNAPPY itself; GZIP comes from zlib.
 // The page header gives the output's size: one output buffer of that size, not a chain of 16 KB ones.
@@ -34,23 +35,33 @@ function rowGroupBytes(part: ParquetPart, group: number, columnNames?: readonly 
   return start < end ? [start, end] : [0, 0];
 }
 
-/**
- * A row group's bytes in one ranged read (one S3 request instead of one per column), served to
- * hyparquet from memory; reads outside it go to the part.
- */
-async function rowGroupReader(part: ParquetPart, group: number, columnNames?: readonly string[]): Promise<RangeReader> {
+/** A row group's bytes, read once; columns are views into them. */
+export interface RowGroupSource {
+  view(from: number, to: number): Promise<Uint8Array>;
+}
+
+/** A row group's bytes in one ranged read (one S3 request instead of one per column); reads outside it go to the part. */
+async function rowGroupSource(part: ParquetPart, group: number, columnNames?: readonly string[]): Promise<RowGroupSource> {
   const [start, end] = rowGroupBytes(part, group, columnNames);
-  const bytes = end > start ? await part.file.slice(start, end) : new ArrayBuffer(0);
+  const bytes = end > start ? new Uint8Array(await part.file.slice(start, end)) : new Uint8Array(0);
   return {
-    byteLength: part.file.byteLength,
-    slice: async (from: number, to: number = part.file.byteLength) =>
-      from >= start && to <= end ? bytes.slice(from - start, to - start) : part.file.slice(from, to),
+    view: async (from: number, to: number) =>
+      from >= start && to <= end ? bytes.subarray(from - start, to - start) : new Uint8Array(await part.file.slice(from, to)),
   };
 }
 
 /** Starts reading a part's first row group, so its bytes arrive while the previous file is loaded. */
-export function prefetchFirstRowGroup(part: ParquetPart): Promise<RangeReader> | undefined {
-  return part.metadata.row_groups.length > 0 ? rowGroupReader(part, 0) : undefined;
+export function prefetchFirstRowGroup(part: ParquetPart): Promise<RowGroupSource> | undefined {
+  return part.metadata.row_groups.length > 0 ? rowGroupSource(part, 0) : undefined;
+}
+
+/** The pages of one column of a row group. */
+async function pagesOf(part: ParquetPart, source: RowGroupSource, group: number, name: string): Promise<Generator<PageValues>> {
+  const chunk = part.metadata.row_groups[group]!.columns.find((c) => c.meta_data?.path_in_schema[0] === name);
+  if (chunk?.meta_data === undefined) throw new RestoreError(`row group ${group + 1} has no column "${name}": the file is damaged`);
+  const offset = Number(chunk.meta_data.dictionary_page_offset || chunk.meta_data.data_page_offset);
+  const bytes = await source.view(offset, offset + Number(chunk.meta_data.total_compressed_size));
+  return columnPages(part.metadata, chunk, bytes, COMPRESSORS);
 }
 
 /** One column of a row group as escaped text: field i is bytes[ends[i - 1] ?? 0, ends[i]). */
@@ -117,41 +128,6 @@ export function bindColumns(part: ParquetPart, names: readonly { name: string; l
   });
 }
 
-/** Decodes rows [start, end) of the part into column arrays. */
-async function readRows(part: ParquetPart, file: RangeReader, start: number, end: number, columnNames: string[]): Promise<Map<string, ArrayLike<unknown>>> {
-  const chunks = new Map<string, { rowStart: number; data: ArrayLike<unknown> }[]>();
-  await parquetRead({
-    file,
-    metadata: part.metadata,
-    rowStart: start,
-    rowEnd: end,
-    compressors: COMPRESSORS,
-    utf8: false,
-    columns: columnNames,
-    onChunk: (chunk) => {
-      const list = chunks.get(chunk.columnName) ?? [];
-      list.push({ rowStart: chunk.rowStart, data: chunk.columnData as ArrayLike<unknown> });
-      chunks.set(chunk.columnName, list);
-    },
-  });
-  const columns = new Map<string, ArrayLike<unknown>>();
-  for (const [name, list] of chunks) {
-    if (list.length === 1 && list[0]!.rowStart === start && list[0]!.data.length === end - start) {
-      columns.set(name, list[0]!.data);
-      continue;
-    }
-    const values: unknown[] = new Array(end - start);
-    for (const { rowStart, data } of list) {
-      for (let i = 0; i < data.length; i++) {
-        const row = rowStart + i;
-        if (row >= start && row < end) values[row - start] = data[i];
-      }
-    }
-    columns.set(name, values);
-  }
-  return columns;
-}
-
 /**
  * Writes a field's UTF-8 at `at`, returning the end. Most fields are short and ASCII: copied
  * character by character, which beats a call into Buffer.write for each.
@@ -197,47 +173,50 @@ class TextBuffer {
  */
 async function columnText(
   part: ParquetPart,
-  file: RangeReader,
+  source: RowGroupSource,
   group: number,
   binding: ColumnBinding,
-  start: number,
-  end: number,
+  rows: number,
   format: (value: unknown) => string,
 ): Promise<ColumnText> {
-  const name = part.columns[binding.index]!.name;
-  const values = (await readRows(part, file, start, end, [name])).get(name) ?? [];
-  const rows = end - start;
+  const column = part.columns[binding.index]!;
   const ends = new Uint32Array(rows);
   // The chunk's plain size is close to its text size: the buffer rarely grows.
-  const chunk = part.metadata.row_groups[group]!.columns.find((c) => c.meta_data?.path_in_schema[0] === name);
+  const chunk = part.metadata.row_groups[group]!.columns.find((c) => c.meta_data?.path_in_schema[0] === column.name);
   const out = new TextBuffer(Number(chunk?.meta_data?.total_uncompressed_size ?? 0) + rows * 2);
-  const column = part.columns[binding.index]!;
   // Only text columns: DECIMAL bytes are numbers, bytea and BLOB bytes are loaded as hex.
   const textBytes = binding.loadAs === 'text' && column.physical === 'BYTE_ARRAY' && (column.kind === 'string' || column.kind === 'plain');
-  for (let i = 0; i < rows; i++) {
-    const value = values[i];
-    if (textBytes && value instanceof Uint8Array) {
-      out.reserve(value.length * 2);
-      const target = out.bytes;
-      let at = out.used;
-      for (let k = 0; k < value.length; k++) {
-        const byte = value[k]!;
-        const escape = BYTE_ESCAPES[byte]!;
-        if (escape === 0) target[at++] = byte;
-        else {
-          target[at++] = 0x5c;
-          target[at++] = escape;
+  let row = 0;
+  for (const page of await pagesOf(part, source, group, column.name)) {
+    const { values, definitionLevels: levels, maxDefinitionLevel: defined } = page;
+    if (row + page.rows > rows) break;
+    let next = 0;
+    for (let r = 0; r < page.rows; r++) {
+      const value = levels === undefined || levels[r] === defined ? values[next++] : null;
+      if (textBytes && value instanceof Uint8Array) {
+        out.reserve(value.length * 2);
+        const target = out.bytes;
+        let at = out.used;
+        for (let k = 0; k < value.length; k++) {
+          const byte = value[k]!;
+          const escape = BYTE_ESCAPES[byte]!;
+          if (escape === 0) target[at++] = byte;
+          else {
+            target[at++] = 0x5c;
+            target[at++] = escape;
+          }
         }
+        out.used = at;
+      } else {
+        const field = format(value);
+        // UTF-8 takes at most 3 bytes per UTF-16 unit.
+        out.reserve(field.length * 3);
+        out.used = writeField(out.bytes, out.used, field);
       }
-      out.used = at;
-    } else {
-      const field = format(value);
-      // UTF-8 takes at most 3 bytes per UTF-16 unit.
-      out.reserve(field.length * 3);
-      out.used = writeField(out.bytes, out.used, field);
+      ends[row++] = out.used;
     }
-    ends[i] = out.used;
   }
+  if (row !== rows) throw new RestoreError(`column "${column.name}" of row group ${group + 1} holds ${row} values for ${rows} rows: the file is damaged`);
   return { bytes: out.bytes.subarray(0, out.used), ends };
 }
 
@@ -261,19 +240,19 @@ export async function* partLines(
   part: ParquetPart,
   bindings: readonly ColumnBinding[],
   engine: Engine,
-  first?: Promise<RangeReader>,
+  first?: Promise<RowGroupSource>,
 ): AsyncGenerator<{ text: Buffer; rows: number }> {
   const formatters = bindings.map((b) => fieldFormatter(part.columns[b.index]!, engine, b.loadAs));
   const groups = rowGroupRanges(part);
-  let next = first ?? (groups.length > 0 ? rowGroupReader(part, 0) : undefined);
+  let next = first ?? (groups.length > 0 ? rowGroupSource(part, 0) : undefined);
   for (const [group, [start, end]] of groups.entries()) {
     const file = await next!;
     // The next row group's bytes arrive while this one is converted and sent.
-    next = group + 1 < groups.length ? rowGroupReader(part, group + 1) : undefined;
+    next = group + 1 < groups.length ? rowGroupSource(part, group + 1) : undefined;
     next?.catch(() => {});
     if (end === start) continue;
     const columns: ColumnText[] = [];
-    for (const [c, binding] of bindings.entries()) columns.push(await columnText(part, file, group, binding, start, end, formatters[c]!));
+    for (const [c, binding] of bindings.entries()) columns.push(await columnText(part, file, group, binding, end - start, formatters[c]!));
     yield* rowsOf(columns, end - start);
   }
 }
@@ -301,12 +280,18 @@ function* rowsOf(columns: readonly ColumnText[], rows: number): Generator<{ text
   }
 }
 
-/** Every value of one column of a part as text (null for NULL), row group by row group (for reading numeric scales). */
+/** Every value of one column of a part as text (null for NULL), page by page (for reading numeric scales). */
 export async function* columnValues(part: ParquetPart, name: string): AsyncGenerator<(string | null)[]> {
   const decoder = new TextDecoder();
+  const text = (v: unknown) => (v === null || v === undefined ? null : v instanceof Uint8Array ? decoder.decode(v) : String(v));
   for (const [group, [start, end]] of rowGroupRanges(part).entries()) {
     if (end === start) continue;
-    const values = (await readRows(part, await rowGroupReader(part, group, [name]), start, end, [name])).get(name) ?? [];
-    yield Array.from(values, (v) => (v === null || v === undefined ? null : v instanceof Uint8Array ? decoder.decode(v) : String(v)));
+    for (const page of await pagesOf(part, await rowGroupSource(part, group, [name]), group, name)) {
+      const { values, definitionLevels: levels, maxDefinitionLevel: defined } = page;
+      const out: (string | null)[] = new Array(page.rows);
+      let next = 0;
+      for (let r = 0; r < page.rows; r++) out[r] = levels === undefined || levels[r] === defined ? text(values[next++]) : null;
+      yield out;
+    }
   }
 }
