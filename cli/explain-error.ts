@@ -1,6 +1,7 @@
 // Turns the errors an operator meets at a terminal (no region, no credentials, an unreachable
-// endpoint, a missing permission) into one message that says what to do (pure). Anything not
-// recognised is left to the caller.
+// endpoint, a missing permission, an S3 refusal without a body) into one message that says what
+// to do (pure). Anything not recognised is left to the caller. The SDK's errors do not say which
+// call failed, so recordFailedCalls (the one impure helper here) marks them on their way out.
 
 /** A message for the operator and the exit code that goes with it. */
 export interface Explanation {
@@ -98,4 +99,100 @@ export function explainAwsError(error: unknown, endpoint?: string): Explanation 
     return { message: `access denied: ${who} may not perform ${what}. ${PERMISSIONS_HINT}`, exitCode: 1 };
   }
   return undefined;
+}
+
+/** The call an error came from: the service, the operation and, for S3, where. */
+export interface FailedCall {
+  readonly service: string;
+  /** The operation, e.g. "GetObject". */
+  readonly operation: string;
+  readonly bucket?: string;
+  readonly key?: string;
+  readonly prefix?: string;
+}
+
+const FAILED_CALL = Symbol('failedCall');
+const RECORDING = new WeakSet<object>();
+
+/** An initialize-step middleware, as much of its shape as is used here. */
+type InitializeStep = (
+  next: (args: { input: unknown }) => Promise<unknown>,
+  context: { commandName?: string },
+) => (args: { input: unknown }) => Promise<unknown>;
+
+/** Makes every error `client` (any AWS SDK v3 client) throws carry the call it came from (see {@link failedCallOf}); once per client. */
+export function recordFailedCalls(client: { readonly middlewareStack: object }, service: string): void {
+  if (RECORDING.has(client)) return;
+  RECORDING.add(client);
+  const stack = client.middlewareStack as { add(middleware: InitializeStep, options: { step: 'initialize'; name: string }): void };
+  stack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (typeof error === 'object' && error !== null && !(FAILED_CALL in error)) {
+          const input = (args.input ?? {}) as { Bucket?: string; Key?: string; Prefix?: string };
+          const call: FailedCall = {
+            service,
+            operation: (context.commandName ?? 'call').replace(/Command$/, ''),
+            ...(input.Bucket !== undefined ? { bucket: input.Bucket } : {}),
+            ...(input.Key !== undefined ? { key: input.Key } : {}),
+            ...(input.Prefix !== undefined ? { prefix: input.Prefix } : {}),
+          };
+          Object.defineProperty(error, FAILED_CALL, { value: call, enumerable: false });
+        }
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'recordFailedCall' },
+  );
+}
+
+/** The call an error came from, when its client records them. */
+export function failedCallOf(error: unknown): FailedCall | undefined {
+  return typeof error === 'object' && error !== null ? (error as { [FAILED_CALL]?: FailedCall })[FAILED_CALL] : undefined;
+}
+
+/** The IAM action S3 authorizes an operation with. */
+const S3_ACTIONS: Readonly<Record<string, string>> = {
+  GetObject: 's3:GetObject',
+  HeadObject: 's3:GetObject',
+  ListObjectsV2: 's3:ListBucket',
+  PutObject: 's3:PutObject',
+};
+
+function whereOf(call: FailedCall): string {
+  if (call.bucket === undefined) return '';
+  const path = call.key ?? call.prefix;
+  return ` of s3://${call.bucket}/${path ?? ''}`;
+}
+
+/**
+ * One line for an error a command met on one item (pure): the operation, where, the HTTP status,
+ * and for a refusal what to check. S3 answers some refusals (HEAD requests, and some 403s) with
+ * no body, which the SDK reports as "Unknown: UnknownError"; that alone tells the operator nothing.
+ */
+export function describeCallError(error: unknown): string {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
+  const status = e.$metadata?.httpStatusCode;
+  const name = e.name ?? 'Error';
+  const bodyless = name === 'Unknown' || e.message === 'UnknownError' || e.message === '';
+  const answer =
+    status === undefined
+      ? `${name}: ${e.message ?? String(error)}`
+      : bodyless
+        ? `HTTP ${status} without an error body`
+        : `HTTP ${status}, ${name}: ${e.message}`;
+  const call = failedCallOf(error);
+  if (call === undefined) return bodyless ? `an AWS call failed (${answer})` : answer;
+  const head = `${call.service} ${call.operation}${whereOf(call)} failed (${answer})`;
+  if (status === 403) {
+    const action = S3_ACTIONS[call.operation] ?? `the ${call.operation} action`;
+    return (
+      `${head}: check that your AWS identity may ${action} there (the operator policy, stack output operator-policy-arn, grants what the CLI reads), ` +
+      `that the bucket policy does not deny it, and that you may use the bucket's KMS key (kms:Decrypt through S3)`
+    );
+  }
+  if (status === 404) return `${head}: it does not exist; check ARCHIVE_BUCKET and ARCHIVE_PREFIX (npm run archive -- env)`;
+  return head;
 }

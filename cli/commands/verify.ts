@@ -1,11 +1,17 @@
 // `verify`: verify completed exports table by table and record their manifests (again with
 // --force), printing one line per export and each table not archived.
 import type { ArchiveManifest, Settings } from '../../handler/contract';
-import { classifyAwsError, findExportTasks } from '../../handler/aws';
+import { classifyAwsError, findExportTasks, s3 } from '../../handler/aws';
 import { databaseOfExport } from '../../handler/rules';
 import { recordCompletedExport } from '../../handler/record-export';
 import type { Command } from '../args';
+import { describeCallError, failedCallOf, recordFailedCalls } from '../explain-error';
 import { archiveExports } from './status';
+
+/** What went wrong verifying one export: the call, where and what to check when known, else what the error says. */
+function verifyError(error: unknown): string {
+  return failedCallOf(error) !== undefined ? describeCallError(error) : classifyAwsError(error).message;
+}
 
 /** What verify says about one export. */
 export interface VerifyLine {
@@ -50,6 +56,8 @@ function lineOf(manifest: ArchiveManifest, written: boolean): VerifyLine {
 }
 
 export async function verify(command: Extract<Command, { command: 'verify' }>, settings: Settings): Promise<number> {
+  // The SDK's S3 errors name neither the operation nor the object; verify's lines should.
+  recordFailedCalls(s3, 'S3');
   const tasks =
     command.exportIds.length > 0
       ? (await findExportTasks('export-task-identifier', command.exportIds)).filter((t) => t.S3Bucket === settings.archiveBucket)
@@ -87,7 +95,7 @@ export async function verify(command: Extract<Command, { command: 'verify' }>, s
         outcome: 'error',
         written: false,
         notArchived: [],
-        detail: classifyAwsError(error).message,
+        detail: verifyError(error),
       });
     }
   }
