@@ -1,6 +1,6 @@
 // The S3 calls of verification. The client lives at module scope (reused across warm
 // invocations) and uses the SDK's standard region, endpoint and credential resolution, like the
-// clients in rds.ts; every function takes another client as its last argument for tests.
+// clients in rds.ts; every function takes another client as its last argument (AwsClients, clients.ts).
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import type { ArchiveManifest } from '../contract/manifest';
 import { manifestKey, type ListedObject } from '../verification/layout';

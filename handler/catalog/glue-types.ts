@@ -7,7 +7,7 @@
 // DDL has no TIME type). So the mapping follows what the export itself says it wrote
 // (`expectedExportedType`), not the source type; the source type is only a fallback when RDS
 // states nothing. PostgreSQL's text columns are read back with their types by the typed views
-// (catalog-views.ts). Proven against real Parquet files in __tests__/handler/glue-types-parquet.test.ts.
+// (views.ts). Proven against real Parquet files in __tests__/handler/catalog/glue-types-parquet.test.ts.
 import type { ExportedColumn } from '../contract/manifest';
 
 /** An Athena/Glue column type, and why it deserves a look when the mapping had to guess. */

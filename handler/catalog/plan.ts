@@ -19,7 +19,7 @@
 // Formation, Athena reads only partitions whose location lies under the table's location, so a
 // table located at one export's folder would hide every other snapshot. A reader that ignores the
 // partitions (Spark, a crawler) would see every export and table of the database there: read the
-// table through its partitions, or query the typed view (catalog-views.ts).
+// table through its partitions, or query the typed view (views.ts).
 import type { Column, DatabaseInput, PartitionInput, StorageDescriptor, TableInput } from '@aws-sdk/client-glue';
 import type { ArchiveManifest, ManifestTable } from '../contract/manifest';
 import { columnNameChanged, glueDatabaseName, glueTableName, resolveCollisions } from '../contract/catalog-names';

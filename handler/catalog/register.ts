@@ -1,5 +1,5 @@
 // Registers a verified export in the Glue Data Catalog, ready for Athena: the use case. The
-// decisions are in catalog-input.ts, the calls in glue.ts. Registering the same export again
+// decisions are in plan.ts, columns.ts and views.ts, the calls in ../aws/glue.ts. Registering the same export again
 // writes nothing; an AWS error stops the run and is thrown, and running it again is safe.
 import type { GlueClient, Table, TableInput } from '@aws-sdk/client-glue';
 import type { AwsClients } from '../aws/clients';
@@ -56,7 +56,7 @@ export interface RegisterOptions {
   readonly dryRun?: boolean;
   /**
    * Where the JSON log lines go.
-   * @default writeLogLine (log.ts)
+   * @default writeLogLine (common/log.ts)
    */
   readonly log?: (line: string) => void;
 }

@@ -1,6 +1,6 @@
 // The archive policy: how often each database's snapshots are exported. Pure: the config
 // validates it at synth time, the Lambda decodes it from an environment variable, and the
-// cadence decision (cadence.ts) asks it which rule applies to a database.
+// cadence decision (rules/cadence.ts) asks it which rule applies to a database.
 import { DATABASE_PATTERN } from './formats';
 import { matchesGlob } from './glob';
 

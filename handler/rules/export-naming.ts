@@ -70,7 +70,7 @@ export interface PeriodExport {
   readonly kind: 'instance' | 'cluster';
   readonly database: string;
   readonly cadence: string;
-  /** The period's key, e.g. "2026-11" (see cadence.ts periodOf). */
+  /** The period's key, e.g. "2026-11" (see periods.ts periodOf). */
   readonly period: string;
 }
 

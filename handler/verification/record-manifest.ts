@@ -35,7 +35,7 @@ export interface VerifyResult {
   readonly written: boolean;
 }
 
-/** One JSON log line, with the field names of log.ts's decisions so the same queries find it. */
+/** One JSON log line, with the field names of common/log.ts's decisions so the same queries find it. */
 function logLine(level: 'INFO' | 'WARN', fields: Record<string, unknown>): void {
   writeLogLine(JSON.stringify({ level, ...fields }));
 }
