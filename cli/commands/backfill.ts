@@ -33,7 +33,8 @@ export async function backfill(command: Extract<Command, { command: 'backfill' }
   for (const d of skippedByPolicy) console.log(`skipped      ${d.snapshotArn}: ${d.reason}`);
   for (const f of result.failures) console.error(`failed       ${f.snapshotArn}: ${f.reason}`);
   console.log(
-    `${command.dryRun ? 'dry run: would start' : 'started'} ${command.dryRun ? plan.toStart.length : result.started.length} of ${plan.decisions.length} snapshot(s) since ${command.since.toISOString()}; ` +
+    `${command.dryRun ? 'dry run: would start' : 'started'} ${command.dryRun ? plan.toStart.length : result.started.length} of ${plan.decisions.length} snapshot(s) since ${command.since.toISOString()}` +
+      `${command.dryRun ? '' : `, ${result.failures.length} failed to start`}; ` +
       `${count('exported')} already exported, ${count('running')} running, ${count('deferred')} deferred, ${count('gave-up')} given up, ${skippedByPolicy.length} skipped by the policy, ${count('ineligible') - skippedByPolicy.length} not selected; ${plan.running} export(s) running in the account, ${plan.freeSlots} slot(s) were free`,
   );
   return result.failures.length > 0 ? 1 : 0;
