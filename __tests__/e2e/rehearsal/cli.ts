@@ -55,6 +55,7 @@ export function cliTests(deployment: Deployment, archive: ArchivedExports): void
         [ids.incomplete]: 'incomplete',
         [ids.missing]: 'missing',
         [ledger]: '-',
+        ...Object.fromEntries(archive.corpus.map((e) => [e.task.ExportTaskIdentifier, 'verified'])),
       });
 
       expect(verify.status, verify.stderr).toBe(1);
@@ -78,6 +79,7 @@ export function cliTests(deployment: Deployment, archive: ArchivedExports): void
         [ids.missing]: { outcome: 'missing', written: false, notArchived: [] },
         // Never verified before: the CLI verifies it now, records it and reports it.
         [ledger]: { outcome: 'missing', written: true, notArchived: [] },
+        ...Object.fromEntries(archive.corpus.map((e) => [e.task.ExportTaskIdentifier, { outcome: 'verified', written: false, notArchived: [] }])),
       });
       expect(reported.map((n) => n.Subject)).toEqual(['RDS snapshot archive: ledger-cluster export files missing']);
 
@@ -92,7 +94,8 @@ export function cliTests(deployment: Deployment, archive: ArchivedExports): void
       );
       // The missing exports have nothing to register. (moto gives no SnapshotTime, so their manifests have none.)
       for (const id of [ids.missing, ledger]) expect(catalogLine(id), catalog.stdout).not.toContain('partition-exists');
-      expect(catalog.stdout).toContain('4 completed export(s) since');
+      expect(archive.corpus).toHaveLength(4);
+      expect(catalog.stdout).toContain(`${4 + archive.corpus.length} completed export(s) since`);
       expect(catalog.stderr).not.toMatch(/error/i);
       expect(await archive.catalogOf('orders-db')).toEqual(catalogBefore);
       step(`catalog --dry-run exited ${catalog.status}:\n${catalog.stdout.trim()}`);

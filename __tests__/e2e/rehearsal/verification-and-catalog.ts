@@ -5,7 +5,7 @@ import { GetDatabaseCommand } from '@aws-sdk/client-glue';
 import { describe, expect, it } from 'vitest';
 import { glueTableName } from '../../../handler/contract/catalog-names';
 import { exportTasksOf } from '../../support/moto-rds';
-import { objectIdentity, objectVersions } from '../support/archive-exports';
+import { CORPUS_FIXTURES, objectIdentity, objectVersions } from '../support/archive-exports';
 import { columnTypes, decisionsOf, parquetBytes, type ArchivedExports } from '../support/archived-exports';
 import type { Deployment } from '../support/deployment';
 import { step } from '../support/terraform-moto';
@@ -217,6 +217,40 @@ export function verificationAndCatalogTests(deployment: Deployment, archive: Arc
         exportTaskIdentifier: exported.task.ExportTaskIdentifier,
         outcome: 'incomplete',
       });
+    });
+
+    it('the conformance corpus: exports written from real PostgreSQL and MariaDB servers are verified, nobody is notified, every table is cataloged under its location, with typed views where RDS wrote text', async () => {
+      for (const fixture of CORPUS_FIXTURES) {
+        // Prepare: a snapshot of its own database, exported through the deployed topic; the corpus's files (real Parquet) written into the export's folder.
+        const database = `corpus-${fixture}`;
+        await archive.startExportThroughTopic(database, `${database}-manual-1`);
+        const exported = await archive.archiveExport(database, `${database}-manual-1`, fixture);
+        archive.corpus.push(exported);
+
+        // Act
+        step(`publishing RDS-EVENT-0161 for the ${fixture} export`);
+        const run = await archive.deliverCompleted(exported);
+
+        // Assess
+        expect(run, JSON.stringify(run.logs)).toMatchObject({ ok: true });
+        const manifest = await archive.manifestOf(exported);
+        expect(manifest.outcome, `${fixture}: ${JSON.stringify(manifest)}`).toBe('verified');
+        expect(manifest.totals.archived).toBe(manifest.totals.tables);
+        expect(decisionsOf(run, exported).verification).toMatchObject({ decision: 'verified', notified: false });
+        const { tables, views, partitions } = await archive.catalogOf(database);
+        expect(tables.map((t) => t.Parameters?.sourceTarget).sort(), fixture).toEqual(manifest.tables.map((t) => t.target).sort());
+        for (const table of tables) {
+          const location = table.StorageDescriptor?.Location ?? '';
+          expect(location).toBe(`s3://${deployment.outputs['archive-bucket']}/exports/${database}/`);
+          for (const partition of partitions[table.Name!] ?? []) expect(partition.StorageDescriptor?.Location?.startsWith(location)).toBe(true);
+        }
+        // A typed view for each table with a date, timestamp or numeric that RDS wrote as text (the odd names' tables have none).
+        const typedSources = manifest.tables.filter((t) =>
+          t.columns.some((c) => /^(date|timestamp|numeric)/.test(c.originalType) && /UTF8/.test(c.expectedExportedType)),
+        );
+        expect(views.length, fixture).toBe(typedSources.length);
+      }
+      expect(await archive.notifications.drain()).toEqual([]);
     });
 
     // More checks of verification or the catalog go here, before the CLI subject reads the

@@ -11,15 +11,18 @@ import {
   type ListObjectVersionsCommandOutput,
 } from '@aws-sdk/client-s3';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { MOTO_CLIENT_CONFIG } from '../../support/moto';
 import { motoApi } from './moto-api';
 
 const EXPORTS_DIR = path.join(__dirname, '..', '..', 'fixtures', 'rds-exports');
 
+/** The conformance corpus: exports written from real PostgreSQL and MariaDB servers, every file kept at its key. */
+export const CORPUS_FIXTURES = ['postgres-all-types', 'mysql-all-types', 'postgres-odd-names', 'postgres-partitioned'] as const;
+
 /** The example exports of fixtures/rds-exports. */
-export type ExportFixture = 'postgres-complete' | 'mysql-skipped-table';
+export type ExportFixture = 'postgres-complete' | 'mysql-skipped-table' | (typeof CORPUS_FIXTURES)[number];
 
 /** An S3 client for moto (path style: moto is reached by IP address). */
 export function motoS3(endpoint: string): S3Client {
@@ -54,8 +57,8 @@ export function exportInfoTime(date: Date): string {
 /**
  * The fixture export's files moved to `target`: its folder replaced by the real export's,
  * export_info and export_tables_info with the real identifier, snapshot, bucket and prefix, and
- * small placeholder bytes for the data files (verification reads only the metadata and the
- * listing; `_SUCCESS` markers stay empty).
+ * the corpus's real Parquet parts or, for the first examples, small placeholder bytes for the data
+ * files (verification reads only the metadata and the listing; `_SUCCESS` markers stay empty).
  */
 export function rerootedExport(fixture: ExportFixture, target: ExportLocation): ExportObject[] {
   const dir = path.join(EXPORTS_DIR, fixture);
@@ -81,8 +84,11 @@ export function rerootedExport(fixture: ExportFixture, target: ExportLocation): 
     if (!key.startsWith(fixtureFolder)) throw new Error(`${fixture}/listing.json: ${key} is not under ${fixtureFolder}`);
     const name = key.slice(fixtureFolder.length);
     const realKey = `${realFolder}${substitute(name)}`;
+    // The corpus keeps every file at its key (real Parquet included); the first examples keep their JSON files by name only.
+    const keptAtKey = path.join(dir, key);
+    if (name.endsWith('.parquet') && existsSync(keptAtKey)) return { key: realKey, body: readFileSync(keptAtKey) };
     if (!name.includes('/') && name.endsWith('.json')) {
-      let text = substitute(readFileSync(path.join(dir, name), 'utf8'));
+      let text = substitute(readFileSync(existsSync(keptAtKey) ? keptAtKey : path.join(dir, name), 'utf8'));
       if (name.startsWith('export_info_')) {
         const info = JSON.parse(text) as Record<string, unknown>;
         text = `${JSON.stringify({ ...info, snapshotTime: exportInfoTime(target.snapshotTime) }, null, 2)}\n`;

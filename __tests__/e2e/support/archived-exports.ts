@@ -36,6 +36,8 @@ export type Outcome = 'verified' | 'incomplete' | 'missing';
 export class ArchivedExports {
   /** The export archived for each outcome, once the verification subject has made it. */
   readonly byOutcome: Record<Outcome, ArchivedExport | undefined> = { verified: undefined, incomplete: undefined, missing: undefined };
+  /** The conformance corpus's exports, each verified. */
+  readonly corpus: ArchivedExport[] = [];
   private queue: TopicQueue | undefined;
 
   constructor(private readonly deployment: Deployment) {}
