@@ -2,7 +2,6 @@
 // broken piece at a time named with its fix. moto does not implement IAM's
 // SimulatePrincipalPolicy, so the checks that need it say they could not check, and why.
 import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,10 +13,10 @@ import { doctorStatements, operatorPolicy } from '../../stacks/operator-policy';
 import { type Moto, startMoto } from '../support/moto';
 import { createMotoDeployment, MOTO_ACCOUNT, type MotoDeployment, motoDoctorClients, RECONCILE_EVERY_MINUTES } from '../support/moto-deployment';
 import { motoProcessEnv } from '../support/moto-rds';
+import { PROJECT_ROOT } from '../support/paths';
 import { motoMissing, requireTool } from '../support/tools';
 
 const runs = requireTool('archive doctor against moto', motoMissing());
-const ROOT = path.join(__dirname, '..', '..');
 
 /** What moto answers to SimulatePrincipalPolicy, as doctor words it. */
 const MOTO_CANNOT_SIMULATE = /did not answer SimulatePrincipalPolicy \(HTTP 500\): an emulator such as moto does not implement it/;
@@ -269,7 +268,7 @@ describe.runIf(runs)('archive doctor against moto', () => {
     const broken = await createMotoDeployment(moto.endpoint, 'doc-cli-broken', { disabledSubscriptions: ['instance-snapshots'] });
     const cli = (args: string[]) =>
       spawnSync(process.execPath, ['scripts/run-ts.js', 'cli/main.ts', 'doctor', ...args], {
-        cwd: ROOT,
+        cwd: PROJECT_ROOT,
         encoding: 'utf8',
         env: motoProcessEnv(moto.endpoint, {}),
       });

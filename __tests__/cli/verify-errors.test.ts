@@ -4,7 +4,6 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { StartExportTaskCommand } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,9 +11,9 @@ import { describeCallError, recordFailedCalls } from '../../cli/explain-error';
 import { type Moto, MOTO_CLIENT_CONFIG, startMoto } from '../support/moto';
 import { createExporterFunction, motoExporterEnvironment } from '../support/moto-lambda';
 import { createInstanceSnapshot, motoProcessEnv, motoRds } from '../support/moto-rds';
+import { PROJECT_ROOT } from '../support/paths';
 import { motoMissing, requireTool } from '../support/tools';
 
-const ROOT = path.join(__dirname, '..', '..');
 const ENV = motoExporterEnvironment();
 const BUCKET = ENV.ARCHIVE_BUCKET!;
 
@@ -88,7 +87,7 @@ describe('an S3 403 without a body', () => {
         execFile(
           process.execPath,
           ['scripts/run-ts.js', 'cli/main.ts', 'verify', 'orders-export-1', '--function', 'rds-archive-test-exporter'],
-          { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: motoProcessEnv(moto.endpoint, { AWS_ENDPOINT_URL_S3: refusing.endpoint }) },
+          { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000, env: motoProcessEnv(moto.endpoint, { AWS_ENDPOINT_URL_S3: refusing.endpoint }) },
           (error, stdout, stderr) => resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr }),
         );
       });
