@@ -77,6 +77,8 @@ export function s3RangeReader(bucket: string, key: string, size: number, client:
       const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end - 1}` }));
       const bytes = await out.Body!.transformToByteArray();
       onRead(bytes.byteLength);
+      // The SDK's bytes usually fill their own buffer: no copy then.
+      if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer as ArrayBuffer;
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     },
   };

@@ -254,6 +254,8 @@ export async function* partLines(
     const columns: ColumnText[] = [];
     for (const [c, binding] of bindings.entries()) columns.push(await columnText(part, file, group, binding, end - start, formatters[c]!));
     yield* rowsOf(columns, end - start);
+    // Let this row group's text go before the next one is decoded.
+    columns.length = 0;
   }
 }
 
