@@ -82,7 +82,7 @@ export const DOCTOR_USAGE = `Usage: npm run archive -- doctor [--json] [--functi
   --json   print one JSON document instead of lines
 Checks the deployment in the account the credentials reach, read only (it changes nothing and
 starts no export): the exporter and its settings, the RDS event subscriptions, the event topic's
-policy and subscription, the export role's trust and permissions, the key policy, the bucket
+policy, key and subscription, the export role's trust and permissions, the key policy, the bucket
 (encryption, versioning, policy), the last successful reconciliation, the dead-letter queue and
 the alarms. Each check says OK, PROBLEM (with what to do) or COULD NOT CHECK (with why).
 Exits 1 when a check found a problem, else 0: a check that could not be decided is not a failure.

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeBucket, sameKey } from '../../cli/doctor/bucket';
 import type { Deployment } from '../../cli/doctor/check';
+import { judgeTopicKey } from '../../cli/doctor/event-topic';
 import { judgeTrust } from '../../cli/doctor/export-role';
 import { judgeKeyPolicy, readKeyPolicy } from '../../cli/doctor/key-policy';
 import { judgeAlarms, judgeReconciliation } from '../../cli/doctor/operations';
@@ -95,6 +96,15 @@ describe('the judges', () => {
     expect(judgeTrust(policyDocument(exportTrustPolicy(TEST_SCOPE)), DEPLOYMENT).status).toBe('ok');
     const other = policyDocument([{ Sid: 'Lambda', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
     expect(judgeTrust(other, DEPLOYMENT)).toMatchObject({ status: 'problem', fix: expect.stringContaining('RdsExportServiceOnly') });
+  });
+
+  it("the event topic's key: the stack's policy lets RDS's event service publish; without that statement, a problem", () => {
+    expect(judgeTopicKey(KEY, policyDocument(KEY_STATEMENTS), DEPLOYMENT).status).toBe('ok');
+    const without = judgeTopicKey(KEY, policyDocument(KEY_STATEMENTS.filter((s) => s.Sid !== 'RdsEventsPublishToEncryptedTopic')), DEPLOYMENT);
+    expect(without).toMatchObject({
+      status: 'problem',
+      detail: `the policy of ${KEY}, which encrypts the event topic, does not let events.rds.amazonaws.com kms:GenerateDataKey, kms:Decrypt: RDS cannot publish snapshot events`,
+    });
   });
 
   it("the stack's key policy names the role: OK without a simulation", () => {

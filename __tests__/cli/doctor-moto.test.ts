@@ -258,7 +258,7 @@ describe.runIf(runs)('archive doctor against moto', () => {
     expect(results[0]!.detail).toMatch(
       /^the exporter function "doc-nowhere-exporter" was not found in us-east-1\. Exporter functions visible in us-east-1: .*doc-healthy-exporter/,
     );
-    expect(results.slice(1).map((r) => r.status)).toEqual(Array(10).fill('could-not-check'));
+    expect(results.slice(1).map((r) => r.status)).toEqual(Array(11).fill('could-not-check'));
     expect(results[1]!.detail).toBe("needs the exporter's settings (see the first check)");
   });
 
@@ -282,11 +282,11 @@ describe.runIf(runs)('archive doctor against moto', () => {
     expect(text.status, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^OK {15}The exporter function and its settings\n/);
     expect(text.stdout).toMatch(/^COULD NOT CHECK {2}Export role may write the bucket under the prefix and use the key$/m);
-    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe('11 checks: 10 OK, 0 problems, 1 could not check');
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe('12 checks: 11 OK, 0 problems, 1 could not check');
     const document = JSON.parse(json.stdout) as { ok: boolean; exitCode: number; checks: CheckResult[] };
     expect(json.status).toBe(0);
     expect(document).toMatchObject({ ok: true, exitCode: 0 });
-    expect(document.checks).toHaveLength(11);
+    expect(document.checks).toHaveLength(12);
     expect(failing.status).toBe(1);
     const failed = JSON.parse(failing.stdout) as { ok: boolean; checks: CheckResult[] };
     expect(failed.ok).toBe(false);

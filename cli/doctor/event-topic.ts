@@ -1,7 +1,8 @@
 // The snapshot event topic: its policy lets RDS's event service publish for this account, and
 // the exporter is subscribed to it.
+import { DescribeKeyCommand, GetKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, type ListSubscriptionsByTopicCommandOutput, type Subscription } from '@aws-sdk/client-sns';
-import { type Deployment, type DoctorCheck, errorName, type Finding, ok, problem, couldNotCheck } from './check';
+import { accountOf, type Deployment, type DoctorCheck, errorName, type Finding, ok, problem, couldNotCheck } from './check';
 import type { DoctorClients } from './clients';
 import { snapshotTopicArn } from './event-subscriptions';
 import { evaluatePolicy, policyStatements } from './policy-evaluator';
@@ -76,5 +77,65 @@ export const EVENT_TOPIC_CHECK: DoctorCheck = {
       throw error;
     }
     return judgeEventTopic(topicArn, policy, await topicSubscriptions(clients, topicArn), deployment);
+  },
+};
+
+/** What RDS's event service does with the topic's key to publish (stacks/archive-key.ts: RdsEventsPublishToEncryptedTopic). */
+export const PUBLISH_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'] as const;
+
+/** Judges the policy of the topic's key for RDS's event service (pure). */
+export function judgeTopicKey(keyArn: string, keyPolicy: string, deployment: Deployment): Finding {
+  const statements = policyStatements(keyPolicy);
+  const verdicts = PUBLISH_KEY_ACTIONS.map((action) => ({
+    action,
+    verdict: evaluatePolicy(statements, {
+      principal: { kind: 'service', service: RDS_EVENTS_SERVICE },
+      action,
+      resource: keyArn,
+      context: { 'aws:SourceAccount': deployment.accountId },
+    }),
+  }));
+  const refused = verdicts.filter((v) => v.verdict.decision === 'none' || v.verdict.decision === 'deny').map((v) => v.action);
+  if (refused.length > 0) {
+    return problem(
+      `the policy of ${keyArn}, which encrypts the event topic, does not let ${RDS_EVENTS_SERVICE} ${refused.join(', ')}: RDS cannot publish snapshot events`,
+      "deploy the stack (npx cdktf deploy) to restore the key policy's statement RdsEventsPublishToEncryptedTopic; for a key of your own, add it",
+    );
+  }
+  const undecided = verdicts.filter((v) => v.verdict.decision === 'unknown');
+  if (undecided.length > 0) {
+    const sids = [...new Set(undecided.flatMap((v) => v.verdict.statements.map((s) => s.sid)))];
+    return couldNotCheck(`the policy of ${keyArn} has conditions doctor cannot decide for ${RDS_EVENTS_SERVICE} (statement ${sids.join(', ')})`);
+  }
+  return ok(
+    `the event topic is encrypted with ${keyArn}, whose policy lets ${RDS_EVENTS_SERVICE} ${PUBLISH_KEY_ACTIONS.join(', ')} for account ${deployment.accountId}`,
+  );
+}
+
+export const EVENT_TOPIC_KEY_CHECK: DoctorCheck = {
+  id: 'event-topic-key',
+  title: "Snapshot event topic's key lets RDS publish",
+  async run(deployment, clients) {
+    const topicArn = snapshotTopicArn(deployment);
+    let configured: string | undefined;
+    try {
+      configured = (await clients.sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }))).Attributes?.KmsMasterKeyId;
+    } catch (error) {
+      if (errorName(error) === 'NotFoundException' || errorName(error) === 'NotFound')
+        return couldNotCheck(`the topic ${topicArn} does not exist (see the event topic check)`);
+      throw error;
+    }
+    if (configured === undefined || configured === '') return ok(`${topicArn} is not encrypted, so RDS needs no key to publish`);
+    // The attribute may name the key by id, ARN or alias; KMS says which key it is (kms:DescribeKey).
+    const keyArn =
+      configured.startsWith('arn:') && configured.includes(':key/')
+        ? configured
+        : ((await clients.kms.send(new DescribeKeyCommand({ KeyId: configured }))).KeyMetadata?.Arn ?? configured);
+    const keyAccount = accountOf(keyArn);
+    if (keyAccount !== undefined && keyAccount !== deployment.accountId) {
+      return couldNotCheck(`the topic's key ${keyArn} belongs to account ${keyAccount}: KMS lets only that account read its policy`);
+    }
+    const policy = (await clients.kms.send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }))).Policy ?? '{}';
+    return judgeTopicKey(keyArn, policy, deployment);
   },
 };

@@ -8,7 +8,7 @@ import { BUCKET_CHECK, BUCKET_POLICY_CHECK } from './bucket';
 import { couldNotCheck, type DoctorCheck, type Finding } from './check';
 import type { DoctorClients } from './clients';
 import { EVENT_SUBSCRIPTIONS_CHECK } from './event-subscriptions';
-import { EVENT_TOPIC_CHECK } from './event-topic';
+import { EVENT_TOPIC_CHECK, EVENT_TOPIC_KEY_CHECK } from './event-topic';
 import { EXPORT_ROLE_PERMISSIONS_CHECK, EXPORT_ROLE_TRUST_CHECK } from './export-role';
 import { EXPORTER_CHECK, readDeployment } from './exporter';
 import { KEY_POLICY_CHECK } from './key-policy';
@@ -18,6 +18,7 @@ import type { CheckResult } from './report';
 export const DEPLOYMENT_CHECKS: readonly DoctorCheck[] = [
   EVENT_SUBSCRIPTIONS_CHECK,
   EVENT_TOPIC_CHECK,
+  EVENT_TOPIC_KEY_CHECK,
   EXPORT_ROLE_TRUST_CHECK,
   EXPORT_ROLE_PERMISSIONS_CHECK,
   KEY_POLICY_CHECK,
