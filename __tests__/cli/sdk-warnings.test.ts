@@ -51,7 +51,7 @@ describe.runIf(SDK_WARNS)("the SDK's Node.js version notice", () => {
     expect(run.status).toBe(0);
     const start = run.output.indexOf(USAGE);
     const notice = run.output.slice(0, start);
-    expect(notice).toMatch(/^\(node:\d+\) Warning: NodeVersionSupportWarning: The AWS SDK for JavaScript \(v3\)\n[^]*https:\/\/a\.co\/\S+\n/);
+    expect(notice).toMatch(/^\(node:\d+\) Warning: NodeVersionSupportWarning: The AWS SDK for JavaScript \(v3\)\n[\s\S]*https:\/\/a\.co\/\S+\n/);
     expect(notice.endsWith('\n')).toBe(true);
     expect(run.output.slice(start)).toBe(`${USAGE}\n`);
   });

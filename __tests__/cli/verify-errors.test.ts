@@ -58,47 +58,50 @@ describe('an S3 403 without a body', () => {
       'an AWS call failed (HTTP 403 without an error body)',
     );
   });
+});
 
-  describe.runIf(requireTool('verify against moto with S3 refusing', motoMissing()))('in verify, as npm run archive runs it', () => {
-    let moto: Moto;
-    beforeAll(async () => {
-      moto = await startMoto();
-      await createExporterFunction(moto.endpoint, 'rds-archive-test-exporter', ENV);
-      const rds = motoRds(moto.endpoint);
-      const snapshotArn = await createInstanceSnapshot(rds, 'orders', 'orders-snap-1');
-      await rds.send(
-        new StartExportTaskCommand({
-          ExportTaskIdentifier: 'orders-export-1',
-          SourceArn: snapshotArn,
-          S3BucketName: BUCKET,
-          S3Prefix: ENV.ARCHIVE_PREFIX,
-          IamRoleArn: ENV.EXPORT_ROLE_ARN!,
-          KmsKeyId: ENV.EXPORT_KMS_KEY_ARN!,
-        }),
-      );
-    }, 60_000);
-    afterAll(async () => {
-      await moto?.stop();
-    });
+describe.runIf(requireTool('verify against moto with S3 refusing', motoMissing()))('an S3 403 without a body in verify, as npm run archive runs it', () => {
+  let moto: Moto;
+  let refusing: { server: Server; endpoint: string };
+  beforeAll(async () => {
+    refusing = await refusingServer();
+    moto = await startMoto();
+    await createExporterFunction(moto.endpoint, 'rds-archive-test-exporter', ENV);
+    const rds = motoRds(moto.endpoint);
+    const snapshotArn = await createInstanceSnapshot(rds, 'orders', 'orders-snap-1');
+    await rds.send(
+      new StartExportTaskCommand({
+        ExportTaskIdentifier: 'orders-export-1',
+        SourceArn: snapshotArn,
+        S3BucketName: BUCKET,
+        S3Prefix: ENV.ARCHIVE_PREFIX,
+        IamRoleArn: ENV.EXPORT_ROLE_ARN!,
+        KmsKeyId: ENV.EXPORT_KMS_KEY_ARN!,
+      }),
+    );
+  }, 60_000);
+  afterAll(async () => {
+    refusing?.server.close();
+    await moto?.stop();
+  });
 
-    it('names the S3 operation, the object, the status and what to check on the export line', async () => {
-      // Act: asynchronously, since the refusing server lives in this process and must answer.
-      const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        execFile(
-          process.execPath,
-          ['scripts/run-ts.js', 'cli/main.ts', 'verify', 'orders-export-1', '--function', 'rds-archive-test-exporter'],
-          { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000, env: motoProcessEnv(moto.endpoint, { AWS_ENDPOINT_URL_S3: refusing.endpoint }) },
-          (error, stdout, stderr) => resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr }),
-        );
-      });
-
-      // Assess
-      expect(run.status, run.stderr).toBe(1);
-      expect(run.stdout).not.toContain('UnknownError');
-      expect(run.stdout).toContain(
-        `orders-export-1  exports  S3 ListObjectsV2 of s3://${BUCKET}/exports/orders-export-1/archive-manifest.json failed (HTTP 403 without an error body): ` +
-          'check that your AWS identity may s3:ListBucket there (the operator policy',
+  it('names the S3 operation, the object, the status and what to check on the export line', async () => {
+    // Act: asynchronously, since the refusing server lives in this process and must answer.
+    const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['scripts/run-ts.js', 'cli/main.ts', 'verify', 'orders-export-1', '--function', 'rds-archive-test-exporter'],
+        { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000, env: motoProcessEnv(moto.endpoint, { AWS_ENDPOINT_URL_S3: refusing.endpoint }) },
+        (error, stdout, stderr) => resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr }),
       );
     });
+
+    // Assess
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stdout).not.toContain('UnknownError');
+    expect(run.stdout).toContain(
+      `orders-export-1  exports  S3 ListObjectsV2 of s3://${BUCKET}/exports/orders-export-1/archive-manifest.json failed (HTTP 403 without an error body): ` +
+        'check that your AWS identity may s3:ListBucket there (the operator policy',
+    );
   });
 });
