@@ -2,9 +2,10 @@
 // its policy does not deny the export role what an export does.
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { GetBucketEncryptionCommand, GetBucketPolicyCommand, GetBucketVersioningCommand, type ServerSideEncryptionRule } from '@aws-sdk/client-s3';
-import { accountOf, type Deployment, type DoctorCheck, errorName, type Finding, ok, problem, couldNotCheck } from './check';
+import { accountOf, type Deployment, type DoctorCheck, type Finding, ok, problem, couldNotCheck } from './check';
 import { evaluatePolicy, policyStatements } from './policy-evaluator';
 import { exportNeeds } from './simulation';
+import { awsErrorName } from '../../handler/aws';
 
 const NO_BUCKET = new Set(['NoSuchBucket', 'NotFound']);
 
@@ -52,7 +53,7 @@ export const BUCKET_CHECK: DoctorCheck = {
     try {
       versioning = (await clients.s3.send(new GetBucketVersioningCommand({ Bucket }))).Status;
     } catch (error) {
-      if (NO_BUCKET.has(errorName(error)))
+      if (NO_BUCKET.has(awsErrorName(error)))
         return problem(`the bucket ${Bucket} does not exist`, 'deploy the stack (npx cdktf deploy), or correct ARCHIVE_BUCKET');
       throw error;
     }
@@ -60,7 +61,7 @@ export const BUCKET_CHECK: DoctorCheck = {
     try {
       rules = (await clients.s3.send(new GetBucketEncryptionCommand({ Bucket }))).ServerSideEncryptionConfiguration?.Rules;
     } catch (error) {
-      if (errorName(error) !== 'ServerSideEncryptionConfigurationNotFoundError') throw error;
+      if (awsErrorName(error) !== 'ServerSideEncryptionConfigurationNotFoundError') throw error;
     }
     const configured = rules?.[0]?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID;
     // An alias names a key only through KMS: ask it which key (kms:DescribeKey, which the operator has).
@@ -119,8 +120,8 @@ export const BUCKET_POLICY_CHECK: DoctorCheck = {
     try {
       return judgeBucketPolicy((await clients.s3.send(new GetBucketPolicyCommand({ Bucket: deployment.settings.archiveBucket }))).Policy, deployment);
     } catch (error) {
-      if (errorName(error) === 'NoSuchBucketPolicy') return judgeBucketPolicy(undefined, deployment);
-      if (NO_BUCKET.has(errorName(error))) return couldNotCheck(`the bucket ${deployment.settings.archiveBucket} does not exist (see the bucket check)`);
+      if (awsErrorName(error) === 'NoSuchBucketPolicy') return judgeBucketPolicy(undefined, deployment);
+      if (NO_BUCKET.has(awsErrorName(error))) return couldNotCheck(`the bucket ${deployment.settings.archiveBucket} does not exist (see the bucket check)`);
       throw error;
     }
   },

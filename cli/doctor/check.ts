@@ -51,8 +51,3 @@ export function bucketArn(deployment: Deployment): string {
 export function accountOf(arn: string): string | undefined {
   return /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1];
 }
-
-/** The error's name, as the SDK reports it. */
-export function errorName(error: unknown): string {
-  return (error as { name?: string }).name ?? '';
-}

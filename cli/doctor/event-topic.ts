@@ -2,10 +2,11 @@
 // the exporter is subscribed to it.
 import { DescribeKeyCommand, GetKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, type ListSubscriptionsByTopicCommandOutput, type Subscription } from '@aws-sdk/client-sns';
-import { accountOf, type Deployment, type DoctorCheck, errorName, type Finding, ok, problem, couldNotCheck } from './check';
+import { accountOf, type Deployment, type DoctorCheck, type Finding, ok, problem, couldNotCheck } from './check';
 import type { DoctorClients } from './clients';
 import { snapshotTopicArn } from './event-subscriptions';
 import { evaluatePolicy, policyStatements } from './policy-evaluator';
+import { awsErrorName } from '../../handler/aws';
 
 /** The service that publishes RDS events. */
 export const RDS_EVENTS_SERVICE = 'events.rds.amazonaws.com';
@@ -71,7 +72,7 @@ export const EVENT_TOPIC_CHECK: DoctorCheck = {
       const attributes = await clients.sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
       policy = attributes.Attributes?.Policy;
     } catch (error) {
-      if (errorName(error) === 'NotFoundException' || errorName(error) === 'NotFound') {
+      if (awsErrorName(error) === 'NotFoundException' || awsErrorName(error) === 'NotFound') {
         return problem(`the topic ${topicArn} does not exist`, 'deploy the stack (npx cdktf deploy)');
       }
       throw error;
@@ -121,7 +122,7 @@ export const EVENT_TOPIC_KEY_CHECK: DoctorCheck = {
     try {
       configured = (await clients.sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }))).Attributes?.KmsMasterKeyId;
     } catch (error) {
-      if (errorName(error) === 'NotFoundException' || errorName(error) === 'NotFound')
+      if (awsErrorName(error) === 'NotFoundException' || awsErrorName(error) === 'NotFound')
         return couldNotCheck(`the topic ${topicArn} does not exist (see the event topic check)`);
       throw error;
     }

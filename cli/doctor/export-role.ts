@@ -1,9 +1,10 @@
 // The export role: RDS's export service may assume it for this account (its trust policy), and
 // its own policies let it write the bucket under the prefix and use the key (IAM simulation).
 import { GetRoleCommand } from '@aws-sdk/client-iam';
-import { type Deployment, type DoctorCheck, errorName, type Finding, ok, problem, couldNotCheck } from './check';
+import { type Deployment, type DoctorCheck, type Finding, ok, problem, couldNotCheck } from './check';
 import { evaluatePolicy, policyStatements } from './policy-evaluator';
 import { describeRefusals, exportNeeds, type SimulationAnswer, simulateRole } from './simulation';
+import { awsErrorName } from '../../handler/aws';
 
 /** The service that assumes the export role. */
 export const RDS_EXPORT_SERVICE = 'export.rds.amazonaws.com';
@@ -46,7 +47,7 @@ export const EXPORT_ROLE_TRUST_CHECK: DoctorCheck = {
       const role = await clients.iam.send(new GetRoleCommand({ RoleName: roleName(roleArn) }));
       return judgeTrust(role.Role?.AssumeRolePolicyDocument ?? '{}', deployment);
     } catch (error) {
-      if (errorName(error) === 'NoSuchEntity' || errorName(error) === 'NoSuchEntityException') {
+      if (awsErrorName(error) === 'NoSuchEntity' || awsErrorName(error) === 'NoSuchEntityException') {
         return problem(`the export role ${roleArn} does not exist`, 'deploy the stack (npx cdktf deploy), or correct EXPORT_ROLE_ARN');
       }
       throw error;

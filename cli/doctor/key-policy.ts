@@ -2,9 +2,10 @@
 // decides by itself; a statement for the role's account only delegates to IAM (the role's own
 // policies then decide, which only the IAM simulation can tell).
 import { GetKeyPolicyCommand } from '@aws-sdk/client-kms';
-import { accountOf, type Deployment, type DoctorCheck, errorName, type Finding, ok, problem, couldNotCheck } from './check';
+import { accountOf, type Deployment, type DoctorCheck, type Finding, ok, problem, couldNotCheck } from './check';
 import { evaluatePolicy, policyStatements, type PolicyVerdict } from './policy-evaluator';
 import { describeRefusals, keyNeeds, type SimulationAnswer, simulateRole } from './simulation';
+import { awsErrorName } from '../../handler/aws';
 
 /** What the key policy says about each action the export role needs. */
 export interface KeyPolicyReading {
@@ -90,7 +91,7 @@ export const KEY_POLICY_CHECK: DoctorCheck = {
     try {
       policy = (await clients.kms.send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }))).Policy ?? '{}';
     } catch (error) {
-      if (errorName(error) === 'NotFoundException')
+      if (awsErrorName(error) === 'NotFoundException')
         return problem(`the key ${keyArn} does not exist`, 'deploy the stack (npx cdktf deploy), or correct EXPORT_KMS_KEY_ARN');
       throw error;
     }

@@ -4,8 +4,9 @@ import { DescribeAlarmsCommand, type DescribeAlarmsCommandOutput, GetMetricStati
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { ARCHIVE_DIMENSION, METRICS_NAMESPACE, RECONCILIATION_SUCCEEDED } from '../../handler/contract';
 import { deadLetterQueueName } from '../../stacks/failure-routing';
-import { type Deployment, type DoctorCheck, errorName, type Finding, ok, problem, couldNotCheck } from './check';
+import { type Deployment, type DoctorCheck, type Finding, ok, problem, couldNotCheck } from './check';
 import type { DoctorClients } from './clients';
+import { awsErrorName } from '../../handler/aws';
 
 /**
  * The deployment's alarms: named <archive name>-* and, when the exporter names its notifications
@@ -114,7 +115,7 @@ export const DEAD_LETTERS_CHECK: DoctorCheck = {
     try {
       queueUrl = (await clients.sqs.send(new GetQueueUrlCommand({ QueueName: queue.name, QueueOwnerAWSAccountId: queue.account }))).QueueUrl;
     } catch (error) {
-      if (/NonExistentQueue|QueueDoesNotExist/.test(errorName(error))) {
+      if (/NonExistentQueue|QueueDoesNotExist/.test(awsErrorName(error))) {
         return problem(`the dead-letter queue ${queue.name} (${queue.source}) does not exist`, 'deploy the stack (npx cdktf deploy)');
       }
       throw error;

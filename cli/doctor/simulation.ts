@@ -3,7 +3,8 @@
 // "could not simulate" with the reason, never a verdict.
 import { type EvaluationResult, type IAMClient, SimulatePrincipalPolicyCommand, type SimulatePrincipalPolicyCommandOutput } from '@aws-sdk/client-iam';
 import { exportRolePolicy } from '../../stacks/export-role';
-import { bucketArn, type Deployment, errorName } from './check';
+import { bucketArn, type Deployment } from './check';
+import { awsErrorName } from '../../handler/aws';
 
 /** The actions the export role needs on one resource. */
 export interface ExportNeed {
@@ -37,7 +38,7 @@ export function keyNeeds(deployment: Deployment): ExportNeed {
 
 /** Why the simulation could not be run, or undefined when the error is something else. */
 export function simulationUnavailable(error: unknown): string | undefined {
-  const name = errorName(error);
+  const name = awsErrorName(error);
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   if (/AccessDenied|Unauthorized/.test(name) || status === 403) {
     return 'you may not call iam:SimulatePrincipalPolicy on the export role (the operator policy, stack output operator-policy-arn, grants it)';
