@@ -1,8 +1,11 @@
 // The archive CLI's command line (pure): commands, options, and messages for bad input.
 import { parseArgs } from 'node:util';
 import { DATABASE_PATTERN } from '../handler/contract';
-import { RestoreError } from '../handler/restore/restore-error';
+import { RestoreError } from '../handler/restore';
 import { parseRestoreCommand, RESTORE_HELP, RESTORE_OPTIONS, type RestoreCommand } from './restore/command-line';
+import type { DeploymentOptions } from './deployment-options';
+
+export type { DeploymentOptions } from './deployment-options';
 
 const DEPLOYMENT_OPTIONS = `Where the settings come from (every command):
   --function NAME   the deployed exporter Lambda (stack output exporter-function-name); the CLI
@@ -90,14 +93,6 @@ ${DEPLOYMENT_OPTIONS}`;
 
 export const RESTORE_USAGE = `${RESTORE_HELP}
 ${DEPLOYMENT_OPTIONS}`;
-
-/** Where the CLI finds the deployment; shared by every command. */
-export interface DeploymentOptions {
-  /** The exporter function to read settings from; undefined: the local configuration's. */
-  readonly functionName?: string;
-  /** The region; undefined: the SDK's default. */
-  readonly region?: string;
-}
 
 /** A parsed command line. */
 export type Command =

@@ -10,7 +10,7 @@ import {
 import { awsErrorName } from '../handler/aws';
 import { readSettings, SETTING_CODECS, type Settings, SettingsError } from '../handler/contract';
 import { exporterFunctionName, loadConfig } from '../stacks/config';
-import type { DeploymentOptions } from './args';
+import type { DeploymentOptions } from './deployment-options';
 
 /**
  * The Lambda client of the CLI. Two attempts: an operator waiting at a terminal should hear

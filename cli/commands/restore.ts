@@ -3,13 +3,24 @@
 // numeric scales from the data where the export states none, then loads each table safely.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mapWithConcurrency } from '../../handler/common';
-import { explainDatabaseError } from '../../handler/restore/database-errors';
-import { ScaleRecovery } from '../../handler/restore/numeric-scale';
-import { buildRestorePlan, checkEngine, formatPlan, type PlannedFile, type RestorePlan, type TablePlan, targetColumn } from '../../handler/restore/plan';
-import type { TableResult } from '../../handler/restore/progress';
-import { RestoreError, tableExistsError } from '../../handler/restore/restore-error';
-import { chooseExportAt, chooseExportById } from '../../handler/restore/select-export';
-import { selectTables, type SourceTable } from '../../handler/restore/source-table';
+import {
+  explainDatabaseError,
+  ScaleRecovery,
+  buildRestorePlan,
+  checkEngine,
+  formatPlan,
+  type PlannedFile,
+  type RestorePlan,
+  type TablePlan,
+  targetColumn,
+  type TableResult,
+  RestoreError,
+  tableExistsError,
+  chooseExportAt,
+  chooseExportById,
+  selectTables,
+  type SourceTable,
+} from '../../handler/restore';
 import { s3 } from '../../handler/aws';
 import type { Settings } from '../../handler/contract';
 import { exportById, exportsOfDatabase, s3RangeReader, tableParts } from '../restore/archive-reader';

@@ -3,7 +3,7 @@
 // variables set in the shell are not applied here.
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { SettingsError } from '../../handler/contract';
-import type { DeploymentOptions } from '../args';
+import type { DeploymentOptions } from '../deployment-options';
 import { FunctionNotFoundError, resolveSettings } from '../deployment';
 import { type Deployment, type Finding, ok, problem } from './check';
 import type { DoctorClients } from './clients';

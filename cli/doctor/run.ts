@@ -1,7 +1,7 @@
 // Runs doctor's checks: the exporter first (the others need its settings), then every check of
 // the deployment, each on its own: a check that fails to get an answer reports that it could
 // not check and why, and the rest still run.
-import type { DeploymentOptions } from '../args';
+import type { DeploymentOptions } from '../deployment-options';
 import { explainAwsError } from '../explain-error';
 import { ALARMS_CHECK, DEAD_LETTERS_CHECK, RECONCILIATION_CHECK } from './operations';
 import { BUCKET_CHECK, BUCKET_POLICY_CHECK } from './bucket';

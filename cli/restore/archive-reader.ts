@@ -4,7 +4,7 @@
 import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { mapWithConcurrency } from '../../handler/common';
 import { exportS3Prefix } from '../../handler/rules';
-import type { ExportCandidate } from '../../handler/restore/select-export';
+import type { ExportCandidate } from '../../handler/restore';
 import { listAllObjects, readManifest, s3 } from '../../handler/aws';
 import type { ListedObject } from '../../handler/verification';
 

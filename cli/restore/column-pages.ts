@@ -3,9 +3,8 @@
 // assembles every value of the chunk into one array through its nested-list assembly, which is
 // most of its time and memory for the flat columns RDS writes; page by page, memory holds one
 // page and the caller writes it out at once.
-import type { ColumnChunk, Compressors, DecodedArray, FileMetaData } from 'hyparquet';
+import { type ColumnChunk, type Compressors, type DecodedArray, type FileMetaData, parquetSchema } from 'hyparquet';
 import type { ColumnDecoder } from 'hyparquet/src/types.js';
-import { parquetSchema } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { convert, convertWithDictionary, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
 import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';

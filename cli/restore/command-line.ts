@@ -1,8 +1,6 @@
 // The restore command's options (pure): which export, which tables, where to, and how.
-import type { DeploymentOptions } from '../args';
-import { IF_EXISTS, type IfExists } from '../../handler/restore/plan';
-import { RestoreError } from '../../handler/restore/restore-error';
-import { parseTargetUrl, type RestoreTarget } from '../../handler/restore/target-url';
+import type { DeploymentOptions } from '../deployment-options';
+import { IF_EXISTS, type IfExists, RestoreError, parseTargetUrl, type RestoreTarget } from '../../handler/restore';
 
 /** The command's help, without the deployment options every command shares (args.ts adds them). */
 export const RESTORE_HELP = `Usage: npm run archive -- restore (--export EXPORT_ID | --database DB [--at TIME])

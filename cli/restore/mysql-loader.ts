@@ -7,10 +7,16 @@
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { type Connection, createConnection, type ResultSetHeader, type RowDataPacket, type SslOptions } from 'mysql2/promise';
-import { RestoreError, tableExistsError } from '../../handler/restore/restore-error';
-import { qualifiedName, quoteLiteral, quoteName } from '../../handler/restore/sql-names';
-import { type RestoreTarget, tlsAttempts } from '../../handler/restore/target-url';
-import type { TargetColumn } from '../../handler/restore/plan';
+import {
+  RestoreError,
+  tableExistsError,
+  qualifiedName,
+  quoteLiteral,
+  quoteName,
+  type RestoreTarget,
+  tlsAttempts,
+  type TargetColumn,
+} from '../../handler/restore';
 import type { LineSource, Loader, TableLoad } from './table-load';
 
 function sslOption(attempt: ReturnType<typeof tlsAttempts>[number], target: RestoreTarget): SslOptions | undefined {

@@ -6,9 +6,7 @@
 // garbage collection.
 import { gunzipSync } from 'node:zlib';
 import { type FileMetaData, parquetMetadataAsync, type SchemaElement } from 'hyparquet';
-import { describeParquetColumn, fieldFormatter, type LoadAs, type ParquetColumn } from '../../handler/restore/parquet-values';
-import { RestoreError } from '../../handler/restore/restore-error';
-import type { Engine } from '../../handler/restore/target-url';
+import { describeParquetColumn, fieldFormatter, type LoadAs, type ParquetColumn, RestoreError, type Engine } from '../../handler/restore';
 import type { RangeReader } from './archive-reader';
 import { columnPages, type PageValues } from './column-pages';
 
@@ -199,11 +197,11 @@ async function columnText(
         let at = out.used;
         for (let k = 0; k < value.length; k++) {
           const byte = value[k]!;
-          const escape = BYTE_ESCAPES[byte]!;
-          if (escape === 0) target[at++] = byte;
+          const escaped = BYTE_ESCAPES[byte]!;
+          if (escaped === 0) target[at++] = byte;
           else {
             target[at++] = 0x5c;
-            target[at++] = escape;
+            target[at++] = escaped;
           }
         }
         out.used = at;

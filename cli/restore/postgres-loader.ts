@@ -7,9 +7,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client, type ClientConfig } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { RestoreError, tableExistsError } from '../../handler/restore/restore-error';
-import { qualifiedName, quoteName } from '../../handler/restore/sql-names';
-import { type RestoreTarget, tlsAttempts } from '../../handler/restore/target-url';
+import { RestoreError, tableExistsError, qualifiedName, quoteName, type RestoreTarget, tlsAttempts } from '../../handler/restore';
 import type { LineSource, Loader, TableLoad } from './table-load';
 
 function sslOption(attempt: ReturnType<typeof tlsAttempts>[number], target: RestoreTarget): ClientConfig['ssl'] {

@@ -1,6 +1,6 @@
 // The restore's output: a progress line per table on a terminal (stderr, redrawn at most four
 // times a second), one JSON line per table with --json (stdout), and the summary.
-import { formatProgressLine, formatSummary, formatTableResult, type TableResult, tableResultJson } from '../../handler/restore/progress';
+import { formatProgressLine, formatSummary, formatTableResult, type TableResult, tableResultJson } from '../../handler/restore';
 
 /** Reports one restore's progress. */
 export class RestoreProgress {

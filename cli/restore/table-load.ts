@@ -1,5 +1,5 @@
 // What a loader gets for one table, shared by the PostgreSQL and MySQL loaders.
-import type { IfExists, TablePlan } from '../../handler/restore/plan';
+import type { IfExists, TablePlan } from '../../handler/restore';
 
 /** One file's text lines, produced as the loader asks for them. */
 export type LineSource = AsyncIterable<{ readonly text: Buffer; readonly rows: number }>;
