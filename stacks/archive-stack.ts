@@ -180,6 +180,7 @@ export class ArchiveStack extends TerraformStack {
       bucketArn: bucket.bucketArn,
       archivePrefix: config.archivePrefix,
       kmsKeyArn: key.keyArn,
+      exporterFunctionArn: fn.arn,
       catalog:
         workgroup === undefined ? undefined : { workgroupName: workgroup.workgroupName, queryResultsPrefix: QUERY_RESULTS_PREFIX, archiveName: baseName },
     });

@@ -11,6 +11,8 @@ export interface ReaderAccessInputs {
   readonly archivePrefix: string;
   /** The archive key: exports and query results are encrypted with it. */
   readonly kmsKeyArn: string;
+  /** The exporter function, whose environment `npm run archive` reads the deployment's settings from. */
+  readonly exporterFunctionArn: string;
   /**
    * The catalog, when it is on: the Athena workgroup, its results prefix in the bucket and the
    * archive's name (its Glue databases start with glueDatabasePrefix(archiveName)).
@@ -21,7 +23,7 @@ export interface ReaderAccessInputs {
 
 /**
  * What querying and restoring the archive take, and nothing more: read the exports (never write,
- * delete or read another bucket), and with the catalog on, run queries in the archive's workgroup,
+ * delete or read another bucket) and the deployment's settings (the exporter's configuration), and with the catalog on, run queries in the archive's workgroup,
  * read (never change) the Glue catalog's `default` database and the archive's databases and
  * tables, and read and write query results under the workgroup's results prefix.
  */
@@ -39,6 +41,14 @@ export function readerStatements(inputs: ReaderAccessInputs): PolicyStatement[] 
       ...(archivePrefix === '' ? {} : { Condition: { StringLike: { 's3:prefix': listedPrefixes } } }),
     },
     { Sid: 'ReadExports', Effect: 'Allow', Action: 's3:GetObject', Resource: exports },
+    {
+      // `npm run archive -- restore` finds the bucket, prefix and archive name where every CLI
+      // command does: in the deployed exporter's environment (names and ARNs, no secrets).
+      Sid: 'ReadDeploymentSettings',
+      Effect: 'Allow',
+      Action: 'lambda:GetFunctionConfiguration',
+      Resource: inputs.exporterFunctionArn,
+    },
     {
       // The exports (and the query results) are encrypted with the archive key; it is usable only through S3.
       Sid: 'UseKeyThroughS3',

@@ -468,7 +468,16 @@ describe('stack', () => {
     expect(defaults.output['reader-policy-arn']!.value).toBe(`\${aws_iam_policy.${managedPolicyId('reader')}.arn}`);
     expect(reader.name).toBe('rds-archive-dev-us-east-1-reader');
     const sids = statementsOf(reader.policy).map((s) => s.Sid);
-    expect(sids).toEqual(['ListArchive', 'ReadExports', 'UseKeyThroughS3', 'QueryInArchiveWorkgroup', 'BrowseDataCatalog', 'ReadCatalog', 'WriteQueryResults']);
+    expect(sids).toEqual([
+      'ListArchive',
+      'ReadExports',
+      'ReadDeploymentSettings',
+      'UseKeyThroughS3',
+      'QueryInArchiveWorkgroup',
+      'BrowseDataCatalog',
+      'ReadCatalog',
+      'WriteQueryResults',
+    ]);
     expect(statementsOf(reader.policy).find((s) => s.Sid === 'QueryInArchiveWorkgroup')!.Resource).toMatch(
       /:workgroup\/\$\{aws_athena_workgroup\.\S+\.name\}$/,
     );

@@ -10,11 +10,13 @@ const ACCOUNT = '111122223333';
 const BUCKET = 'arn:aws:s3:::rds-archive-prod-111122223333-eu-west-1';
 const KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const GLUE = `arn:aws:glue:eu-west-1:${ACCOUNT}`;
+const EXPORTER = `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:rds-archive-prod-exporter`;
 const INPUTS: ReaderAccessInputs = {
   scope: { partition: 'aws', accountId: ACCOUNT, region: 'eu-west-1', dnsSuffix: 'amazonaws.com' },
   bucketArn: BUCKET,
   archivePrefix: 'exports',
   kmsKeyArn: KEY,
+  exporterFunctionArn: EXPORTER,
   catalog: { workgroupName: 'rds-archive-prod', queryResultsPrefix: 'athena-results/', archiveName: 'rds-archive-prod' },
 };
 const statements = readerStatements(INPUTS) as unknown as IdentityStatement[];
@@ -33,6 +35,10 @@ describe('the reader policy, as IAM evaluates it', () => {
     expect(allowed('s3:PutObject', `${BUCKET}/athena-results/7f3c.csv`)).toBe(true);
     expect(allowed('kms:Decrypt', KEY, viaS3)).toBe(true);
     expect(allowed('kms:GenerateDataKey', KEY, viaS3)).toBe(true);
+    // The CLI (restore) reads the deployment's settings from the exporter, and may change nothing there.
+    expect(allowed('lambda:GetFunctionConfiguration', EXPORTER)).toBe(true);
+    expect(allowed('lambda:UpdateFunctionConfiguration', EXPORTER)).toBe(false);
+    expect(allowed('lambda:GetFunctionConfiguration', `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:payroll`)).toBe(false);
   });
 
   it('lets a reader write no export, delete nothing, change no catalog and use no other workgroup', () => {
