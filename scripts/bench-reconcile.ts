@@ -359,7 +359,10 @@ async function main(): Promise<void> {
   }
   console.log('');
   const width = Math.max(...checks.map((c) => c.name.length));
-  for (const check of checks) console.log(`${check.name.padEnd(width)}  ${check.value.padEnd(70)}  ${check.target.padEnd(30)} ${check.met ? 'met' : 'MISSED'}`);
+  for (const check of checks)
+    console.log(
+      `${check.name.padEnd(width)}  ${check.value.padEnd(70)}  ${check.target.padEnd(30)} ${check.met === undefined ? '' : check.met ? 'met' : 'MISSED'}`,
+    );
   console.log(JSON.stringify({ bench: 'reconcile', runs, checks }));
   if (checks.some((c) => c.met === false)) process.exitCode = 1;
 }
