@@ -1,7 +1,7 @@
 // Use case: a snapshot was created → start exactly one export of it, or say why not.
 import type { AwsClients } from '../aws/clients';
 import { classifyAwsError } from '../aws/errors';
-import { exportS3Prefix, exportTaskIdentifier } from '../rules/export-naming';
+import { exportTaskIdentifier } from '../rules/export-naming';
 import type { Decision } from '../common/log';
 import { notify } from '../aws/notify';
 import { countRunningExports, describeSnapshot, startExport } from '../aws/rds';
@@ -12,6 +12,7 @@ import type { PeriodExport } from '../rules/export-naming';
 import type { Cadence } from '../contract/policy';
 import { periodExportOf, type ReconcileResult, reconcile } from './reconcile';
 import type { Settings } from '../contract/settings';
+import { exportRequest } from './export-request';
 
 /** Starts the export of the snapshot an event is about, attempt 1. */
 export async function exportCreatedSnapshot(event: SnapshotEvent, settings: Settings, clients: AwsClients = {}): Promise<Decision> {
@@ -56,22 +57,12 @@ export async function exportCreatedSnapshot(event: SnapshotEvent, settings: Sett
         ...withId,
       };
     }
-    await startExport(
-      {
-        exportTaskIdentifier: identifier,
-        snapshotArn,
-        bucket: settings.archiveBucket,
-        s3Prefix: exportS3Prefix(settings.archivePrefix, snapshot.databaseIdentifier),
-        roleArn: settings.exportRoleArn,
-        kmsKeyArn: settings.exportKmsKeyArn,
-        exportOnly: settings.exportOnly,
-      },
-      clients.rds,
-    );
+    const request = exportRequest(settings, snapshotArn, snapshot.databaseIdentifier, identifier);
+    await startExport(request, clients.rds);
     return {
       decision: 'started',
       reason: `${event.eventId}: export started`,
-      s3Prefix: exportS3Prefix(settings.archivePrefix, snapshot.databaseIdentifier),
+      s3Prefix: request.s3Prefix,
       ...withId,
     };
   } catch (error) {

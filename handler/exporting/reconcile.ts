@@ -9,7 +9,7 @@ import { archiveLag } from '../rules/archive-lag';
 import { classifyAwsError, type ErrorClass } from '../aws/errors';
 import { applyCadence, type CadenceDecision, type CadenceExport, decisionWindowStart, type ExportState, followsCadence } from '../rules/cadence';
 import { periodOf } from '../rules/periods';
-import { attemptOf, databaseOfExport, exportS3Prefix, exportTaskIdentifier, type PeriodExport, periodExportIdentifier } from '../rules/export-naming';
+import { attemptOf, databaseOfExport, exportTaskIdentifier, type PeriodExport, periodExportIdentifier } from '../rules/export-naming';
 import { type ExportPlan, planExports } from '../rules/export-plan';
 import { type Decision, logDecision, metricLine, writeLogLine } from '../common/log';
 import { ARCHIVE_LAG_HOURS, DATABASE_DIMENSION, RECONCILIATION_SUCCEEDED } from '../contract/metric-names';
@@ -23,6 +23,7 @@ import type { Settings } from '../contract/settings';
 import { exportsToCheck, verifiedFolderOf } from '../verification/verified-record';
 import { verifiedRecordKey } from '../contract/archive-layout';
 import { DAY_MS } from '../common/time';
+import { exportRequest } from './export-request';
 
 const FAILED = new Set(['FAILED', 'CANCELED']);
 
@@ -211,18 +212,7 @@ export async function reconcile(settings: Settings, options: ReconcileOptions): 
     for (const start of plan.toStart) {
       const snapshot = byArn.get(start.snapshotArn)!;
       try {
-        await startExport(
-          {
-            exportTaskIdentifier: start.exportTaskIdentifier,
-            snapshotArn: start.snapshotArn,
-            bucket: settings.archiveBucket,
-            s3Prefix: exportS3Prefix(settings.archivePrefix, snapshot.databaseIdentifier),
-            roleArn: settings.exportRoleArn,
-            kmsKeyArn: settings.exportKmsKeyArn,
-            exportOnly: settings.exportOnly,
-          },
-          clients.rds,
-        );
+        await startExport(exportRequest(settings, start.snapshotArn, snapshot.databaseIdentifier, start.exportTaskIdentifier), clients.rds);
         started.push(start.snapshotArn);
         options.onStarted?.(start.snapshotArn, start.exportTaskIdentifier);
       } catch (error) {
