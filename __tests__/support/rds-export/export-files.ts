@@ -18,9 +18,12 @@ export interface ExportSettings {
   readonly s3Prefix: string;
   readonly sourceArn?: string;
   readonly snapshotTime?: Date;
+  /** Rows per Parquet row group (default: one row group per part). */
   readonly rowGroupSize?: number;
+  /** Parts per batch folder (default 1): the rows are split evenly over part-00000, part-00001, ... */
   readonly partsPerTable?: number;
   readonly s3Bucket?: string;
+  /** Database-level entries of export_tables_info; PostgreSQL exports default to one for "postgres". */
   readonly databaseEntries?: readonly { readonly target: string; readonly warningMessage: string }[];
 }
 

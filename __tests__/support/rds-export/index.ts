@@ -7,31 +7,19 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { exportFiles } from './export-files';
+import { exportFiles, type ExportSettings } from './export-files';
 import { readMysqlTables } from './mysql-source';
 import { readPostgresTables } from './postgres-source';
 import type { SourceTable } from './source';
 
-export interface RdsExportOptions {
-  readonly engine: 'postgres' | 'mysql';
+/** What to export from a live database, and where to write it; the export's own settings are ExportSettings' (export-files.ts). */
+export interface RdsExportOptions extends Omit<ExportSettings, 'exportOnly'> {
   /** The database server's URL (any database on it for PostgreSQL: the emulator connects to `database`). */
   readonly url: string;
-  readonly database: string;
   /** Tables to export: PostgreSQL "schema.table" (or "table" in public), MySQL "table"; all when absent. */
   readonly tables?: readonly string[];
-  readonly exportTaskIdentifier: string;
-  readonly s3Prefix: string;
   /** Where to write: each S3 object at `outDir/<key>`, listing.json and describe-export-task.json at `outDir/`. */
   readonly outDir: string;
-  readonly sourceArn?: string;
-  readonly snapshotTime?: Date;
-  /** Rows per Parquet row group (default: one row group per part). */
-  readonly rowGroupSize?: number;
-  /** Parts per batch folder (default 1): the rows are split evenly over part-00000, part-00001, ... */
-  readonly partsPerTable?: number;
-  readonly s3Bucket?: string;
-  /** Database-level entries of export_tables_info; PostgreSQL exports default to one for "postgres". */
-  readonly databaseEntries?: readonly { readonly target: string; readonly warningMessage: string }[];
 }
 
 export interface RdsExportResult {
