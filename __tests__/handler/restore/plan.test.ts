@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ArchiveManifest, ManifestTable } from '../../../handler/contract/manifest';
 import { buildRestorePlan, formatDuration, formatPlan } from '../../../handler/restore/plan';
-import { RestoreError } from '../../../handler/restore/restore-error';
 import { engineOfManifest, selectTables } from '../../../handler/restore/source-table';
 import { stagingName, quoteName, qualifiedName } from '../../../handler/restore/sql-names';
 import { parseTargetUrl } from '../../../handler/restore/target-url';
+import { restoreErrorMessage } from './support/restore-error';
 
 function table(target: string, archived: boolean, columns: ManifestTable['columns'] = []): ManifestTable {
   const [db, rest] = [target.slice(0, target.indexOf('.')), target.slice(target.indexOf('.') + 1)];
@@ -46,16 +46,6 @@ const ORDERS = table('shop.sales.orders', true, [
 const PG = manifest([ORDERS, table('shop.public.odd', false)]);
 const TARGET = parseTargetUrl('postgres://admin@db/restored', {});
 
-function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof RestoreError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a RestoreError');
-}
-
 describe('the restore plan', () => {
   it('tells the engine from RDS table names', () => {
     expect(engineOfManifest(PG)).toBe('postgres');
@@ -69,10 +59,10 @@ describe('the restore plan', () => {
   });
 
   it('refuses a table the export does not have, or did not archive, saying why', () => {
-    expect(message(() => selectTables(PG, 'postgres', ['sales.refunds']))).toContain(
+    expect(restoreErrorMessage(() => selectTables(PG, 'postgres', ['sales.refunds']))).toContain(
       'has no table "sales.refunds"; name it as schema.table, one of: sales.orders',
     );
-    expect(message(() => selectTables(PG, 'postgres', ['public.odd']))).toContain(
+    expect(restoreErrorMessage(() => selectTables(PG, 'postgres', ['public.odd']))).toContain(
       'the table public.odd is not archived in the export orders-db-2026-11-20: RDS skipped it',
     );
   });
@@ -101,12 +91,14 @@ describe('the restore plan', () => {
 
   it('refuses to restore into the other engine, and a table without column metadata', () => {
     const mysql = parseTargetUrl('mysql://root@db/restored', {});
-    expect(message(() => buildRestorePlan({ manifest: PG, tables: [], target: mysql, ifExists: 'fail', files: new Map() }))).toContain(
+    expect(restoreErrorMessage(() => buildRestorePlan({ manifest: PG, tables: [], target: mysql, ifExists: 'fail', files: new Map() }))).toContain(
       'is of a PostgreSQL database; restoring it into MySQL/MariaDB is not supported',
     );
     const bare = manifest([table('shop.public.bare', true)]);
     expect(
-      message(() => buildRestorePlan({ manifest: bare, tables: selectTables(bare, 'postgres', 'all'), target: TARGET, ifExists: 'fail', files: new Map() })),
+      restoreErrorMessage(() =>
+        buildRestorePlan({ manifest: bare, tables: selectTables(bare, 'postgres', 'all'), target: TARGET, ifExists: 'fail', files: new Map() }),
+      ),
     ).toContain('states no columns for public.bare');
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ArchiveManifest } from '../../../handler/contract/manifest';
-import { RestoreError } from '../../../handler/restore/restore-error';
 import { chooseExportAt, chooseExportById, type ExportCandidate } from '../../../handler/restore/select-export';
+import { restoreErrorMessage } from './support/restore-error';
 
 const WHERE = 's3://archive/exports';
 
@@ -25,16 +25,6 @@ function manifest(id: string, outcome: ArchiveManifest['outcome'], snapshotTime:
 
 const candidate = (m: ArchiveManifest): ExportCandidate => ({ exportTaskIdentifier: m.exportTaskIdentifier, database: 'orders-db', manifest: m });
 
-function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof RestoreError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a RestoreError');
-}
-
 describe('which export a restore reads', () => {
   const november = manifest('nov', 'verified', '2026-11-01T03:00:00.000Z');
   const december = manifest('dec', 'verified', '2026-12-01T03:00:00.000Z');
@@ -47,13 +37,13 @@ describe('which export a restore reads', () => {
   });
 
   it('by id: refuses an unknown export, one not verified yet, and a missing one with its reason', () => {
-    expect(message(() => chooseExportById(all, 'nope', WHERE))).toBe(
+    expect(restoreErrorMessage(() => chooseExportById(all, 'nope', WHERE))).toBe(
       'no export "nope" in s3://archive/exports: check the identifier (the EXPORT column of "npm run archive -- status")',
     );
-    expect(message(() => chooseExportById([{ exportTaskIdentifier: 'new', database: 'orders-db' }], 'new', WHERE))).toContain(
+    expect(restoreErrorMessage(() => chooseExportById([{ exportTaskIdentifier: 'new', database: 'orders-db' }], 'new', WHERE))).toContain(
       'run "npm run archive -- verify new"',
     );
-    expect(message(() => chooseExportById(all, 'gone', WHERE))).toContain(
+    expect(restoreErrorMessage(() => chooseExportById(all, 'gone', WHERE))).toContain(
       'the export gone is missing from the archive: no Parquet file is in s3://archive/exports/orders-db/gone/',
     );
   });
@@ -65,9 +55,11 @@ describe('which export a restore reads', () => {
   });
 
   it('by time: says what the oldest verified export is when none is old enough, and when the database has none', () => {
-    expect(message(() => chooseExportAt(all, 'orders-db', new Date('2026-10-01T00:00:00Z'), WHERE))).toBe(
+    expect(restoreErrorMessage(() => chooseExportAt(all, 'orders-db', new Date('2026-10-01T00:00:00Z'), WHERE))).toBe(
       'no verified export of orders-db was taken at or before 2026-10-01T00:00:00.000Z; the oldest verified one is nov (2026-11-01T03:00:00.000Z)',
     );
-    expect(message(() => chooseExportAt(all, 'ledger-db', new Date(), WHERE))).toContain('no export of the database "ledger-db" in s3://archive/exports');
+    expect(restoreErrorMessage(() => chooseExportAt(all, 'ledger-db', new Date(), WHERE))).toContain(
+      'no export of the database "ledger-db" in s3://archive/exports',
+    );
   });
 });
