@@ -38,6 +38,29 @@ export interface ObjectLockConfig {
   readonly days: number;
 }
 
+/** A source account of a vault: its snapshots export into the vault's bucket. */
+export interface VaultSourceAccount {
+  /** The 12-digit account id. */
+  readonly accountId: string;
+  /** The role Terraform assumes in this account (the AWS provider's assume_role). @default undefined (the ambient credentials) */
+  readonly roleArn?: string;
+}
+
+/**
+ * A vault account: the archive bucket, its key, verification and the catalog live there, and the
+ * source accounts export into it but cannot delete, overwrite or unlock what they wrote.
+ */
+export interface VaultConfig {
+  /** The vault's 12-digit account id. */
+  readonly accountId: string;
+  /** The role Terraform assumes in the vault account. @default undefined (the ambient credentials) */
+  readonly roleArn?: string;
+  /** The vault bucket's default Object Lock retention. Required: a vault without it is not a vault. */
+  readonly objectLock: ObjectLockConfig;
+  /** The accounts whose snapshots are archived into the vault; at least one, each once. */
+  readonly sourceAccounts: readonly VaultSourceAccount[];
+}
+
 /** Where Terraform keeps state. One key per stack below `keyPrefix`. */
 export interface RemoteStateConfig {
   readonly bucket: string;
@@ -120,6 +143,8 @@ export interface ArchiveConfig {
   readonly tags: Readonly<Record<string, string>>;
   /** @default undefined (local state, with a notice) */
   readonly remoteState?: RemoteStateConfig;
+  /** @default undefined (one account: every region's stack holds its own bucket) */
+  readonly vault?: VaultConfig;
 }
 
 /** The settings used where neither the config file nor the environment says otherwise. */

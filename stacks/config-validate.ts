@@ -7,6 +7,7 @@ import {
   EXPORT_ONLY_ITEM,
   KMS_KEY_ARN,
   NAME_PART,
+  ROLE_ARN,
   S3_PREFIX,
   SNAPSHOT_TYPES,
   type SnapshotType,
@@ -21,6 +22,8 @@ import {
   type ReconciliationConfig,
   type RemoteStateConfig,
   QUERYABLE_STORAGE_CLASSES,
+  type VaultConfig,
+  type VaultSourceAccount,
   STORAGE_CLASSES,
 } from './config-types';
 import { regionProblem } from './regions';
@@ -40,6 +43,9 @@ const STATE_KEY_PREFIX: Format = {
 const EMAIL_ADDRESS: Format = { pattern: /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/, shape: 'e-mail addresses' };
 // A created bucket is named <prefix>-<environment>-<account id>-<region>; S3 allows 63 characters.
 const BUCKET_NAME_OVERHEAD = '-'.length * 3 + 12;
+/** A vault also creates its access-log bucket, named <prefix>-<environment>-logs-<account id>-<region> (stacks/vault-names.ts). */
+const LOG_BUCKET_NAME_EXTRA = '-logs'.length;
+const ACCOUNT_ID: Format = { pattern: /^\d{12}$/, shape: 'a 12-digit AWS account id in quotes, e.g. "111111111111"' };
 
 /** Checks every setting, records a problem for each bad one, and returns the typed settings. */
 export function validateConfig(input: JsonObject, problems: string[]): ArchiveConfig {
@@ -66,6 +72,7 @@ export function validateConfig(input: JsonObject, problems: string[]): ArchiveCo
     'notificationEmails',
     'tags',
     'remoteState',
+    'vault',
     '$schema',
   ]);
   const d = DEFAULT_CONFIG;
@@ -221,6 +228,18 @@ export function validateConfig(input: JsonObject, problems: string[]): ArchiveCo
     if (stateRegionProblem !== undefined) v.problem(stateRegionProblem);
   }
 
+  const vault = input.vault === undefined || input.vault === null ? undefined : validateVault(v, input.vault, input);
+  if (vault !== undefined) {
+    for (const region of regions) {
+      const length = namePrefix.length + environment.length + region.length + BUCKET_NAME_OVERHEAD + LOG_BUCKET_NAME_EXTRA;
+      if (length > 63) {
+        v.problem(
+          `namePrefix and environment are too long: the vault's access-log bucket for ${region} would be named with ${length} characters, S3 allows 63`,
+        );
+      }
+    }
+  }
+
   return {
     environment,
     namePrefix,
@@ -243,7 +262,90 @@ export function validateConfig(input: JsonObject, problems: string[]): ArchiveCo
     notificationEmails,
     tags,
     remoteState,
+    ...(vault !== undefined ? { vault } : {}),
   };
+}
+
+/**
+ * The vault setting: the vault's account and optional Terraform role, its Object Lock retention
+ * and the source accounts. A role must be of the account it is given for (the stacks assume it
+ * to write into that account); settings the vault replaces are refused rather than ignored.
+ */
+function validateVault(v: Validator, value: Json, input: JsonObject): VaultConfig | undefined {
+  if (!isObject(value)) {
+    v.problem(`vault must be an object with accountId, objectLock and sourceAccounts, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  v.unknownKeys('vault.', value, ['accountId', 'roleArn', 'objectLock', 'sourceAccounts']);
+  if (value.accountId === undefined) v.problem(`vault.accountId is required when vault is set: ${ACCOUNT_ID.shape}`);
+  const accountId = v.string('vault.accountId', value.accountId, '', ACCOUNT_ID);
+  const roleArn = accountRole(v, 'vault', value.roleArn, accountId);
+
+  let objectLock: VaultConfig['objectLock'] = { mode: 'COMPLIANCE', days: 1 };
+  if (value.objectLock === undefined || value.objectLock === null) {
+    v.problem('vault.objectLock is required when vault is set: {"mode": "COMPLIANCE" or "GOVERNANCE", "days": a whole number of at least 1}');
+  } else {
+    const lock = v.object('vault.objectLock', value.objectLock);
+    v.unknownKeys('vault.objectLock.', lock, ['mode', 'days']);
+    if (lock.mode === undefined) v.problem('vault.objectLock.mode is required: one of "GOVERNANCE", "COMPLIANCE"');
+    if (lock.days === undefined) v.problem('vault.objectLock.days is required: a whole number of days, at least 1');
+    objectLock = {
+      mode: v.oneOf('vault.objectLock.mode', lock.mode, 'COMPLIANCE', OBJECT_LOCK_MODES),
+      days: v.integer('vault.objectLock.days', lock.days, 1, 1),
+    };
+  }
+
+  const sourceAccounts: VaultSourceAccount[] = [];
+  if (!Array.isArray(value.sourceAccounts) || value.sourceAccounts.length === 0) {
+    v.problem(`vault.sourceAccounts must list at least one source account, e.g. [{"accountId": "222222222222"}], got ${JSON.stringify(value.sourceAccounts)}`);
+  } else {
+    value.sourceAccounts.forEach((item: Json, index: number) => {
+      const name = `vault.sourceAccounts[${index}]`;
+      if (!isObject(item)) {
+        v.problem(`${name} must be an object with accountId and an optional roleArn, got ${JSON.stringify(item)}`);
+        return;
+      }
+      v.unknownKeys(`${name}.`, item, ['accountId', 'roleArn']);
+      if (item.accountId === undefined) v.problem(`${name}.accountId is required: ${ACCOUNT_ID.shape}`);
+      const sourceId = v.string(`${name}.accountId`, item.accountId, '', ACCOUNT_ID);
+      if (sourceId !== '' && sourceId === accountId) {
+        v.problem(`${name}.accountId is the vault's own account (${accountId}): a source must be another account, or the vault would not be apart from it`);
+      }
+      if (sourceId !== '' && sourceAccounts.some((s) => s.accountId === sourceId)) v.problem(`${name}.accountId lists ${sourceId} a second time`);
+      const sourceRole = accountRole(v, name, item.roleArn, sourceId);
+      if (sourceId !== '') sourceAccounts.push({ accountId: sourceId, ...(sourceRole !== undefined ? { roleArn: sourceRole } : {}) });
+    });
+  }
+
+  // The vault creates the bucket and its key in the vault account; these settings would name others.
+  if (input.objectLock !== undefined && input.objectLock !== null) {
+    v.problem('objectLock and vault are both set: with a vault, the retention is vault.objectLock; remove the top-level objectLock');
+  }
+  for (const setting of ['existingBucketNames', 'existingKmsKeyArns'] as const) {
+    const map = input[setting];
+    if (isObject(map) && Object.keys(map).length > 0) {
+      v.problem(
+        `${setting} and vault are both set: the vault stack creates the bucket and its key in account ${accountId || '(vault.accountId)'}; remove ${setting}`,
+      );
+    }
+  }
+  return { accountId, ...(roleArn !== undefined ? { roleArn } : {}), objectLock, sourceAccounts };
+}
+
+/** An optional Terraform role ARN that must belong to `accountId`. */
+function accountRole(v: Validator, owner: string, value: Json, accountId: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const name = `${owner}.roleArn`;
+  const arn = v.string(name, value, '', ROLE_ARN);
+  if (arn === '') return undefined;
+  const roleAccount = /^arn:[^:]+:iam::(\d{12}):/.exec(arn)?.[1];
+  if (accountId !== '' && roleAccount !== accountId) {
+    v.problem(
+      `${name} is a role of account ${roleAccount}, not of ${accountId}: the stacks of ${accountId} assume it to deploy there; name a role of that account`,
+    );
+    return undefined;
+  }
+  return arn;
 }
 
 /** Reads one value at a time, falls back to its default, and records what is wrong with it. */
