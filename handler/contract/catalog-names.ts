@@ -65,6 +65,17 @@ export function glueDatabasePrefix(archiveName: string): string {
   return `${entityName(archiveName, 'db_')}_`;
 }
 
+/**
+ * The archive name a vault catalogs one source account's exports under: `<archive name>_<account id>`.
+ * Its Glue databases are then `<archive name>_<account id>_<DB identifier>` (glueDatabaseName), so
+ * two source accounts with a database of the same identifier never share a database or table, and
+ * every name still starts with glueDatabasePrefix(archive name), which the IAM policies scope to.
+ * A single-account archive's databases cannot take these names: DB identifiers start with a letter.
+ */
+export function sourceCatalogName(archiveName: string, sourceAccountId: string): string {
+  return `${archiveName}_${sourceAccountId}`;
+}
+
 /** The Glue database of one source database: `<archive name>_<DB instance or cluster identifier>`, normalized. */
 export function glueDatabaseName(archiveName: string, dbIdentifier: string): string {
   return entityName(`${archiveName}_${dbIdentifier}`, 'db_');

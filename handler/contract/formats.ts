@@ -18,6 +18,12 @@ export const BUCKET_NAME: Format = {
   shape: 'an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)',
 };
 
+/** An AWS account id: 12 digits. */
+export const ACCOUNT_ID: Format = {
+  pattern: /^\d{12}$/,
+  shape: 'an AWS account id (12 digits)',
+};
+
 export const ROLE_ARN: Format = {
   pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
   shape: 'an IAM role ARN (arn:aws:iam::<account>:role/<name>)',

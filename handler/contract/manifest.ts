@@ -67,6 +67,18 @@ export interface ManifestTable {
   readonly columns: readonly ExportedColumn[];
 }
 
+/**
+ * Where the export task's description came from, when not from this account's RDS: in a vault, the
+ * source account's handover (a claim of that account about its own export, checked against the
+ * key, the ARN, the bucket and the folder; docs/verification.md, "Vault mode").
+ */
+export interface TaskDescriptionSource {
+  readonly from: 'handover';
+  readonly sourceAccountId: string;
+  /** The handover's key in the bucket. */
+  readonly handoverKey: string;
+}
+
 /** The manifest of one export. */
 export interface ArchiveManifest {
   readonly manifestVersion: number;
@@ -89,6 +101,8 @@ export interface ArchiveManifest {
   readonly tables: readonly ManifestTable[];
   /** Database-level entries of export_tables_info (absent in manifests written before they were read). */
   readonly databases?: readonly ManifestDatabaseEntry[];
+  /** Where the export task's description came from; absent when from the archive's own DescribeExportTasks. */
+  readonly taskDescription?: TaskDescriptionSource;
   readonly totals: {
     readonly tables: number;
     readonly archived: number;

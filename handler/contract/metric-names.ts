@@ -35,5 +35,11 @@ export const ARCHIVED_BYTES = 'ArchivedBytes';
  */
 export const ARCHIVE_LAG_HOURS = 'ArchiveLagHours';
 
+/** Vault mode: emitted by a source's exporter with value 1 for every export it handed over to the vault. */
+export const EXPORTS_HANDED_OVER = 'ExportsHandedOver';
+
+/** Vault mode: emitted by the vault verifier with value 1 for every handover it rejected (never verified); alarm on it. */
+export const HANDOVERS_REJECTED = 'HandoversRejected';
+
 /** Dimension naming the source DB instance or cluster, for per-database lag. */
 export const DATABASE_DIMENSION = 'Database';

@@ -3,6 +3,7 @@
 // reads it with readSettings, and the CLI reads the deployed function's environment the same way,
 // so the three cannot disagree on a name or a default.
 import {
+  ACCOUNT_ID,
   BUCKET_NAME,
   DATABASE_PATTERN,
   EXPORT_ONLY_ITEM,
@@ -50,10 +51,16 @@ export interface Settings {
   readonly policy: ArchivePolicy;
   /** Whether verified exports are registered in the Glue Data Catalog. @default true */
   readonly catalogEnabled: boolean;
+  /**
+   * The vault account this exporter archives into, when it is a source of a vault (docs/handler-contract.md,
+   * "Vault mode"): it then never verifies or catalogs (it cannot read the data) and hands each
+   * completed export over to the vault instead. @default undefined (single account: it verifies itself)
+   */
+  readonly vaultAccountId?: string;
 }
 
 /** How one setting travels through one environment variable. */
-interface SettingCodec<T> {
+export interface SettingCodec<T> {
   readonly variable: string;
   /** What the value must look like, for messages. */
   readonly shape: string;
@@ -66,7 +73,8 @@ interface SettingCodec<T> {
   write(value: T): string;
 }
 
-type Codecs = { readonly [K in keyof Settings]-?: SettingCodec<NonNullable<Settings[K]>> };
+/** A settings contract: one codec per setting of `S`. */
+export type CodecTable<S> = { readonly [K in keyof S]-?: SettingCodec<NonNullable<S[K]>> };
 
 function splitList(text: string): string[] {
   return text
@@ -75,7 +83,8 @@ function splitList(text: string): string[] {
     .filter((item) => item !== '');
 }
 
-function text(variable: string, format: Format): SettingCodec<string> {
+/** A setting whose value must match `format`. */
+export function text(variable: string, format: Format): SettingCodec<string> {
   return {
     variable,
     shape: format.shape,
@@ -85,7 +94,8 @@ function text(variable: string, format: Format): SettingCodec<string> {
   };
 }
 
-function patternList(variable: string, format: Format): SettingCodec<readonly string[]> {
+/** A comma list whose every item must match `format`; empty by default. */
+export function patternList(variable: string, format: Format): SettingCodec<readonly string[]> {
   return {
     variable,
     shape: `a comma list of ${format.shape}`,
@@ -116,7 +126,7 @@ function wholeNumber(variable: string, fallback: number, minimum: number, maximu
 const BUCKET_ROOT = '/';
 
 /** Every setting's variable, default, parse and write: the one definition of the contract. */
-export const SETTING_CODECS: Codecs = {
+export const SETTING_CODECS: CodecTable<Settings> = {
   archiveBucket: text('ARCHIVE_BUCKET', BUCKET_NAME),
   exportRoleArn: text('EXPORT_ROLE_ARN', ROLE_ARN),
   exportKmsKeyArn: text('EXPORT_KMS_KEY_ARN', KMS_KEY_ARN),
@@ -180,6 +190,7 @@ export const SETTING_CODECS: Codecs = {
     parse: (value) => (value === 'true' || value === 'false' ? { value: value === 'true' } : { problem: `must be "true" or "false", got "${value}"` }),
     write: String,
   },
+  vaultAccountId: { ...text('VAULT_ACCOUNT_ID', ACCOUNT_ID), optional: true },
 };
 
 /** One setting's problem: the variable and what is wrong with it. */
@@ -200,21 +211,22 @@ export class SettingsError extends Error {
   }
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+/** Environment variables, as process.env holds them. */
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The contract's variable names, in the order of {@link SETTING_CODECS}. */
 export const SETTING_VARIABLES: readonly string[] = Object.values(SETTING_CODECS).map((codec: SettingCodec<unknown>) => codec.variable);
 
 /**
- * Reads and checks the settings from environment variables. Unset or empty variables take
- * their defaults.
+ * Reads and checks a settings contract's values from environment variables. Unset or empty
+ * variables take their defaults.
  *
  * @throws SettingsError listing every missing or malformed variable at once
  */
-export function readSettings(env: Env): Settings {
+export function readWithCodecs<S>(codecs: CodecTable<S>, env: Env): S {
   const problems: SettingProblem[] = [];
   const settings: Record<string, unknown> = {};
-  for (const [key, codec] of Object.entries(SETTING_CODECS) as [keyof Settings, SettingCodec<unknown>][]) {
+  for (const [key, codec] of Object.entries(codecs) as [string, SettingCodec<unknown>][]) {
     const raw = env[codec.variable]?.trim() ?? '';
     if (raw === '') {
       if (codec.fallback === undefined && !codec.optional) problems.push({ variable: codec.variable, problem: `is required: ${codec.shape}` });
@@ -226,7 +238,29 @@ export function readSettings(env: Env): Settings {
     else settings[key] = parsed.value;
   }
   if (problems.length > 0) throw new SettingsError(problems);
-  return settings as unknown as Settings;
+  return settings as S;
+}
+
+/** The environment variables that carry a settings contract's values (see {@link writeSettings}). */
+export function writeWithCodecs<S>(codecs: CodecTable<S>, settings: S): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, codec] of Object.entries(codecs) as [string, SettingCodec<unknown>][]) {
+    const value = (settings as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    const written = codec.write(value);
+    if (written !== '') env[codec.variable] = written;
+  }
+  return env;
+}
+
+/**
+ * Reads and checks the settings from environment variables. Unset or empty variables take
+ * their defaults.
+ *
+ * @throws SettingsError listing every missing or malformed variable at once
+ */
+export function readSettings(env: Env): Settings {
+  return readWithCodecs(SETTING_CODECS, env);
 }
 
 /**
@@ -237,12 +271,5 @@ export function readSettings(env: Env): Settings {
  * Terraform tokens; nothing is checked here.
  */
 export function writeSettings(settings: Settings): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, codec] of Object.entries(SETTING_CODECS) as [keyof Settings, SettingCodec<unknown>][]) {
-    const value = settings[key];
-    if (value === undefined) continue;
-    const written = codec.write(value);
-    if (written !== '') env[codec.variable] = written;
-  }
-  return env;
+  return writeWithCodecs(SETTING_CODECS, settings);
 }

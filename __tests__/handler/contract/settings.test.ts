@@ -126,6 +126,7 @@ describe('the settings contract', () => {
       excludeDatabases: ['b'],
       exportOnly: ['c'],
       notifyTopicArn: 'arn:aws:sns:us-east-1:123456789012:t',
+      vaultAccountId: '111111111111',
     });
     expect(Object.keys(written).sort()).toEqual([...SETTING_VARIABLES].sort());
   });
