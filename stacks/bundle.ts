@@ -1,4 +1,4 @@
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Metafile } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -53,6 +53,19 @@ export const CREDENTIAL_PROVIDERS_LOADED_ON_DEMAND = [
 ];
 
 /**
+ * The SDK's event-stream support. The RDS and SNS clients import it only dynamically, for an
+ * operation with an event-stream member, and none of the calls of index.js or notify-sns.js has
+ * one, so those two bundles leave it out (the S3 client in record-export.js imports it at load and
+ * keeps it). Bundled, that one dynamic import made esbuild wrap 160 modules in lazy initializers
+ * and kept zlib loading at every cold start: leaving it out took index.js from 297 to 277 KB and
+ * its cold load about 3% (measured; see docs/performance.md).
+ */
+export const EVENT_STREAMS = '@smithy/core/event-streams';
+
+/** The bundles whose code never loads EVENT_STREAMS (build() checks that it is imported only dynamically). */
+const WITHOUT_EVENT_STREAMS: ReadonlySet<string> = new Set([HANDLER_ENTRY, NOTIFIER_ENTRY]);
+
+/**
  * esbuild settings for the Lambda bundle. The AWS SDK is bundled (not taken from the
  * runtime) so the deployed code is exactly the code we tested, whatever SDK version the
  * nodejs22.x runtime happens to ship. Measured (bundle, cold load vs node -e 0): mainFields
@@ -77,18 +90,39 @@ export const HANDLER_BUILD_OPTIONS: Readonly<BuildOptions> = {
   logLevel: 'silent',
 };
 
+/** The settings of one entry's bundle: HANDLER_BUILD_OPTIONS, and EVENT_STREAMS left out where no call needs it. */
+export function buildOptionsFor(entry: string): Readonly<BuildOptions> {
+  return WITHOUT_EVENT_STREAMS.has(entry)
+    ? { ...HANDLER_BUILD_OPTIONS, external: [...CREDENTIAL_PROVIDERS_LOADED_ON_DEMAND, EVENT_STREAMS] }
+    : HANDLER_BUILD_OPTIONS;
+}
+
+/**
+ * Refuses a bundle that would require EVENT_STREAMS at load: Lambda has no node_modules, so that
+ * bundle could not start (an SDK update that imports it statically must not deploy one).
+ */
+function checkEventStreamsStayDynamic(entry: string, inputs: Metafile['inputs']): void {
+  for (const [input, { imports }] of Object.entries(inputs)) {
+    if (imports.some((i) => i.path === EVENT_STREAMS && i.external && i.kind !== 'dynamic-import'))
+      throw new Error(
+        `${input} imports ${EVENT_STREAMS} at load, so the bundle of ${path.relative(PROJECT_ROOT, entry)} cannot leave it out: remove the entry from WITHOUT_EVENT_STREAMS (stacks/bundle.ts)`,
+      );
+  }
+}
+
 function build(entry: string): { code: Buffer; inputs: string[] } {
   // Loaded on demand: starting esbuild costs about 100 ms, which a cached synth does not need.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildSync } = require('esbuild') as typeof import('esbuild');
   const result = buildSync({
-    ...HANDLER_BUILD_OPTIONS,
+    ...buildOptionsFor(entry),
     entryPoints: [entry],
     absWorkingDir: PROJECT_ROOT,
     metafile: true,
     write: false,
     outfile: 'index.js',
   });
+  checkEventStreamsStayDynamic(entry, result.metafile.inputs);
   const [output] = result.outputFiles;
   if (!output) throw new Error(`esbuild produced no output for ${entry}`);
   return { code: Buffer.from(output.contents), inputs: Object.keys(result.metafile.inputs).sort() };
@@ -120,7 +154,7 @@ interface CacheManifest {
 function settingsKey(entry: string): string {
   const esbuildVersion = (JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')) as { version: string }).version;
   return createHash('sha256')
-    .update(JSON.stringify({ esbuildVersion, entry: path.relative(PROJECT_ROOT, entry), options: HANDLER_BUILD_OPTIONS }))
+    .update(JSON.stringify({ esbuildVersion, entry: path.relative(PROJECT_ROOT, entry), options: buildOptionsFor(entry) }))
     .digest('hex');
 }
 

@@ -77,6 +77,28 @@ describe('handler bundle', () => {
     expect(bundleHandler(NOTIFIER_ENTRY).toString()).toContain('Publish');
   });
 
+  it('leaves the SDK event-stream support out of index.js and notify-sns.js, whose calls never load it, and keeps it for the S3 client', () => {
+    // Prepare: index.js alone, in a folder without node_modules, as in Lambda.
+    const alone = mkdtempSync(path.join(tmpdir(), 'bundle-no-event-streams-'));
+    writeFileSync(path.join(alone, 'index.js'), bundleHandler());
+
+    // Act: load it and list the Node modules loading it brought.
+    const loaded = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        `const before = new Set(process.moduleLoadList); require(${JSON.stringify(path.join(alone, 'index.js'))}); process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m))))`,
+      ],
+      { encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
+    );
+
+    // Assess: the event-stream headers are written by that code only; zlib came with it.
+    expect(bundleHandler().toString()).not.toContain(':event-type');
+    expect(bundleHandler(NOTIFIER_ENTRY).toString()).not.toContain(':event-type');
+    expect(bundleHandler(RECORDER_ENTRY).toString()).toContain(':event-type');
+    expect(JSON.parse(loaded) as string[]).not.toContain('NativeModule zlib');
+  });
+
   it('has the same bytes for the same source', () => {
     expect(bundleHandler().equals(bundleHandler())).toBe(true);
   });
