@@ -15,6 +15,8 @@ import { exportFolder } from './verification/layout';
 
 // The record of verified exports, read and written by the reconciliation with the S3 client loaded here.
 export { readVerifiedRecord, saveVerifiedRecord } from './verification/verified-record-store';
+// Vault mode: a source hands its completed exports over instead of recording them, with the same S3 client.
+export { handOverExport, handOverUnverifiedExports } from './exporting/hand-over';
 
 /** What recording one export did. */
 export interface RecordResult {

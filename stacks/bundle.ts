@@ -28,6 +28,7 @@ export const HANDLER_FILES: readonly { readonly name: string; readonly entry: st
   { name: 'index.js', entry: HANDLER_ENTRY },
   { name: 'record-export.js', entry: RECORDER_ENTRY },
   { name: 'notify-sns.js', entry: NOTIFIER_ENTRY },
+  { name: 'vault-record.js', entry: path.join(PROJECT_ROOT, 'handler', 'vault-record.ts') },
 ];
 
 /** Where synth keeps the last bundles, with what it knows of every file that went into each (see cachedBundle). */

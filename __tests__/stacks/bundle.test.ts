@@ -164,9 +164,9 @@ describe('deterministic zip', () => {
     expect(listing).toMatch(/No errors detected/);
   });
 
-  it('holds the bundled handler as index.js for the Lambda, and the recorder and the notifier beside it', () => {
+  it('holds the bundled handler as index.js for the Lambda, and the recorder, the notifier and the vault verifier beside it', () => {
     const read = readZip(readFileSync(handlerZip()));
-    expect([...read.keys()]).toEqual(['index.js', 'notify-sns.js', 'record-export.js']);
+    expect([...read.keys()]).toEqual(['index.js', 'notify-sns.js', 'record-export.js', 'vault-record.js']);
     expect(read.get('index.js')!.equals(bundleHandler())).toBe(true);
     expect(read.get('record-export.js')!.equals(bundleHandler(RECORDER_ENTRY))).toBe(true);
     expect(read.get('notify-sns.js')!.equals(bundleHandler(NOTIFIER_ENTRY))).toBe(true);

@@ -22,6 +22,23 @@ export async function listAllObjects(bucket: string, prefix: string, client: S3C
   return objects;
 }
 
+/**
+ * The keys under `prefix` that sort after `startAfter` (ListObjectsV2 StartAfter), every page: one
+ * request per 1,000 keys, so a time-ordered folder is listed from a point in time onwards.
+ */
+export async function listKeysAfter(bucket: string, prefix: string, startAfter: string | undefined, client: S3Client = s3): Promise<string[]> {
+  const keys: string[] = [];
+  let ContinuationToken: string | undefined;
+  do {
+    const out: ListObjectsV2CommandOutput = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(ContinuationToken === undefined ? { StartAfter: startAfter } : { ContinuationToken }) }),
+    );
+    for (const o of out.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key);
+    ContinuationToken = out.IsTruncated === false ? undefined : out.NextContinuationToken;
+  } while (ContinuationToken);
+  return keys;
+}
+
 /** An object's text; undefined when it does not exist. Other errors are the SDK's. */
 export async function readText(bucket: string, key: string, client: S3Client = s3): Promise<string | undefined> {
   try {

@@ -57,6 +57,17 @@ export function handoversStartAfter(sourcePrefix: string, since: Date): string {
   return `${handoversPrefix(sourcePrefix)}${handoverStamp(since)}`;
 }
 
+/** A handover's file name (`<time>-<export id>.json`) read back; undefined when it is not one. */
+export function parseHandoverFileName(name: string): { handedOverAt: Date; exportTaskIdentifier: string } | undefined {
+  const match = /^(\d{8}T\d{9}Z)-([^/]+)\.json$/.exec(name);
+  const stamp = match === null ? null : HANDOVER_STAMP.exec(match[1]!);
+  if (match === null || stamp === null) return undefined;
+  const [, y, mo, d, h, mi, s, ms] = stamp.map(Number) as number[];
+  const handedOverAt = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, ms!));
+  if (Number.isNaN(handedOverAt.getTime()) || handoverStamp(handedOverAt) !== stamp[0]) return undefined;
+  return { handedOverAt, exportTaskIdentifier: match[2]! };
+}
+
 /** What a handover's key says. */
 export interface HandoverKeyParts {
   /** The account whose prefix the key is under. */
@@ -79,14 +90,9 @@ export function parseHandoverKey(vaultArchivePrefix: string, key: string): { ok:
   if (match === null) return { ok: false, problem: `${key} is not a handover key (<archivePrefix>/<account>/${HANDOVERS_PATH}<time>-<export id>.json)` };
   const [, account, name] = match as unknown as [string, string, string];
   if (!/^\d{12}$/.test(account)) return { ok: false, problem: `${key}: "${account}" is not an account id (12 digits)` };
-  const dash = name.indexOf('-');
-  const stamp = HANDOVER_STAMP.exec(dash < 0 ? name : name.slice(0, dash));
-  const exportTaskIdentifier = dash < 0 ? '' : name.slice(dash + 1);
-  if (stamp === null || exportTaskIdentifier === '') return { ok: false, problem: `${key}: the file name is not <time>-<export id>.json` };
-  const [, y, mo, d, h, mi, s, ms] = stamp.map(Number) as number[];
-  const handedOverAt = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, ms!));
-  if (Number.isNaN(handedOverAt.getTime()) || handoverStamp(handedOverAt) !== stamp[0])
-    return { ok: false, problem: `${key}: "${stamp[0]}" is not a valid time` };
+  const file = parseHandoverFileName(`${name}.json`);
+  if (file === undefined) return { ok: false, problem: `${key}: the file name is not <time>-<export id>.json with a valid time` };
+  const { handedOverAt, exportTaskIdentifier } = file;
   return { ok: true, parts: { sourceAccountId: account, sourcePrefix: sourceArchivePrefix(base, account), handedOverAt, exportTaskIdentifier } };
 }
 

@@ -1,6 +1,7 @@
 // Use case: RDS reports an export's outcome → metrics on success, a notification on failure.
 import type { AwsClients } from '../aws/clients';
 import { classifyAwsError } from '../aws/errors';
+import type { ExportTask } from '@aws-sdk/client-rds';
 import { type Decision, metricLine, writeLogLine } from '../common/log';
 import { EXPORTED_BYTES, EXPORTS_COMPLETED } from '../contract/metric-names';
 import { notify } from '../aws/notify';
@@ -11,6 +12,35 @@ import { attemptOfExport } from './reconcile';
 import type { Settings } from '../contract/settings';
 
 const GIB = 1024 ** 3;
+
+/**
+ * Vault mode: a source cannot read its exports in the vault's bucket, so it hands the completed
+ * export over to the vault, which verifies and catalogs it (exporting/hand-over.ts).
+ */
+async function handOver(
+  task: ExportTask,
+  settings: Settings,
+  fields: Omit<Decision, 'decision' | 'reason'>,
+  location: string,
+  clients: AwsClients,
+): Promise<Decision> {
+  try {
+    const { handOverExport } = await recorder();
+    const { key } = await handOverExport(task, settings, new Date(), clients);
+    return {
+      decision: 'exported',
+      reason: `export complete: ${location}; handed over to the vault ${settings.vaultAccountId} at s3://${settings.archiveBucket}/${key}`,
+      ...fields,
+    };
+  } catch (error) {
+    const classified = classifyAwsError(error);
+    return {
+      decision: classified.errorClass === 'retryable' ? 'retry' : 'failed',
+      reason: `export complete, but handing it over to the vault failed: ${classified.message}`,
+      ...fields,
+    };
+  }
+}
 
 /** Handles RDS-EVENT-0159..0164: finds our export of the snapshot and reports its outcome. */
 export async function reportExportOutcome(event: SnapshotEvent, settings: Settings, clients: AwsClients = {}): Promise<Decision> {
@@ -38,6 +68,7 @@ export async function reportExportOutcome(event: SnapshotEvent, settings: Settin
         ...fields,
       };
     }
+    if (settings.vaultAccountId !== undefined) return handOver(task, settings, { ...fields, exportedBytes: bytes }, location, clients);
     try {
       // Registered even when the manifest exists: a retried invocation finishes a failed registration.
       const { recordCompletedExport } = await recorder();

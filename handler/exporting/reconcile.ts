@@ -242,8 +242,10 @@ interface VerificationSummary {
   readonly failures: { exportTaskIdentifier: string; reason: string }[];
   /** Completed exports into the archive bucket in the window. */
   readonly completed: number;
-  /** Those the record of verified exports did not name: each checked with a listing. */
+  /** Those the record of verified exports did not name: each checked with a listing (in vault mode, with the handovers' listing). */
   readonly checked: number;
+  /** Vault mode: handovers this run wrote. */
+  readonly handedOver?: number;
 }
 
 /** One JSON line about the record of verified exports, when it is worth a look. */
@@ -261,6 +263,12 @@ async function verifyCompletedExports(settings: Settings, result: ReconcileResul
   const completed = result.tasks.filter((t) => (t.Status ?? '').toUpperCase() === 'COMPLETE' && t.S3Bucket === settings.archiveBucket);
   const failures: { exportTaskIdentifier: string; reason: string }[] = [];
   if (completed.length === 0) return { failures, completed: 0, checked: 0 };
+  if (settings.vaultAccountId !== undefined) {
+    // Vault mode: the vault verifies; this account hands over what the vault has not verified yet.
+    const { handOverUnverifiedExports } = await recorder();
+    const handed = await handOverUnverifiedExports(settings, completed, now, clients);
+    return { failures: handed.failures, completed: handed.completed, checked: handed.unverified, handedOver: handed.handedOver };
+  }
   const { recordUnlessRecorded, readVerifiedRecord, saveVerifiedRecord } = await recorder();
   const bucket = settings.archiveBucket;
   const key = verifiedRecordKey(settings.archivePrefix);
@@ -370,6 +378,7 @@ export async function scheduledReconciliation(settings: Settings, now: Date = ne
       completedExports: verification.completed,
       checkedExports: verification.checked,
       failedVerifications: verificationFailures.length,
+      ...(verification.handedOver === undefined ? {} : { handedOver: verification.handedOver }),
       running: result.plan.running,
       decisions: summary,
     }),

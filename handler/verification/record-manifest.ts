@@ -1,7 +1,7 @@
 // Use case: a completed export → read what it wrote, verify it table by table, record the
 // manifest once, and tell the operators when something is not archived. Idempotent: a
 // re-delivered event or a repeated reconciliation finds the manifest and does nothing else.
-import type { ArchiveManifest } from '../contract/manifest';
+import type { ArchiveManifest, TaskDescriptionSource } from '../contract/manifest';
 import { metricLine, writeLogLine } from '../common/log';
 import { notify } from '../aws/notify';
 import type { AwsClients } from '../aws/clients';
@@ -26,6 +26,8 @@ export interface VerifyOptions {
   readonly archiveName: string;
   /** The verification time written to the manifest and the metrics. @default new Date() */
   readonly now?: Date;
+  /** Where `task` came from when not from this account's RDS (a vault: the source's handover); written to the manifest. */
+  readonly taskDescription?: TaskDescriptionSource;
 }
 
 /** What {@link verifyAndRecord} found, and whether this call recorded it. */
@@ -84,7 +86,8 @@ export async function verifyAndRecord(task: ExportTaskDescription, options: Veri
   const tablesInfoTexts = (await Promise.all(tablesInfoKeys.map(async (key) => ({ key, text: await readText(bucket, key, clients.s3) })))).filter(
     (file): file is { key: string; text: string } => file.text !== undefined,
   );
-  const manifest = verifyExport({ task, database: options.database, bucket, listing, exportInfoText, tablesInfoTexts, verifiedAt: now });
+  const verdict = verifyExport({ task, database: options.database, bucket, listing, exportInfoText, tablesInfoTexts, verifiedAt: now });
+  const manifest: ArchiveManifest = options.taskDescription === undefined ? verdict : { ...verdict, taskDescription: options.taskDescription };
 
   const status = (task.Status ?? 'COMPLETE').toUpperCase();
   if (status !== 'COMPLETE') {

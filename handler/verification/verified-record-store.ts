@@ -9,7 +9,7 @@ import { formatVerifiedRecord, nextVerifiedFolders, parseVerifiedRecord, sameFol
 /** What reading the record found. `unreadable` (corrupt, another version, or a failed read) is rebuilt by listing. */
 export type RecordRead =
   | { readonly state: 'absent' }
-  | { readonly state: 'read'; readonly folders: ReadonlySet<string>; readonly etag: string }
+  | { readonly state: 'read'; readonly folders: ReadonlySet<string>; readonly etag: string; readonly handedOver?: ReadonlyMap<string, string> }
   | { readonly state: 'unreadable'; readonly reason: string; readonly etag?: string };
 
 /** What saving the record did. */
@@ -28,11 +28,14 @@ export async function readVerifiedRecord(bucket: string, key: string, client?: S
   }
   if (stored === undefined) return { state: 'absent' };
   const parsed = parseVerifiedRecord(stored.text);
-  return parsed.ok ? { state: 'read', folders: parsed.folders, etag: stored.etag } : { state: 'unreadable', reason: parsed.reason, etag: stored.etag };
+  if (!parsed.ok) return { state: 'unreadable', reason: parsed.reason, etag: stored.etag };
+  return parsed.handedOver === undefined
+    ? { state: 'read', folders: parsed.folders, etag: stored.etag }
+    : { state: 'read', folders: parsed.folders, etag: stored.etag, handedOver: parsed.handedOver };
 }
 
 /** The write that replaces exactly what was read. */
-function conditionFor(read: RecordRead): WriteCondition {
+export function conditionFor(read: RecordRead): WriteCondition {
   if (read.state === 'absent') return { ifNoneMatch: '*' };
   // A stored version whose ETag we do not know (its read failed) is replaced whatever it holds:
   // overwriting can only lose entries, which costs the next run listings, never a verification.

@@ -33,10 +33,17 @@ interface StoredRecord {
   readonly recordVersion: number;
   readonly updatedAt: string;
   readonly exports: Record<string, string[]>;
+  /**
+   * Only in a vault's record of a source (handler/vault/): the day (YYYY-MM-DD) each folder's export
+   * was handed over, by day, which the vault prunes by. Readers that do not need it ignore it.
+   */
+  readonly handedOver?: Record<string, string[]>;
 }
 
-/** A record read back: the verified folders, or why the text is not a record. */
-export type ParsedRecord = { readonly ok: true; readonly folders: ReadonlySet<string> } | { readonly ok: false; readonly reason: string };
+/** A record read back: the verified folders (and, in a vault's record, the day each was handed over), or why the text is not a record. */
+export type ParsedRecord =
+  | { readonly ok: true; readonly folders: ReadonlySet<string>; readonly handedOver?: ReadonlyMap<string, string> }
+  | { readonly ok: false; readonly reason: string };
 
 /** Splits `a/b/<name>/` into `a/b/` and `<name>`. */
 function splitFolder(folder: string): [parent: string, name: string] {
@@ -45,16 +52,40 @@ function splitFolder(folder: string): [parent: string, name: string] {
   return [trimmed.slice(0, slash + 1), trimmed.slice(slash + 1)];
 }
 
-/** The record's text for these folders (sorted, so equal sets give equal text). */
-export function formatVerifiedRecord(folders: Iterable<string>, updatedAt: Date): string {
+/**
+ * The record's text for these folders (sorted, so equal sets give equal text). A vault passes
+ * `handedOver` (folder → day) for the folders it names.
+ */
+export function formatVerifiedRecord(folders: Iterable<string>, updatedAt: Date, handedOver?: ReadonlyMap<string, string>): string {
   const grouped: Record<string, string[]> = {};
   for (const folder of [...folders].sort()) {
     const [parent, name] = splitFolder(folder);
     grouped[parent] ??= [];
     grouped[parent].push(name);
   }
-  const record: StoredRecord = { recordVersion: VERIFIED_RECORD_VERSION, updatedAt: updatedAt.toISOString(), exports: grouped };
+  const byDay: Record<string, string[]> = {};
+  for (const [folder, day] of [...(handedOver ?? new Map<string, string>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    byDay[day] ??= [];
+    byDay[day].push(folder);
+  }
+  const record: StoredRecord = {
+    recordVersion: VERIFIED_RECORD_VERSION,
+    updatedAt: updatedAt.toISOString(),
+    exports: grouped,
+    ...(handedOver === undefined ? {} : { handedOver: Object.fromEntries(Object.entries(byDay).sort(([a], [b]) => (a < b ? -1 : 1))) }),
+  };
   return `${JSON.stringify(record)}\n`;
+}
+
+/** The day each folder was handed over, from a vault's record; entries that are not a day and a list of strings are left out. */
+function readHandedOver(value: unknown): Map<string, string> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const days = new Map<string, string>();
+  for (const [day, folders] of Object.entries(value)) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !Array.isArray(folders)) continue;
+    for (const folder of folders as unknown[]) if (typeof folder === 'string') days.set(folder, day);
+  }
+  return days;
 }
 
 /** Reads a record's text; anything that is not a record of this version says why, and is rebuilt. */
@@ -81,7 +112,8 @@ export function parseVerifiedRecord(text: string): ParsedRecord {
       folders.add(`${parent}${name}/`);
     }
   }
-  return { ok: true, folders };
+  const handedOver = readHandedOver(record.handedOver);
+  return handedOver === undefined ? { ok: true, folders } : { ok: true, folders, handedOver };
 }
 
 /** The completed exports the record does not name: those the run checks (one listing each, verified when they have no manifest). */
