@@ -25,7 +25,7 @@ import { s3 } from '../../handler/aws';
 import type { Settings } from '../../handler/contract';
 import { exportById, exportsOfDatabase, s3RangeReader, tableParts } from '../restore/archive-reader';
 import { mysqlLoader } from '../restore/mysql-loader';
-import { bindColumns, columnValues, openPart, type ParquetPart, partLines, prefetchFirstRowGroup, type RowGroupSource } from '../restore/parquet-reader';
+import { bindColumns, openPart, type ParquetPart, partLines, prefetchFirstRowGroup, type RowGroupSource, scanColumn } from '../restore/parquet-reader';
 import { postgresLoader } from '../restore/postgres-loader';
 import { RestoreProgress } from '../restore/progress';
 import type { RestoreCommand } from '../restore/command-line';
@@ -90,7 +90,7 @@ async function withScales(engine: RestorePlan['engine'], plan: TablePlan, parts:
     }
     const recovery = new ScaleRecovery();
     for (const { part } of parts) {
-      for await (const values of columnValues(part, column.name)) for (let i = 0; i < values.length; i++) recovery.observe(values[i] as string | null);
+      await scanColumn(part, column.name, engine, (bytes, from, to) => recovery.observeBytes(bytes, from, to));
     }
     columns.push(targetColumn(engine, column.source, recovery.result()));
   }

@@ -18,3 +18,6 @@ declare module 'hyparquet/src/schema.js' {
 declare module 'hyparquet/src/types.js' {
   export type { ColumnDecoder } from 'hyparquet/src/types';
 }
+declare module 'hyparquet/src/encoding.js' {
+  export * from 'hyparquet/types/encoding';
+}

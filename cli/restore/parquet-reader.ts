@@ -1,14 +1,15 @@
-// Reads a Parquet part with hyparquet, turning it into lines of COPY / LOAD DATA text, row group
-// by row group and, within a row group, column by column: each column is decoded alone and
-// written at once as escaped text into one buffer, then rows are cut from the columns' buffers.
-// Memory holds one decoded column and the row group as text (about its CSV size), never the
-// whole row group as JavaScript values, which costs several times that and most of the time in
-// garbage collection.
+// Reads a Parquet part (hyparquet reads the footer and page headers), turning it into lines of
+// COPY / LOAD DATA text, row group by row group and, within a row group, a slice of rows at a
+// time: each column decodes pages as the slice needs them (column-text.ts), and the slice's
+// rows are cut from the columns' text. Memory holds the row group's compressed bytes and about a
+// page of text per column, whatever the size of the row group or the table; the loader sends
+// each slice as it comes, so the database parses one slice while the next is decoded.
 import { gunzipSync } from 'node:zlib';
 import { type FileMetaData, parquetMetadataAsync, type SchemaElement } from 'hyparquet';
-import { describeParquetColumn, fieldFormatter, type LoadAs, type ParquetColumn, RestoreError, type Engine } from '../../handler/restore';
+import { describeParquetColumn, type Engine, type LoadAs, type ParquetColumn, RestoreError } from '../../handler/restore';
 import type { RangeReader } from './archive-reader';
-import { columnPages, type PageValues } from './column-pages';
+import { type ChunkPages, chunkPages } from './column-pages';
+import { ColumnCursor, ColumnFormat } from './column-text';
 
 // RDS writes .gz.parquet: GZIP pages. hyparquet decodes SNAPPY itself; GZIP comes from zlib.
 // The page header gives the output's size: one output buffer of that size, not a chain of 16 KB ones.
@@ -53,19 +54,13 @@ export function prefetchFirstRowGroup(part: ParquetPart): Promise<RowGroupSource
   return part.metadata.row_groups.length > 0 ? rowGroupSource(part, 0) : undefined;
 }
 
-/** The pages of one column of a row group. */
-async function pagesOf(part: ParquetPart, source: RowGroupSource, group: number, name: string): Promise<Generator<PageValues>> {
+/** One column chunk of a row group, opened for reading its pages. */
+async function chunkOf(part: ParquetPart, source: RowGroupSource, group: number, name: string): Promise<ChunkPages> {
   const chunk = part.metadata.row_groups[group]!.columns.find((c) => c.meta_data?.path_in_schema[0] === name);
   if (chunk?.meta_data === undefined) throw new RestoreError(`row group ${group + 1} has no column "${name}": the file is damaged`);
   const offset = Number(chunk.meta_data.dictionary_page_offset || chunk.meta_data.data_page_offset);
   const bytes = await source.view(offset, offset + Number(chunk.meta_data.total_compressed_size));
-  return columnPages(part.metadata, chunk, bytes, COMPRESSORS);
-}
-
-/** One column of a row group as escaped text: field i is bytes[ends[i - 1] ?? 0, ends[i]). */
-interface ColumnText {
-  readonly bytes: Buffer;
-  readonly ends: Uint32Array;
+  return chunkPages(part.metadata, chunk, bytes, COMPRESSORS);
 }
 
 /** An opened part: its footer and columns. */
@@ -126,98 +121,6 @@ export function bindColumns(part: ParquetPart, names: readonly { name: string; l
   });
 }
 
-/**
- * Writes a field's UTF-8 at `at`, returning the end. Most fields are short and ASCII: copied
- * character by character, which beats a call into Buffer.write for each.
- */
-function writeField(bytes: Buffer, at: number, field: string): number {
-  const length = field.length;
-  if (length > 64) return at + bytes.write(field, at, 'utf8');
-  for (let k = 0; k < length; k++) {
-    const code = field.charCodeAt(k);
-    if (code >= 0x80) return at + bytes.write(field.slice(k), at, 'utf8');
-    bytes[at++] = code;
-  }
-  return at;
-}
-
-// COPY text and LOAD DATA escapes, by byte: backslash, newline, carriage return, tab, NUL.
-const BYTE_ESCAPES = new Uint8Array(256);
-BYTE_ESCAPES[0x5c] = 0x5c;
-BYTE_ESCAPES[0x0a] = 0x6e;
-BYTE_ESCAPES[0x0d] = 0x72;
-BYTE_ESCAPES[0x09] = 0x74;
-BYTE_ESCAPES[0x00] = 0x30;
-
-/** A growable output buffer. */
-class TextBuffer {
-  bytes: Buffer;
-  used = 0;
-  constructor(capacity: number) {
-    this.bytes = Buffer.allocUnsafe(Math.max(1024, capacity));
-  }
-  reserve(more: number): void {
-    if (this.used + more <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + more));
-    this.bytes.copy(grown, 0, 0, this.used);
-    this.bytes = grown;
-  }
-}
-
-/**
- * Decodes one column of rows [start, end) and writes it as escaped text. Text that arrives as
- * bytes (MySQL CHAR, which RDS writes unannotated) is copied with its escapes byte by byte;
- * everything else goes through `format`.
- */
-async function columnText(
-  part: ParquetPart,
-  source: RowGroupSource,
-  group: number,
-  binding: ColumnBinding,
-  rows: number,
-  format: (value: unknown) => string,
-): Promise<ColumnText> {
-  const column = part.columns[binding.index]!;
-  const ends = new Uint32Array(rows);
-  // The chunk's plain size is close to its text size: the buffer rarely grows.
-  const chunk = part.metadata.row_groups[group]!.columns.find((c) => c.meta_data?.path_in_schema[0] === column.name);
-  const out = new TextBuffer(Number(chunk?.meta_data?.total_uncompressed_size ?? 0) + rows * 2);
-  // Only text columns: DECIMAL bytes are numbers, bytea and BLOB bytes are loaded as hex.
-  const textBytes = binding.loadAs === 'text' && column.physical === 'BYTE_ARRAY' && (column.kind === 'string' || column.kind === 'plain');
-  let row = 0;
-  for (const page of await pagesOf(part, source, group, column.name)) {
-    const { values, definitionLevels: levels, maxDefinitionLevel: defined } = page;
-    if (row + page.rows > rows) break;
-    let next = 0;
-    for (let r = 0; r < page.rows; r++) {
-      const value = levels === undefined || levels[r] === defined ? values[next++] : null;
-      if (textBytes && value instanceof Uint8Array) {
-        out.reserve(value.length * 2);
-        const target = out.bytes;
-        let at = out.used;
-        for (let k = 0; k < value.length; k++) {
-          const byte = value[k]!;
-          const escaped = BYTE_ESCAPES[byte]!;
-          if (escaped === 0) target[at++] = byte;
-          else {
-            target[at++] = 0x5c;
-            target[at++] = escaped;
-          }
-        }
-        out.used = at;
-      } else {
-        const field = format(value);
-        // UTF-8 takes at most 3 bytes per UTF-16 unit.
-        out.reserve(field.length * 3);
-        out.used = writeField(out.bytes, out.used, field);
-      }
-      ends[row++] = out.used;
-    }
-  }
-  if (row !== rows) throw new RestoreError(`column "${column.name}" of row group ${group + 1} holds ${row} values for ${rows} rows: the file is damaged`);
-  return { bytes: out.bytes.subarray(0, out.used), ends };
-}
-
 /** The row groups of a part as [first row, end row). */
 export function rowGroupRanges(part: ParquetPart): [number, number][] {
   const ranges: [number, number][] = [];
@@ -240,7 +143,7 @@ export async function* partLines(
   engine: Engine,
   first?: Promise<RowGroupSource>,
 ): AsyncGenerator<{ text: Buffer; rows: number }> {
-  const formatters = bindings.map((b) => fieldFormatter(part.columns[b.index]!, engine, b.loadAs));
+  const formats = bindings.map((b) => new ColumnFormat(part.columns[b.index]!, engine, b.loadAs));
   const groups = rowGroupRanges(part);
   let next = first ?? (groups.length > 0 ? rowGroupSource(part, 0) : undefined);
   for (const [group, [start, end]] of groups.entries()) {
@@ -249,49 +152,68 @@ export async function* partLines(
     next = group + 1 < groups.length ? rowGroupSource(part, group + 1) : undefined;
     next?.catch(() => {});
     if (end === start) continue;
-    const columns: ColumnText[] = [];
-    for (const [c, binding] of bindings.entries()) columns.push(await columnText(part, file, group, binding, end - start, formatters[c]!));
-    yield* rowsOf(columns, end - start);
-    // Let this row group's text go before the next one is decoded.
-    columns.length = 0;
-  }
-}
-
-/** Cuts rows out of the columns' text, SLICE_ROWS rows a buffer. */
-function* rowsOf(columns: readonly ColumnText[], rows: number): Generator<{ text: Buffer; rows: number }> {
-  for (let first = 0; first < rows; first += SLICE_ROWS) {
-    const last = Math.min(rows, first + SLICE_ROWS);
-    let size = (last - first) * columns.length;
-    for (const { ends } of columns) size += ends[last - 1]! - (first === 0 ? 0 : ends[first - 1]!);
-    const text = Buffer.allocUnsafe(size);
-    let at = 0;
-    for (let row = first; row < last; row++) {
-      for (let c = 0; c < columns.length; c++) {
-        const { bytes, ends } = columns[c]!;
-        const from = row === 0 ? 0 : ends[row - 1]!;
-        const to = ends[row]!;
-        // Short fields byte by byte: Buffer.copy's call costs more than copying a few bytes.
-        if (to - from > 32) at += bytes.copy(text, at, from, to);
-        else for (let k = from; k < to; k++) text[at++] = bytes[k]!;
-        text[at++] = c === columns.length - 1 ? 0x0a : 0x09;
-      }
+    const cursors: ColumnCursor[] = [];
+    for (const [c, binding] of bindings.entries()) {
+      const name = part.columns[binding.index]!.name;
+      cursors.push(new ColumnCursor(await chunkOf(part, file, group, name), formats[c]!, `column "${name}" of row group ${group + 1}`));
     }
-    yield { text, rows: last - first };
+    const rows = end - start;
+    for (let done = 0; done < rows; done += SLICE_ROWS) {
+      const count = Math.min(SLICE_ROWS, rows - done);
+      for (const cursor of cursors) cursor.fill(count);
+      yield { text: sliceText(cursors, count), rows: count };
+    }
+    for (const cursor of cursors) cursor.finish();
   }
 }
 
-/** Every value of one column of a part as text (null for NULL), page by page (for reading numeric scales). */
-export async function* columnValues(part: ParquetPart, name: string): AsyncGenerator<(string | null)[]> {
-  const decoder = new TextDecoder();
-  const text = (v: unknown) => (v === null || v === undefined ? null : v instanceof Uint8Array ? decoder.decode(v) : String(v));
-  for (const [group, [start, end]] of rowGroupRanges(part).entries()) {
+/** The next `rows` rows of the columns as lines, taken from the cursors. */
+function sliceText(columns: readonly ColumnCursor[], rows: number): Buffer {
+  let size = rows * columns.length;
+  for (const c of columns) size += c.start(c.first + rows) - c.start(c.first);
+  const text = Buffer.allocUnsafe(size);
+  let at = 0;
+  const last = columns.length - 1;
+  for (let row = 0; row < rows; row++) {
+    for (let c = 0; c <= last; c++) {
+      const column = columns[c]!;
+      const { bytes, ends } = column;
+      const index = column.first + row;
+      const from = index === 0 ? 0 : ends[index - 1]!;
+      const to = ends[index]!;
+      // Short fields byte by byte: Buffer.copy's call costs more than copying a few bytes.
+      if (to - from > 32) at += bytes.copy(text, at, from, to);
+      else for (let k = from; k < to; k++) text[at++] = bytes[k]!;
+      text[at++] = c === last ? 0x0a : 0x09;
+    }
+  }
+  for (const column of columns) column.first += rows;
+  return text;
+}
+
+/**
+ * Every field of one column of a part as text (as the loaders send it; \N for NULL), slice by
+ * slice, each handed to `visit` as bytes[from, to) (for reading numeric scales without a string
+ * per value).
+ */
+export async function scanColumn(part: ParquetPart, name: string, engine: Engine, visit: (bytes: Uint8Array, from: number, to: number) => void): Promise<void> {
+  const index = part.columns.findIndex((c) => c.name === name);
+  if (index < 0) throw new RestoreError(`a part has no column "${name}", which the export's metadata lists: the file does not belong to this table's export`);
+  const format = new ColumnFormat(part.columns[index]!, engine, 'text');
+  const groups = rowGroupRanges(part);
+  let next = groups.length > 0 ? rowGroupSource(part, 0, [name]) : undefined;
+  for (const [group, [start, end]] of groups.entries()) {
+    const file = await next!;
+    next = group + 1 < groups.length ? rowGroupSource(part, group + 1, [name]) : undefined;
+    next?.catch(() => {});
     if (end === start) continue;
-    for (const page of await pagesOf(part, await rowGroupSource(part, group, [name]), group, name)) {
-      const { values, definitionLevels: levels, maxDefinitionLevel: defined } = page;
-      const out: (string | null)[] = new Array(page.rows);
-      let next = 0;
-      for (let r = 0; r < page.rows; r++) out[r] = levels === undefined || levels[r] === defined ? text(values[next++]) : null;
-      yield out;
+    const cursor = new ColumnCursor(await chunkOf(part, file, group, name), format, `column "${name}" of row group ${group + 1}`);
+    for (let done = 0; done < end - start; done += SLICE_ROWS) {
+      const count = Math.min(SLICE_ROWS, end - start - done);
+      cursor.fill(count);
+      for (let row = cursor.first; row < cursor.first + count; row++) visit(cursor.bytes, cursor.start(row), cursor.ends[row]!);
+      cursor.first += count;
     }
+    cursor.finish();
   }
 }

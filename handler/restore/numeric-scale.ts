@@ -12,15 +12,39 @@ export function decimalsOf(text: string): number | undefined {
   return dot < 0 ? 0 : text.length - dot - 1;
 }
 
+/**
+ * decimalsOf for a value's UTF-8 bytes, bytes[from, to) (as the loaders' text holds it), without
+ * making a string of it: the text a number is printed in is ASCII, one byte a character.
+ */
+export function decimalsOfBytes(bytes: Uint8Array, from: number, to: number): number | undefined {
+  const start = from < to && bytes[from] === 0x2d ? from + 1 : from;
+  if (start >= to || bytes[start]! < 0x30 || bytes[start]! > 0x39) return undefined;
+  let dot = -1;
+  for (let i = from; i < to; i++) {
+    const byte = bytes[i]!;
+    // Not ASCII: not a number PostgreSQL or MySQL prints, but counted as the string would be.
+    if (byte >= 0x80) return decimalsOf(Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('utf8'));
+    if (byte === 0x2e && dot < 0) dot = i;
+  }
+  return dot < 0 ? 0 : to - dot - 1;
+}
+
 /** Accumulates the scale over a column's values, file by file. */
 export class ScaleRecovery {
   private scale: number | undefined;
   private mixed = false;
 
   observe(text: string | null | undefined): void {
-    if (this.mixed || text === null || text === undefined) return;
-    const decimals = decimalsOf(text);
-    if (decimals === undefined) return;
+    if (text !== null && text !== undefined) this.observeDecimals(decimalsOf(text));
+  }
+
+  /** A value's UTF-8 bytes, bytes[from, to). */
+  observeBytes(bytes: Uint8Array, from: number, to: number): void {
+    this.observeDecimals(decimalsOfBytes(bytes, from, to));
+  }
+
+  private observeDecimals(decimals: number | undefined): void {
+    if (this.mixed || decimals === undefined) return;
     if (this.scale === undefined) this.scale = decimals;
     else if (this.scale !== decimals) this.mixed = true;
   }
