@@ -5,14 +5,6 @@ import { setLogSink } from '../handler/common';
 import { SettingsError } from '../handler/contract';
 import { ConfigError } from '../stacks/config';
 import { type Command, type DeploymentOptions, parseCommandLine, UsageError } from './args';
-import { backfill } from './commands/backfill';
-import { catalog } from './commands/catalog';
-import { coverage } from './commands/coverage';
-import { doctor } from './commands/doctor';
-import { formatEnvironment } from './commands/env';
-import { restore } from './commands/restore';
-import { status } from './commands/status';
-import { verify } from './commands/verify';
 import { describeSources, FunctionNotFoundError, lambda, resolveSettings } from './deployment';
 import { explainAwsError } from './explain-error';
 
@@ -29,26 +21,28 @@ async function run(command: Exclude<Command, { command: 'help' }>): Promise<numb
   });
   // Every client here resolves its region from the environment at its first call.
   if (command.region !== undefined) process.env.AWS_REGION = command.region;
+  // Each command's code is loaded when it runs: doctor alone loads cdktf and the stacks, which
+  // would add a second to every other command's start.
   // doctor reads the exporter itself: a missing exporter or unparsable settings is its first finding.
-  if (command.command === 'doctor') return doctor(command);
+  if (command.command === 'doctor') return (await import('./commands/doctor')).doctor(command);
   const resolved = await resolveSettings(command);
   console.error(describeSources(resolved, await activeRegion(command)));
   switch (command.command) {
     case 'env':
-      console.log(formatEnvironment(resolved, command.json));
+      console.log((await import('./commands/env')).formatEnvironment(resolved, command.json));
       return 0;
     case 'status':
-      return status(command, resolved.settings);
+      return (await import('./commands/status')).status(command, resolved.settings);
     case 'backfill':
-      return backfill(command, resolved.settings);
+      return (await import('./commands/backfill')).backfill(command, resolved.settings);
     case 'verify':
-      return verify(command, resolved.settings);
+      return (await import('./commands/verify')).verify(command, resolved.settings);
     case 'catalog':
-      return catalog(command, resolved.settings);
+      return (await import('./commands/catalog')).catalog(command, resolved.settings);
     case 'coverage':
-      return coverage(command, resolved.settings);
+      return (await import('./commands/coverage')).coverage(command, resolved.settings);
     case 'restore':
-      return restore(command, resolved.settings);
+      return (await import('./commands/restore')).restore(command, resolved.settings);
   }
 }
 
