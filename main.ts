@@ -1,9 +1,10 @@
-// The main job: load the settings and synthesize one archive stack per region into cdktf.out/.
+// The main job: load the settings and synthesize one archive stack per region (with a vault, the
+// vault's and the sources' stacks: stacks/app-stacks.ts) into cdktf.out/.
 // Informational lines go to stdout (the cdktf CLI shows an app's stderr as errors); problems go
 // to stderr with exit code 2.
 import * as path from 'node:path';
-import { ArchiveStack } from './stacks/archive-stack';
-import { type ArchiveConfig, ConfigError, loadConfig, stackName } from './stacks/config';
+import { addStacks } from './stacks/app-stacks';
+import { type ArchiveConfig, ConfigError, loadConfig } from './stacks/config';
 import { requestedOutdir, synthesizeInto } from './stacks/synth-output';
 
 function main(): void {
@@ -23,11 +24,7 @@ function main(): void {
     );
   }
   const outdir = requestedOutdir();
-  const stacks = synthesizeInto(outdir, (app) => {
-    for (const region of config.regions) {
-      new ArchiveStack(app, stackName(config, region), { config, region });
-    }
-  });
+  const stacks = synthesizeInto(outdir, (app) => addStacks(app, config));
   console.log(`rds-snapshot-archive: synthesized ${stacks.join(', ')} into ${path.relative(process.cwd(), outdir) || '.'}/stacks`);
 }
 

@@ -36,8 +36,36 @@ function underExports(inputs: ArchiveAccessInputs, pattern: string): string {
  * register them in Glue when the catalog is on, and report to the notifications topic.
  */
 export function archiveAccessStatements(inputs: ArchiveAccessInputs): PolicyStatement[] {
+  return [
+    ...exportStartStatements(inputs),
+    ...verificationStatements(inputs),
+    ...(inputs.catalogArchiveName === undefined ? [] : [catalogStatement(inputs.scope, inputs.catalogArchiveName)]),
+    {
+      Sid: 'NotifyOperators',
+      Effect: 'Allow',
+      Action: 'sns:Publish',
+      Resource: inputs.notificationsTopicArn,
+    },
+  ];
+}
+
+/** Where exports start: the export role to pass and the key to grant to RDS (a vault's key is named by a condition: stacks/source-access.ts). */
+export interface ExportStartInputs {
+  readonly scope: AwsScope;
+  readonly exportRoleArn: string;
+  readonly kmsKeyArn: string;
+  /** Narrows the key statements further (a source names the vault's key by its alias). @default undefined */
+  readonly kmsKeyCondition?: PolicyStatement['Condition'];
+}
+
+/**
+ * Finding snapshots and starting and following their exports: this account's and region's
+ * snapshots only, with the export role and the key (handed to RDS through a grant).
+ */
+export function exportStartStatements(inputs: ExportStartInputs): PolicyStatement[] {
   const { partition, region, accountId } = inputs.scope;
   const rds = `arn:${partition}:rds:${region}:${accountId}`;
+  const keyCondition = inputs.kmsKeyCondition ?? {};
   return [
     {
       Sid: 'DescribeSnapshots',
@@ -71,21 +99,14 @@ export function archiveAccessStatements(inputs: ArchiveAccessInputs): PolicyStat
       Effect: 'Allow',
       Action: 'kms:CreateGrant',
       Resource: inputs.kmsKeyArn,
-      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' }, ...keyCondition },
     },
     {
       Sid: 'DescribeKey',
       Effect: 'Allow',
       Action: 'kms:DescribeKey',
       Resource: inputs.kmsKeyArn,
-    },
-    ...verificationStatements(inputs),
-    ...(inputs.catalogArchiveName === undefined ? [] : [catalogStatement(inputs.scope, inputs.catalogArchiveName)]),
-    {
-      Sid: 'NotifyOperators',
-      Effect: 'Allow',
-      Action: 'sns:Publish',
-      Resource: inputs.notificationsTopicArn,
+      ...(inputs.kmsKeyCondition === undefined ? {} : { Condition: inputs.kmsKeyCondition }),
     },
   ];
 }
@@ -139,7 +160,7 @@ function verificationStatements(inputs: ArchiveAccessInputs): PolicyStatement[] 
 }
 
 /** Registration of verified exports in Glue: this archive's databases and their tables only; nothing is ever deleted. */
-function catalogStatement(scope: AwsScope, archiveName: string): PolicyStatement {
+export function catalogStatement(scope: AwsScope, archiveName: string): PolicyStatement {
   const glue = `arn:${scope.partition}:glue:${scope.region}:${scope.accountId}`;
   const databasePrefix = glueDatabasePrefix(archiveName);
   return {

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
@@ -27,6 +28,13 @@ export interface ArchiveBucketProps {
    * @default undefined (no query results, no rule for them)
    */
   readonly queryResultsPrefix?: string;
+  /**
+   * Statements the bucket policy holds beside the TLS-only Deny (a vault's: stacks/vault-policies.ts), given the bucket's ARN.
+   * @default undefined (the TLS-only Deny alone)
+   */
+  readonly moreStatements?: (bucketArn: string) => readonly PolicyStatement[];
+  /** Where S3 delivers the bucket's server access logs. @default undefined (no access logging) */
+  readonly accessLog?: { readonly targetBucket: string; readonly targetPrefix: string };
 }
 
 /** Days after which an unfinished multipart upload (an export cut short) is cleaned up. */
@@ -82,8 +90,11 @@ export class ArchiveBucket extends Construct {
     });
     new S3BucketPolicy(this, 'policy', {
       bucket: bucket.id,
-      policy: policyDocument(archiveBucketPolicy(bucket.arn)),
+      policy: policyDocument([...archiveBucketPolicy(bucket.arn), ...(props.moreStatements?.(bucket.arn) ?? [])]),
     });
+    if (props.accessLog !== undefined) {
+      new S3BucketLoggingA(this, 'access-log', { bucket: bucket.id, targetBucket: props.accessLog.targetBucket, targetPrefix: props.accessLog.targetPrefix });
+    }
 
     const { lifecycle } = props;
     // The exports' rule applies below the archive prefix only, so that nothing else in the bucket

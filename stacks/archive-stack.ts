@@ -1,11 +1,10 @@
 import type { Construct } from 'constructs';
-import { S3Backend, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { ArchiveBucket } from './archive-bucket';
 import { ArchiveKey } from './archive-key';
-import { writeSettings } from '../handler/contract';
+import { type Settings, writeSettings } from '../handler/contract';
 import { exporterFunctionName, iamName, resourceBaseName, stackName, type ArchiveConfig } from './config';
 import { ExporterFunction } from './exporter-function';
 import { ExportRole } from './export-role';
@@ -19,6 +18,9 @@ import { ArchiveAlarms } from './archive-alarms';
 import { ArchiveWorkgroup, QUERY_RESULTS_PREFIX } from './athena-workgroup';
 import { OperatorPolicy } from './operator-policy';
 import { ReaderPolicy } from './reader-policy';
+import { awsProvider, configureBackend } from './stack-setup';
+
+export { defaultTags } from './stack-setup';
 
 /** Settings of one region's archive stack. */
 export interface ArchiveStackProps {
@@ -27,17 +29,22 @@ export interface ArchiveStackProps {
   readonly region: string;
 }
 
-/** Tags every resource carries, beside the configured ones. */
-export function defaultTags(config: ArchiveConfig): Record<string, string> {
-  return { ...config.tags, Application: 'rds-snapshot-archive', Environment: config.environment };
+/** The deployed resources the exporter's settings name. */
+export interface ExporterResources {
+  readonly bucketName: string;
+  readonly exportRoleArn: string;
+  readonly kmsKeyArn: string;
+  readonly notificationsTopicArn: string;
 }
 
 /** The handler's environment variables, from the settings and the deployed resources, written by the settings contract. */
-export function exporterEnvironment(
-  config: ArchiveConfig,
-  resources: { readonly bucketName: string; readonly exportRoleArn: string; readonly kmsKeyArn: string; readonly notificationsTopicArn: string },
-): Record<string, string> {
-  return writeSettings({
+export function exporterEnvironment(config: ArchiveConfig, resources: ExporterResources): Record<string, string> {
+  return writeSettings(exporterSettings(config, resources));
+}
+
+/** The exporter's settings from the configuration and the deployed resources (a source of a vault changes some: stacks/source-stack.ts). */
+export function exporterSettings(config: ArchiveConfig, resources: ExporterResources): Settings {
+  return {
     archiveBucket: resources.bucketName,
     exportRoleArn: resources.exportRoleArn,
     exportKmsKeyArn: resources.kmsKeyArn,
@@ -53,7 +60,7 @@ export function exporterEnvironment(
     maxExportAttempts: config.reconciliation.maxExportAttempts,
     policy: config.policy,
     catalogEnabled: config.catalog.enabled,
-  });
+  };
 }
 
 /**
@@ -69,7 +76,7 @@ export class ArchiveStack extends TerraformStack {
     const name = stackName(config, region);
     const baseName = resourceBaseName(config);
 
-    new AwsProvider(this, 'aws', { region, defaultTags: [{ tags: defaultTags(config) }] });
+    awsProvider(this, config, region);
     configureBackend(this, config, name);
 
     const identity = new DataAwsCallerIdentity(this, 'account');
@@ -211,17 +218,4 @@ export class ArchiveStack extends TerraformStack {
       new TerraformOutput(this, outputId, output);
     }
   }
-}
-
-/** S3 state with encryption and S3-native locking when configured; otherwise local state beside the project. */
-function configureBackend(stack: TerraformStack, config: ArchiveConfig, name: string): void {
-  const state = config.remoteState;
-  if (state === undefined) {
-    // Relative to cdktf.out/stacks/<stack>, where Terraform runs: the project root.
-    new LocalBackend(stack, { path: `../../../terraform.${name}.tfstate` });
-    return;
-  }
-  new S3Backend(stack, { bucket: state.bucket, key: `${state.keyPrefix}/${name}.tfstate`, region: state.region, encrypt: true });
-  // cdktf 0.21 has no use_lockfile option yet; S3-native locking needs Terraform >= 1.10.
-  stack.addOverride('terraform.backend.s3.use_lockfile', true);
 }

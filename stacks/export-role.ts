@@ -41,12 +41,12 @@ export class ExportRole extends Construct {
     this.roleName = role.name;
   }
 
-  /** Gives the role what an export needs in the bucket and key. */
-  grantAccess(access: ExportRoleAccess): void {
+  /** Gives the role what an export needs in the bucket and key (a source of a vault passes its own statements: stacks/source-access.ts). */
+  grantAccess(access: ExportRoleAccess, statements: readonly PolicyStatement[] = exportRolePolicy(access)): void {
     new IamRolePolicy(this, 'access', {
       name: 'write-exports',
       role: this.roleName,
-      policy: policyDocument(exportRolePolicy(access)),
+      policy: policyDocument(statements),
     });
   }
 }

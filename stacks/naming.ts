@@ -25,7 +25,7 @@ export function exporterFunctionName(config: Pick<ArchiveConfig, 'namePrefix' | 
 export function iamName(
   config: Pick<ArchiveConfig, 'namePrefix' | 'environment'>,
   region: string,
-  purpose: 'export' | 'exporter' | 'operator' | 'reader',
+  purpose: 'export' | 'exporter' | 'operator' | 'reader' | 'verifier',
 ): string {
   return `${resourceBaseName(config)}-${region}-${purpose}`;
 }

@@ -9,6 +9,8 @@ export interface PolicyStatement {
   readonly Action: string | readonly string[];
   /** Absent in trust policies, which apply to the role itself. */
   readonly Resource?: string | readonly string[];
+  /** Every resource but these (a Deny that confines a principal to its own prefix). */
+  readonly NotResource?: string | readonly string[];
   /** Condition values are strings, as IAM stores them ("true", not true), so plans stay quiet. */
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }

@@ -11,6 +11,8 @@ export interface ReconcileScheduleProps {
   /** The exporter function, invoked with EventBridge's "Scheduled Event". */
   readonly functionName: string;
   readonly functionArn: string;
+  /** What the schedule does, for the rule's description. @default the exporter's reconciliation */
+  readonly description?: string;
 }
 
 /** An EventBridge schedule that invokes the exporter to reconcile: start what events missed. */
@@ -22,7 +24,7 @@ export class ReconcileSchedule extends Construct {
     super(scope, id);
     const rule = new CloudwatchEventRule(this, 'rule', {
       name: `${props.baseName}-reconcile`,
-      description: 'Starts the exports that snapshot events missed, the quota deferred or that failed',
+      description: props.description ?? 'Starts the exports that snapshot events missed, the quota deferred or that failed',
       scheduleExpression: `rate(${props.everyMinutes} minutes)`,
     });
     this.ruleArn = rule.arn;

@@ -1,0 +1,152 @@
+import type { Construct } from 'constructs';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { sourceArchivePrefix, writeSettings } from '../handler/contract';
+import { ArchiveAlarms } from './archive-alarms';
+import { ArchiveKey, topicsKeyPolicy } from './archive-key';
+import { exporterSettings } from './archive-stack';
+import { exporterFunctionName, iamName, resourceBaseName, type ArchiveConfig } from './config';
+import { ExportRole } from './export-role';
+import { ExporterFunction } from './exporter-function';
+import { FailureRouting } from './failure-routing';
+import { Notifications } from './notifications';
+import { OperatorPolicy } from './operator-policy';
+import type { AwsScope } from './policy';
+import { ReconcileSchedule } from './reconcile-schedule';
+import { SnapshotEvents } from './snapshot-events';
+import { sourceAccessStatements, sourceExportRolePolicy, vaultKeyReference } from './source-access';
+import { awsProvider, configureBackend } from './stack-setup';
+import { sourceStackName, vaultBucketName, vaultKeyAliasArn, vaultKeyAliasName } from './vault-names';
+import { requireVault } from './vault-stack';
+
+/** Settings of one source account's stack in one region. */
+export interface SourceStackProps {
+  readonly config: ArchiveConfig;
+  readonly region: string;
+  /** The source account (one of config.vault.sourceAccounts). */
+  readonly accountId: string;
+}
+
+/**
+ * One source account's archiving in one region, exporting into its vault: what a single-account
+ * stack holds (event subscriptions, exporter, reconciliation, alarms, operator policy) without the
+ * bucket, the archive key, the catalog, the workgroup and the reader policy, which are the vault's.
+ * Its exporter starts exports into the vault's bucket under `<archivePrefix>/<account>/` with the
+ * vault's key (named by its alias ARN: source-access.ts says why) and hands each completed one
+ * over to the vault. Its own small key encrypts its topics and dead-letter queue.
+ */
+export class SourceStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: SourceStackProps) {
+    super(scope, id);
+    const { config, region, accountId } = props;
+    const vault = requireVault(config);
+    const source = vault.sourceAccounts.find((s) => s.accountId === accountId);
+    if (source === undefined) throw new Error(`account ${accountId} is not one of vault.sourceAccounts`);
+    const baseName = resourceBaseName(config);
+    awsProvider(this, config, region, source);
+    configureBackend(this, config, sourceStackName(config, accountId, region));
+
+    const partition = new DataAwsPartition(this, 'partition');
+    const aws: AwsScope = { partition: partition.partition, accountId, region, dnsSuffix: partition.dnsSuffix };
+    const bucketName = vaultBucketName(config, vault.accountId, region);
+    const bucketArn = `arn:${aws.partition}:s3:::${bucketName}`;
+    const sourcePrefix = sourceArchivePrefix(config.archivePrefix, accountId);
+    const vaultKey = vaultKeyReference(aws.partition, region, vault.accountId, vaultKeyAliasName(config));
+    const vaultKeyArn = vaultKeyAliasArn(aws.partition, region, vault.accountId, config);
+
+    const exportRole = new ExportRole(this, 'export-role', { scope: aws, roleName: iamName(config, region, 'export') });
+    exportRole.grantAccess(
+      { bucketArn, archivePrefix: sourcePrefix, kmsKeyArn: vaultKeyArn },
+      sourceExportRolePolicy({ scope: aws, bucketArn, sourcePrefix, vaultKey }),
+    );
+    const exporter = new ExporterFunction(this, 'exporter', {
+      scope: aws,
+      functionName: exporterFunctionName(config),
+      roleName: iamName(config, region, 'exporter'),
+      logRetentionDays: config.logRetentionDays,
+    });
+    const key = new ArchiveKey(this, 'key', {
+      scope: aws,
+      baseName,
+      aliasName: `${baseName}-topics`,
+      encrypts: "the snapshot event and notifications topics and the dead-letter queue (the exports use the vault's key)",
+      policy: topicsKeyPolicy(aws),
+    });
+
+    const events = new SnapshotEvents(this, 'events', { scope: aws, baseName, kmsKeyArn: key.keyArn });
+    const notifications = new Notifications(this, 'notifications', { scope: aws, baseName, kmsKeyArn: key.keyArn, emails: config.notificationEmails });
+    const failures = new FailureRouting(this, 'failures', {
+      baseName,
+      kmsKeyArn: key.keyArn,
+      notificationsTopicArn: notifications.topicArn,
+      reconcileEveryMinutes: config.reconciliation.everyMinutes,
+    });
+    const archiveAccess = sourceAccessStatements({
+      scope: aws,
+      bucketArn,
+      sourcePrefix,
+      vaultKey,
+      exportRoleArn: exportRole.roleArn,
+      notificationsTopicArn: notifications.topicArn,
+      topicsKeyArn: key.keyArn,
+    });
+    const fn = exporter.deploy({
+      archiveAccess,
+      kmsKeyArn: key.keyArn,
+      topicArn: events.topicArn,
+      deadLetterQueueArn: failures.deadLetterQueueArn,
+      asyncRetryAttempts: config.asyncRetryAttempts,
+      reservedConcurrency: config.exporterReservedConcurrency ?? undefined,
+      environment: writeSettings({
+        ...exporterSettings(config, { bucketName, exportRoleArn: exportRole.roleArn, kmsKeyArn: vaultKeyArn, notificationsTopicArn: notifications.topicArn }),
+        // Everything this exporter writes or reads is under its own prefix of the vault.
+        archivePrefix: sourcePrefix,
+        // The vault catalogs; a source never reads the data.
+        catalogEnabled: false,
+        vaultAccountId: vault.accountId,
+      }),
+    });
+    failures.watchFunction(fn.functionName);
+    new ReconcileSchedule(this, 'reconcile', {
+      baseName,
+      everyMinutes: config.reconciliation.everyMinutes,
+      functionName: fn.functionName,
+      functionArn: fn.arn,
+    });
+    new ArchiveAlarms(this, 'archive-alarms', {
+      baseName,
+      notificationsTopicArn: notifications.topicArn,
+      reconcileEveryMinutes: config.reconciliation.everyMinutes,
+      maxLagHours: config.reconciliation.maxLagHours,
+    });
+    const operator = new OperatorPolicy(this, 'operator', {
+      baseName,
+      policyName: iamName(config, region, 'operator'),
+      archiveAccess,
+      exporterFunctionArn: fn.arn,
+      doctorReads: {
+        scope: aws,
+        baseName,
+        eventTopicArn: events.topicArn,
+        exportRoleArn: exportRole.roleArn,
+        kmsKeyArn: key.keyArn,
+        bucketArn,
+        deadLetterQueueArn: failures.deadLetterQueueArn,
+      },
+    });
+
+    const outputs: Record<string, { value: string; description: string }> = {
+      'archive-bucket': { value: bucketName, description: "The vault's bucket this account exports into" },
+      'archive-prefix': { value: sourcePrefix, description: "This account's prefix in the vault's bucket" },
+      'kms-key-arn': { value: vaultKeyArn, description: "The vault's key (alias ARN) the exports are encrypted with" },
+      'topics-key-arn': { value: key.keyArn, description: "This account's key for its topics and dead-letter queue" },
+      'export-role-arn': { value: exportRole.roleArn, description: 'IAM role RDS assumes to write exports into the vault' },
+      'snapshot-events-topic-arn': { value: events.topicArn, description: 'SNS topic RDS publishes snapshot events to' },
+      'exporter-function-name': { value: exporter.functionName, description: 'Lambda function that starts the exports and hands them over to the vault' },
+      'notifications-topic-arn': { value: notifications.topicArn, description: 'SNS topic for alarms and export failures; subscribe operators here' },
+      'dead-letter-queue-url': { value: failures.deadLetterQueueUrl, description: 'SQS queue holding snapshot events the exporter could not handle' },
+      'operator-policy-arn': { value: operator.policyArn, description: 'IAM policy to attach to the roles or users that run `npm run archive`' },
+    };
+    for (const [outputId, output] of Object.entries(outputs)) new TerraformOutput(this, outputId, output);
+  }
+}
