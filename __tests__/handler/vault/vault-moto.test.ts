@@ -45,7 +45,8 @@ const VAULT_SETTINGS = readVaultSettings({ ARCHIVE_BUCKET: BUCKET, ARCHIVE_PREFI
 
 /** Sends every request of `client` to `account`'s moto backend; records S3 calls in `calls` when given. */
 function inAccount<T extends S3Client | RDSClient | GlueClient>(client: T, account: string, calls?: string[]): T {
-  client.middlewareStack.add(
+  // One middleware for the three clients: their stacks differ only in their input and output types.
+  (client as unknown as S3Client).middlewareStack.add(
     (next, context) => async (args) => {
       (args.request as { headers: Record<string, string> }).headers['x-moto-account-id'] = account;
       const input = args.input as { Key?: string; Prefix?: string };
@@ -162,7 +163,12 @@ describe.runIf(runs)('vault mode: a source account hands over, the vault verifie
       ok: true,
       handover: {
         sourceAccountId: SOURCE,
-        exportTask: { ExportTaskIdentifier: first.exportTaskIdentifier, SourceArn: first.snapshotArn, S3Bucket: BUCKET, Status: expect.stringMatching(/^complete$/i) },
+        exportTask: {
+          ExportTaskIdentifier: first.exportTaskIdentifier,
+          SourceArn: first.snapshotArn,
+          S3Bucket: BUCKET,
+          Status: expect.stringMatching(/^complete$/i),
+        },
       },
     });
     expect(await manifestOf(first.folder)).toBeUndefined();
