@@ -1,6 +1,7 @@
 // Checks every setting of the configuration and records a problem, naming the setting and what
 // is allowed, for each bad one: all problems are reported at once.
 import {
+  ACCOUNT_ID,
   type Format,
   BUCKET_NAME,
   DATABASE_PATTERN,
@@ -45,7 +46,6 @@ const EMAIL_ADDRESS: Format = { pattern: /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/, shape:
 const BUCKET_NAME_OVERHEAD = '-'.length * 3 + 12;
 /** A vault also creates its access-log bucket, named <prefix>-<environment>-logs-<account id>-<region> (stacks/vault-names.ts). */
 const LOG_BUCKET_NAME_EXTRA = '-logs'.length;
-const ACCOUNT_ID: Format = { pattern: /^\d{12}$/, shape: 'a 12-digit AWS account id in quotes, e.g. "111111111111"' };
 
 /** Checks every setting, records a problem for each bad one, and returns the typed settings. */
 export function validateConfig(input: JsonObject, problems: string[]): ArchiveConfig {
@@ -278,7 +278,7 @@ function validateVault(v: Validator, value: Json, input: JsonObject): VaultConfi
   }
   v.unknownKeys('vault.', value, ['accountId', 'roleArn', 'objectLock', 'sourceAccounts']);
   if (value.accountId === undefined) v.problem(`vault.accountId is required when vault is set: ${ACCOUNT_ID.shape}`);
-  const accountId = v.string('vault.accountId', value.accountId, '', ACCOUNT_ID);
+  const accountId = accountIdOf(v, 'vault.accountId', value.accountId);
   const roleArn = accountRole(v, 'vault', value.roleArn, accountId);
 
   let objectLock: VaultConfig['objectLock'] = { mode: 'COMPLIANCE', days: 1 };
@@ -307,7 +307,7 @@ function validateVault(v: Validator, value: Json, input: JsonObject): VaultConfi
       }
       v.unknownKeys(`${name}.`, item, ['accountId', 'roleArn']);
       if (item.accountId === undefined) v.problem(`${name}.accountId is required: ${ACCOUNT_ID.shape}`);
-      const sourceId = v.string(`${name}.accountId`, item.accountId, '', ACCOUNT_ID);
+      const sourceId = accountIdOf(v, `${name}.accountId`, item.accountId);
       if (sourceId !== '' && sourceId === accountId) {
         v.problem(`${name}.accountId is the vault's own account (${accountId}): a source must be another account, or the vault would not be apart from it`);
       }
@@ -330,6 +330,16 @@ function validateVault(v: Validator, value: Json, input: JsonObject): VaultConfi
     }
   }
   return { accountId, ...(roleArn !== undefined ? { roleArn } : {}), objectLock, sourceAccounts };
+}
+
+/** An account id, or '' after recording what is wrong with it. */
+function accountIdOf(v: Validator, name: string, value: Json): string {
+  if (typeof value === 'number') {
+    // JSON numbers drop leading zeros, and account ids may have them.
+    v.problem(`${name} must be ${ACCOUNT_ID.shape} written as a string in quotes, got the number ${value}`);
+    return '';
+  }
+  return v.string(name, value, '', ACCOUNT_ID);
 }
 
 /** An optional Terraform role ARN that must belong to `accountId`. */

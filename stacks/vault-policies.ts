@@ -214,9 +214,18 @@ export function vaultKeyPolicy(scope: AwsScope, sources: readonly VaultSource[])
       Sid: 'SourceExportersGrantToRdsOnly',
       Effect: 'Allow',
       Principal: { AWS: roots },
-      Action: ['kms:CreateGrant', 'kms:DescribeKey'],
+      Action: 'kms:CreateGrant',
       Resource: '*',
       Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' }, ...exporters },
+    },
+    {
+      // StartExportTask also describes the key as its caller; a request to describe carries no grant condition.
+      Sid: 'SourceExportersDescribeKey',
+      Effect: 'Allow',
+      Principal: { AWS: roots },
+      Action: 'kms:DescribeKey',
+      Resource: '*',
+      Condition: exporters,
     },
     {
       // A handover is written SSE-KMS like every object of the bucket.

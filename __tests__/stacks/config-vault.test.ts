@@ -42,8 +42,12 @@ describe('the vault setting', () => {
   });
 
   it.each([
-    ['an account id that is not 12 digits', { ...VAULT_SETTING, accountId: '1111' }, /^vault\.accountId must be a 12-digit AWS account id .*got "1111"$/],
-    ['an account id as a number', { ...VAULT_SETTING, accountId: 111111111111 }, /^vault\.accountId must be a 12-digit AWS account id/],
+    ['an account id that is not 12 digits', { ...VAULT_SETTING, accountId: '1111' }, /^vault\.accountId must be an AWS account id \(12 digits\), got "1111"$/],
+    [
+      'an account id as a number',
+      { ...VAULT_SETTING, accountId: 111111111111 },
+      /^vault\.accountId must be an AWS account id \(12 digits\) written as a string in quotes, got the number 111111111111$/,
+    ],
     [
       'no account id',
       { objectLock: VAULT_SETTING.objectLock, sourceAccounts: VAULT_SETTING.sourceAccounts },

@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { ArchiveStack } from '../../stacks/archive-stack';
+import { addStacks } from '../../stacks/app-stacks';
 import { stackName, type ArchiveConfig } from '../../stacks/config';
+import { sourceStackName, vaultStackName } from '../../stacks/vault-names';
 import { configFrom } from '../support/synth';
+import { TWO_SOURCES_SETTING } from '../support/vault';
 import { requireTool, terraformEnv, terraformMissing, TF_PLUGIN_DIR } from '../support/tools';
 
 const runs = requireTool('terraform validate', terraformMissing());
@@ -32,7 +34,16 @@ const configurations: Record<string, ArchiveConfig> = {
   'existing bucket': configFrom({ environment: 'byo', existingBucketNames: { 'us-east-1': 'acme-rds-archive' } }),
   // No Glue, no workgroup, and the S3 statements and lifecycle of an archive that is the whole bucket.
   'catalog disabled, no prefix': configFrom({ environment: 'nocat', archivePrefix: '', catalog: { enabled: false } }),
+  // The vault's stack and each source's, as main.ts writes them.
+  'vault with two source accounts': configFrom({ environment: 'vault', vault: TWO_SOURCES_SETTING }),
 };
+
+/** The stacks synth writes for a configuration. */
+function expectedStacks(config: ArchiveConfig): string[] {
+  const { vault } = config;
+  if (vault === undefined) return config.regions.map((region) => stackName(config, region));
+  return config.regions.flatMap((region) => [vaultStackName(config, region), ...vault.sourceAccounts.map((s) => sourceStackName(config, s.accountId, region))]);
+}
 
 function terraform(cwd: string, args: string[], env: NodeJS.ProcessEnv): { status: number | null; output: string } {
   const result = spawnSync('terraform', args, { cwd, env, encoding: 'utf8' });
@@ -47,10 +58,10 @@ describe.runIf(runs)('terraform validate on the synthesized stacks', () => {
   it.each(Object.entries(configurations))('%s', (_name, config) => {
     const outdir = mkdtempSync(path.join(tmpdir(), 'archive-synth-'));
     const app = new App({ outdir });
-    for (const region of config.regions) new ArchiveStack(app, stackName(config, region), { config, region });
+    addStacks(app, config);
     app.synth();
     const stacks = readdirSync(path.join(outdir, 'stacks'));
-    expect(stacks.sort()).toEqual(config.regions.map((region) => stackName(config, region)).sort());
+    expect(stacks.sort()).toEqual(expectedStacks(config).sort());
     for (const stack of stacks) {
       const dir = path.join(outdir, 'stacks', stack);
       const init = terraform(dir, ['init', '-backend=false', `-plugin-dir=${TF_PLUGIN_DIR}`, '-input=false', '-no-color'], env);

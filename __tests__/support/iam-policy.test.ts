@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowed, wildcardMatch, type IdentityStatement } from './iam-policy';
+import { decideAccess, isAllowed, type IdentityStatement, type ResourceStatement, wildcardMatch } from './iam-policy';
 
 describe('IAM policy evaluator (used by the deploy rehearsal)', () => {
   const statements: IdentityStatement[] = [
@@ -57,5 +57,60 @@ describe('IAM policy evaluator (used by the deploy rehearsal)', () => {
       { Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } },
     ];
     expect(() => isAllowed(statements, 's3:GetObject', 'x', { 'aws:SourceIp': '10.1.2.3' })).toThrow(/IpAddress/);
+  });
+});
+
+describe('IAM policy evaluator: resource policies and other accounts (used by the vault simulation)', () => {
+  const bucket = 'arn:aws:s3:::vault';
+  const source = { arn: 'arn:aws:iam::222222222222:role/export', accountId: '222222222222' };
+  const stranger = { arn: 'arn:aws:iam::333333333333:role/export', accountId: '333333333333' };
+  const bucketPolicy: ResourceStatement[] = [
+    {
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::222222222222:root' },
+      Action: 's3:PutObject',
+      Resource: `${bucket}/222222222222/*`,
+      Condition: { ArnEquals: { 'aws:PrincipalArn': source.arn } },
+    },
+    {
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:PutObject',
+      NotResource: `${bucket}/222222222222/*`,
+      Condition: { StringEquals: { 'aws:PrincipalAccount': '222222222222' } },
+    },
+  ];
+  const writesAnywhere: IdentityStatement[] = [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }];
+
+  it('needs both policies across accounts, and lets an explicit Deny of either win', () => {
+    expect(
+      decideAccess(writesAnywhere, bucketPolicy, '111111111111', { principal: source, action: 's3:PutObject', resource: `${bucket}/222222222222/x` }),
+    ).toBe('allowed');
+    expect(decideAccess([], bucketPolicy, '111111111111', { principal: source, action: 's3:PutObject', resource: `${bucket}/222222222222/x` })).toBe(
+      'implicit-deny',
+    );
+    expect(
+      decideAccess(writesAnywhere, bucketPolicy, '111111111111', { principal: source, action: 's3:PutObject', resource: `${bucket}/333333333333/x` }),
+    ).toBe('explicit-deny');
+    expect(
+      decideAccess(writesAnywhere, bucketPolicy, '111111111111', { principal: stranger, action: 's3:PutObject', resource: `${bucket}/222222222222/x` }),
+    ).toBe('implicit-deny');
+  });
+
+  it('lets one account decide alone for its own principals', () => {
+    const own = { arn: 'arn:aws:iam::111111111111:role/verifier', accountId: '111111111111' };
+    expect(decideAccess(writesAnywhere, [], '111111111111', { principal: own, action: 's3:PutObject', resource: `${bucket}/x` })).toBe('allowed');
+  });
+
+  it('reads negated operators (an absent key satisfies them) and ForAnyValue over a multi-valued key', () => {
+    const statements: IdentityStatement[] = [
+      { Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/vault' } } },
+      { Effect: 'Deny', Action: 'kms:Decrypt', Resource: '*', Condition: { StringNotEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } } },
+    ];
+    expect(
+      isAllowed(statements, 'kms:Decrypt', 'k', { 'kms:ResourceAliases': ['alias/other', 'alias/vault'], 'kms:ViaService': 's3.us-east-1.amazonaws.com' }),
+    ).toBe(true);
+    expect(isAllowed(statements, 'kms:Decrypt', 'k', { 'kms:ResourceAliases': ['alias/other'], 'kms:ViaService': 's3.us-east-1.amazonaws.com' })).toBe(false);
+    expect(isAllowed(statements, 'kms:Decrypt', 'k', { 'kms:ResourceAliases': ['alias/vault'] })).toBe(false);
   });
 });
