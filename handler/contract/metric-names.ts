@@ -41,5 +41,8 @@ export const EXPORTS_HANDED_OVER = 'ExportsHandedOver';
 /** Vault mode: emitted by the vault verifier with value 1 for every handover it rejected (never verified); alarm on it. */
 export const HANDOVERS_REJECTED = 'HandoversRejected';
 
+/** Vault mode: emitted with value 1 by every hourly run of the vault verifier that handled every handover; alarm when it stops. */
+export const VAULT_VERIFICATION_SUCCEEDED = 'VaultVerificationSucceeded';
+
 /** Dimension naming the source DB instance or cluster, for per-database lag. */
 export const DATABASE_DIMENSION = 'Database';

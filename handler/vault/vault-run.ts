@@ -7,7 +7,8 @@ import type { AwsClients } from '../aws/clients';
 import { classifyAwsError } from '../aws/errors';
 import { listKeysAfter, readTextAndEtag, type WriteCondition, writeJsonIf } from '../aws/s3';
 import { mapWithConcurrency } from '../common/concurrency';
-import { writeLogLine } from '../common/log';
+import { metricLine, writeLogLine } from '../common/log';
+import { VAULT_VERIFICATION_SUCCEEDED } from '../contract/metric-names';
 import { handoversPrefix, handoversStartAfter, parseHandoverKey, sourceArchivePrefix, vaultCursorKey, verifiedRecordKey } from '../contract/archive-layout';
 import type { VaultSettings } from '../contract/vault-settings';
 import { formatVerifiedRecord } from '../verification/verified-record';
@@ -80,15 +81,12 @@ export async function verifyNotifiedHandovers(
 }
 
 function logResult(key: string, result: HandoverResult, via: 'notification' | 'schedule'): void {
-  if (result.state !== 'verified' && result.state !== 'recorded') return;
-  const verified = result.state === 'verified';
+  if (result.state !== 'verified') return;
   writeLogLine(
     JSON.stringify({
       level: 'INFO',
-      decision: verified ? 'verified' : 'recorded',
-      reason: verified
-        ? `${via}: ${result.manifest.outcome}, ${result.manifest.totals.archived} of ${result.manifest.totals.tables} tables archived${result.written ? '' : ' (manifest there already)'}`
-        : `${via}: the export's manifest is there already`,
+      decision: result.written ? 'verified' : 'recorded',
+      reason: `${via}: ${result.manifest.outcome}, ${result.manifest.totals.archived} of ${result.manifest.totals.tables} tables archived${result.written ? '' : ' (its manifest was there already)'}`,
       handover: key,
       sourceAccountId: result.key.sourceAccountId,
       exportTaskIdentifier: result.key.exportTaskIdentifier,
@@ -227,10 +225,10 @@ async function runSource(
   await mapWithConcurrency(toCheck, HANDOVER_CONCURRENCY, async (key) => {
     checked++;
     try {
-      const result = await verifyHandover(key, settings, { skipRecorded: true, now }, clients);
+      const result = await verifyHandover(key, settings, { now }, clients);
       handled.add(key);
       logResult(key, result, 'schedule');
-      if (result.state === 'verified' || result.state === 'recorded') {
+      if (result.state === 'verified') {
         confirmedCount++;
         confirmed.set(result.folder, dayOf(result.key.handedOverAt));
       } else if (result.state === 'rejected') rejected++;
@@ -309,5 +307,6 @@ export async function scheduledVaultVerification(settings: VaultSettings, now: D
     throw new Error(
       `${failures.length} handover(s) could not be handled; the next run tries again: ${failures.map((f) => `${f.key}: ${f.reason}`).join('; ')}`,
     );
+  writeLogLine(metricLine(settings.archiveName, { [VAULT_VERIFICATION_SUCCEEDED]: { value: 1, unit: 'Count' } }, now));
   return { sources: summaries, cursorSaved };
 }

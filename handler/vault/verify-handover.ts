@@ -3,7 +3,7 @@
 // counted (HandoversRejected) and reported, never verified. Shared by the S3 notification and the
 // vault's scheduled run.
 import type { AwsClients } from '../aws/clients';
-import { manifestExists, readText } from '../aws/s3';
+import { readText } from '../aws/s3';
 import { notify } from '../aws/notify';
 import { type RegisterResult, registerExport } from '../catalog/register';
 import { metricLine, writeLogLine } from '../common/log';
@@ -30,8 +30,6 @@ export type HandoverResult =
       readonly written: boolean;
       readonly catalog?: RegisterResult;
     }
-  /** The export's manifest was there already (the scheduled run's check; nothing read but the handover). */
-  | { readonly state: 'recorded'; readonly key: HandoverKeyParts; readonly folder: string }
   | { readonly state: 'rejected'; readonly problems: readonly string[] }
   /** The handover is gone (deleted between its notification and this read). */
   | { readonly state: 'gone' };
@@ -43,8 +41,6 @@ export interface HandoverOptions {
    * retried invocation finishes a registration that failed). @default false
    */
   readonly registerExisting?: boolean;
-  /** Skip the export when its manifest exists, after one listing (the scheduled run). @default false */
-  readonly skipRecorded?: boolean;
   readonly now?: Date;
 }
 
@@ -99,6 +95,21 @@ export async function verifyHandover(key: string, settings: VaultSettings, optio
   return verifyTrusted(key, parsedKey.parts, parsed.handover, settings, options, now, clients);
 }
 
+/**
+ * Why a manifest found in the export's folder is not the vault's verification of this export, or
+ * undefined when it is: the vault writes manifests that name this bucket, this folder and export,
+ * and the source account's handover. The folder is under the source's prefix, so a manifest the
+ * vault did not write there could point the catalog anywhere.
+ */
+export function foreignManifest(manifest: ArchiveManifest, bucket: string, folder: string, key: HandoverKeyParts): string | undefined {
+  if (manifest.bucket !== bucket) return `names the bucket ${manifest.bucket}`;
+  if (manifest.exportPrefix !== folder) return `names the folder ${manifest.exportPrefix}`;
+  if (manifest.exportTaskIdentifier !== key.exportTaskIdentifier) return `names the export ${manifest.exportTaskIdentifier}`;
+  if (manifest.taskDescription?.from !== 'handover' || manifest.taskDescription.sourceAccountId !== key.sourceAccountId)
+    return "does not say it was verified from this source account's handover";
+  return undefined;
+}
+
 async function verifyTrusted(
   bucketKey: string,
   key: HandoverKeyParts,
@@ -110,19 +121,28 @@ async function verifyTrusted(
 ): Promise<HandoverResult> {
   const task = taskOfHandover(handover);
   const folder = exportFolder(task.S3Prefix, task.ExportTaskIdentifier ?? '');
-  if (options.skipRecorded === true && (await manifestExists(settings.archiveBucket, folder, clients.s3))) return { state: 'recorded', key, folder };
-  const { manifest, written } = await verifyAndRecord(
-    task,
-    {
-      bucket: settings.archiveBucket,
-      database: databaseOfExport(task),
-      notifyTopicArn: settings.notifyTopicArn,
-      archiveName: settings.archiveName,
-      now,
-      taskDescription: { from: 'handover', sourceAccountId: key.sourceAccountId, handoverKey: bucketKey },
-    },
-    clients,
-  );
+  const verifyOptions = {
+    bucket: settings.archiveBucket,
+    database: databaseOfExport(task),
+    notifyTopicArn: settings.notifyTopicArn,
+    archiveName: settings.archiveName,
+    now,
+    taskDescription: { from: 'handover', sourceAccountId: key.sourceAccountId, handoverKey: bucketKey } as const,
+  };
+  let { manifest, written } = await verifyAndRecord(task, verifyOptions, clients);
+  const foreign = written ? undefined : foreignManifest(manifest, settings.archiveBucket, folder, key);
+  if (foreign !== undefined) {
+    // A manifest the vault did not write for this export (the folder is the source's): verify again and replace it.
+    writeLogLine(
+      JSON.stringify({
+        level: 'WARN',
+        decision: 'manifest-replaced',
+        reason: `the manifest in the export's folder ${foreign}; verified again`,
+        handover: bucketKey,
+      }),
+    );
+    ({ manifest, written } = await verifyAndRecord(task, { ...verifyOptions, force: true }, clients));
+  }
   if (!settings.catalogEnabled || manifest.outcome === 'missing' || (!written && options.registerExisting !== true))
     return { state: 'verified', key, folder, manifest, written };
   const catalog = await registerExport(manifest, { archiveName: sourceCatalogName(settings.archiveName, key.sourceAccountId) }, clients);

@@ -13,7 +13,7 @@ import { handoverKey, handoversPrefix, sourceArchivePrefix, vaultCursorKey, veri
 import { glueDatabaseName, sourceCatalogName } from '../../../handler/contract/catalog-names';
 import { buildHandover, formatHandover, parseHandover } from '../../../handler/contract/handover';
 import { MANIFEST_FILE_NAME, parseManifest } from '../../../handler/contract/manifest';
-import { HANDOVERS_REJECTED } from '../../../handler/contract/metric-names';
+import { HANDOVERS_REJECTED, VAULT_VERIFICATION_SUCCEEDED } from '../../../handler/contract/metric-names';
 import { readSettings } from '../../../handler/contract/settings';
 import { readVaultSettings } from '../../../handler/contract/vault-settings';
 import { reportExportOutcome } from '../../../handler/exporting/export-outcome';
@@ -243,6 +243,35 @@ describe.runIf(runs)('vault mode: a source account hands over, the vault verifie
     expect(run.sources.find((s) => s.sourceAccountId === SOURCE)).toMatchObject({ listed: 3, checked: 1, confirmed: 1 });
     expect(await manifestOf(third.folder)).toMatchObject({ outcome: 'verified' });
     expect(run.cursorSaved).toBe(true);
+    expect(logs.filter((l) => l[VAULT_VERIFICATION_SUCCEEDED] === 1)).toHaveLength(1);
+  });
+
+  it("a manifest the vault did not write, put in the source's export folder before the handover, is verified again and replaced", async () => {
+    // Prepare: the source writes a manifest that points at another source's folder, then hands the export over.
+    const fourth = await exportedSnapshot();
+    const genuine = await manifestOf(first.folder);
+    const planted = {
+      ...genuine!,
+      exportTaskIdentifier: fourth.exportTaskIdentifier,
+      exportPrefix: 'exports/333333333333/billing-db/theirs/',
+      taskDescription: undefined,
+    };
+    await source.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${fourth.folder}${MANIFEST_FILE_NAME}`, Body: JSON.stringify(planted) }));
+    await logged(() => scheduledReconciliation(SOURCE_SETTINGS, new Date(), source));
+    const key = (await handoverKeys()).find((k) => k.endsWith(`-${fourth.exportTaskIdentifier}.json`));
+
+    // Act
+    const { result, logs } = await logged(() => verifyNotifiedHandovers(objectsOfS3Event(s3Notification([key!])), VAULT_SETTINGS, new Date(), vault));
+
+    // Assess
+    expect(result.results).toMatchObject([{ state: 'verified', written: true }]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ level: 'WARN', decision: 'manifest-replaced', reason: expect.stringMatching(/names the folder exports\/333333333333/) }),
+    );
+    expect(await manifestOf(fourth.folder)).toMatchObject({
+      exportPrefix: fourth.folder,
+      taskDescription: { from: 'handover', sourceAccountId: SOURCE, handoverKey: key },
+    });
   });
 
   it('a forged handover (another account’s snapshot, written into another source’s folder) and a malformed one are rejected, counted and never verified', async () => {
