@@ -13,5 +13,9 @@ export default defineConfig({
     // sooner; npm run bench, not a test, measures speed.
     maxWorkers: 4,
     hookTimeout: 120_000,
+    // One pool of moto_server, PostgreSQL and MariaDB servers for the run: each test file that
+    // asks gets an empty one of its own (see __tests__/support/server-pool.ts).
+    globalSetup: ['__tests__/support/global-setup.ts'],
+    setupFiles: ['__tests__/support/use-server-pool.ts'],
   },
 });

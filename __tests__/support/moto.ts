@@ -1,12 +1,14 @@
-// Starts moto_server (an AWS API emulator) on a free loopback port for a test suite, and stops it.
+// moto_server (an AWS API emulator) for a test suite: an empty one of its own, from the test
+// run's pool (server-pool.ts) or started on a free loopback port, and given back or stopped.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from './free-port';
+import { borrowServer } from './server-pool';
 
 /** A running moto_server. */
 export interface Moto {
   /** Base URL, e.g. http://127.0.0.1:41234; use it as the SDK endpoint. */
   readonly endpoint: string;
-  /** Stops the server (and its process group); safe to call twice. */
+  /** Ends the suite's use of the server: gives it back to the pool, or stops it (and its process group); safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -32,8 +34,18 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, output: () => 
   throw new Error(`moto_server did not answer at ${endpoint} within 30 s:\n${output()}`);
 }
 
-/** Starts moto_server on 127.0.0.1 and waits until it answers. */
+/**
+ * An empty moto_server for the caller alone: borrowed from the test run's pool when there is one
+ * (vitest.config.mts), else started (launchMoto).
+ */
 export async function startMoto(): Promise<Moto> {
+  const borrowed = await borrowServer('moto');
+  if (borrowed === undefined) return launchMoto();
+  return { endpoint: `http://127.0.0.1:${borrowed.port}`, stop: borrowed.giveBack };
+}
+
+/** Starts a new moto_server process on 127.0.0.1 and waits until it answers. */
+export async function launchMoto(): Promise<Moto> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -79,4 +91,10 @@ export async function startMoto(): Promise<Moto> {
     throw error;
   }
   return { endpoint, stop };
+}
+
+/** Empties a moto_server: every service's state back to what a new server has (moto's own reset). */
+export async function resetMoto(endpoint: string): Promise<void> {
+  const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST', signal: AbortSignal.timeout(30_000) });
+  if (!response.ok) throw new Error(`moto_server at ${endpoint} answered its reset with ${response.status}`);
 }

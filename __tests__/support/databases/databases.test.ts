@@ -8,7 +8,7 @@ import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool } from '../tools';
-import { mariadbMissing, postgresMissing, startMariadb, startPostgres, type TestDatabaseServer } from './index';
+import { launchMariadb, launchPostgres, mariadbMissing, postgresMissing, startMariadb, startPostgres, type TestDatabaseServer } from './index';
 
 const ODD_NAME = 'odd name "quoted" `ticked`';
 
@@ -111,8 +111,8 @@ describe.runIf(requireTool('MariaDB test server', mariadbMissing()))('startMaria
 
 describe.runIf(requireTool('PostgreSQL and MariaDB test servers', postgresMissing() ?? mariadbMissing()))('stop()', () => {
   it.each([
-    ['PostgreSQL', startPostgres],
-    ['MariaDB', startMariadb],
+    ['PostgreSQL', launchPostgres],
+    ['MariaDB', launchMariadb],
   ])('%s: stops for good (no more connections) and can be called twice', async (_name, start) => {
     // Prepare
     const server = await start();

@@ -1,9 +1,9 @@
 // Run by databases.test.ts as a separate process: starts a server, prints where it listens and
 // its URL, and exits without calling stop(), as a crashed test run would.
-import { startMariadb, startPostgres } from './index';
+import { launchMariadb, launchPostgres } from './index';
 
 async function main(): Promise<void> {
-  const server = process.argv[2] === 'mariadb' ? await startMariadb() : await startPostgres();
+  const server = process.argv[2] === 'mariadb' ? await launchMariadb() : await launchPostgres();
   console.log(JSON.stringify({ url: server.url }));
   process.exit(0);
 }

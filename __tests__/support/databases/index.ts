@@ -1,6 +1,8 @@
 // Real database servers for tests (PostgreSQL and MariaDB), each started in a temporary folder
-// on a free loopback port and stopped with the suite. Where a server's binaries are missing,
-// `postgresMissing()` / `mariadbMissing()` say why, for tools.ts's requireTool().
+// on a free loopback port: startPostgres() / startMariadb() give the caller an empty one of its
+// own, borrowed from the test run's pool (../server-pool.ts) where there is one, and stop()
+// gives it back (or stops it). Where a server's binaries are missing, `postgresMissing()` /
+// `mariadbMissing()` say why, for tools.ts's requireTool().
 
 /** A database server a test started. */
 export interface TestDatabaseServer {
@@ -12,9 +14,12 @@ export interface TestDatabaseServer {
   readonly user: string;
   /** Creates a fresh database and returns its URL. */
   createDatabase(name: string): Promise<string>;
-  /** Stops the server and removes its folder; idempotent. The server is also killed if the test process exits. */
+  /**
+   * Ends the caller's use of the server; idempotent. A borrowed server goes back to the pool, which
+   * empties it; a launched one stops and its folder is removed (it is also killed if the process exits).
+   */
   stop(): Promise<void>;
 }
 
-export { postgresMissing, startPostgres } from './postgres';
-export { mariadbMissing, startMariadb } from './mariadb';
+export { emptyPostgres, launchPostgres, postgresMissing, startPostgres } from './postgres';
+export { emptyMariadb, launchMariadb, mariadbContents, mariadbMissing, startMariadb } from './mariadb';
