@@ -15,6 +15,10 @@ import { execute, mysqlColumnTypes, mysqlRows } from './support/tables';
 const RUN = requireTool('restore into MariaDB', motoMissing() ?? mariadbMissing());
 const BINARY = /binary|blob|bit|geometry|point|linestring|polygon|collection/i;
 const TYPE_COLUMNS = MYSQL_TYPE_COLUMNS.map((c) => ({ name: c.name, binary: BINARY.test(c.sql) }));
+// events: two files of four row groups each (the restore streams across row groups), and a load
+// that takes long enough to be killed midway. `npm run test:deep` restores
+// 300,000 (RESTORE_ROWS=300000).
+const EVENT_ROWS = Number(process.env.RESTORE_ROWS ?? 50_000);
 const EVENT_COLUMNS = [
   { name: 'id', binary: false },
   { name: 'amount', binary: false },
@@ -40,7 +44,7 @@ describe.runIf(RUN)('restore into MariaDB', () => {
       'CREATE TABLE events (id BIGINT UNSIGNED, amount DECIMAL(12,2), payload TEXT, at DATETIME(6))',
       // MariaDB's sequence engine: seq_1_to_N is the numbers 1 to N.
       `INSERT INTO events SELECT seq, (seq % 100000) / 100, IF(seq % 7 = 0, NULL, CONCAT('event ', seq, '\\twith tab')), TIMESTAMP '2026-01-01 00:00:00' + INTERVAL seq SECOND
-         FROM seq_1_to_200000`,
+         FROM seq_1_to_${EVENT_ROWS}`,
     ]);
     await archiveExport(s3, {
       engine: 'mysql',
@@ -48,7 +52,7 @@ describe.runIf(RUN)('restore into MariaDB', () => {
       database: 'shop',
       instance: 'shop-db',
       exportTaskIdentifier: exportId,
-      rowGroupSize: 30_000,
+      rowGroupSize: Math.ceil(EVENT_ROWS / 8),
       partsPerTable: 2,
     });
   });
@@ -70,7 +74,7 @@ describe.runIf(RUN)('restore into MariaDB', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(lines.at(-1)).toMatchObject({ summary: true, restored: 2, failed: 0, rows: 200_003 });
+    expect(lines.at(-1)).toMatchObject({ summary: true, restored: 2, failed: 0, rows: EVENT_ROWS + 3 });
     expect(await mysqlRows(target, 'restored', 'all_types', TYPE_COLUMNS)).toEqual(await mysqlRows(source, 'shop', 'all_types', TYPE_COLUMNS));
     expect(await mysqlRows(target, 'restored', 'events', EVENT_COLUMNS)).toEqual(await mysqlRows(source, 'shop', 'events', EVENT_COLUMNS));
     const types = await mysqlColumnTypes(target, 'restored', 'all_types');
