@@ -24,9 +24,7 @@ import {
 import { s3 } from '../../handler/aws';
 import type { Settings } from '../../handler/contract';
 import { exportById, exportsOfDatabase, s3RangeReader, tableParts } from '../restore/archive-reader';
-import { mysqlLoader } from '../restore/mysql-loader';
 import { bindColumns, openPart, type ParquetPart, partLines, prefetchFirstRowGroup, type RowGroupSource, scanColumn } from '../restore/parquet-reader';
-import { postgresLoader } from '../restore/postgres-loader';
 import { RestoreProgress } from '../restore/progress';
 import type { RestoreCommand } from '../restore/command-line';
 import type { Loader } from '../restore/table-load';
@@ -176,7 +174,11 @@ async function run(command: RestoreCommand, settings: Settings, client: S3Client
   console.error(
     `restoring ${plan.tables.length} table(s) of ${plan.exportTaskIdentifier} (${plan.rows.toLocaleString('en-US')} rows) into ${plan.target.display}`,
   );
-  const loader = engine === 'postgres' ? await postgresLoader(command.target) : await mysqlLoader(command.target);
+  // Only the target's driver is loaded (mysql2 alone takes a tenth of a second and 15 MB).
+  const loader =
+    engine === 'postgres'
+      ? await (await import('../restore/postgres-loader')).postgresLoader(command.target)
+      : await (await import('../restore/mysql-loader')).mysqlLoader(command.target);
   try {
     if (command.ifExists === 'fail') {
       for (const table of plan.tables) if (await loader.exists(table.schema, table.table)) throw tableExistsError(`${table.schema}.${table.table}`);

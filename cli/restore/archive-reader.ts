@@ -75,11 +75,19 @@ export function s3RangeReader(bucket: string, key: string, size: number, client:
     async slice(start: number, end: number = size): Promise<ArrayBuffer> {
       if (end <= start) return new ArrayBuffer(0);
       const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end - 1}` }));
-      const bytes = await out.Body!.transformToByteArray();
-      onRead(bytes.byteLength);
-      // The SDK's bytes usually fill their own buffer: no copy then.
-      if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer as ArrayBuffer;
-      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      // Read into one buffer of the range's size as the chunks arrive: no list of chunks joined
+      // at the end, which held the range twice.
+      const bytes = new Uint8Array(end - start);
+      let filled = 0;
+      for await (const chunk of out.Body as AsyncIterable<Uint8Array>) {
+        if (filled + chunk.byteLength > bytes.byteLength) throw new Error(`s3://${bucket}/${key} sent more than the ${bytes.byteLength} bytes asked for`);
+        bytes.set(chunk, filled);
+        filled += chunk.byteLength;
+      }
+      if (filled !== bytes.byteLength)
+        throw new Error(`s3://${bucket}/${key} sent ${filled} of the ${bytes.byteLength} bytes asked for (bytes ${start}-${end - 1} of ${size})`);
+      onRead(filled);
+      return bytes.buffer;
     },
   };
 }

@@ -54,7 +54,6 @@ export class ColumnFormat {
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
       if (this.textBytes && value instanceof Uint8Array && (this.column.kind === 'plain' || isUtf8(value))) writeEscaped(out, value, 0, value.length);
-      else if (value instanceof Uint8Array && this.column.kind === 'string') writeText(out, this.format(new TextDecoder().decode(value)));
       else writeText(out, this.format(value));
       ends[i] = out.used;
     }
@@ -135,6 +134,8 @@ function copyBytes(out: TextBuffer, bytes: Buffer, from: number, to: number): vo
   out.used = at;
 }
 
+const DIGITS = new Uint8Array(20);
+
 /** A safe integer in decimal, as String(value) writes it. */
 function writeInteger(out: TextBuffer, value: number): void {
   out.reserve(17);
@@ -144,12 +145,16 @@ function writeInteger(out: TextBuffer, value: number): void {
     bytes[at++] = 0x2d;
     value = -value;
   }
-  let digits = 1;
-  for (let rest = value; rest >= 10; rest = (rest - (rest % 10)) / 10) digits++;
-  at += digits;
+  let count = 0;
+  if (value <= 0x7fffffff) {
+    // 32-bit integer arithmetic where it fits.
+    for (let rest = value | 0; count === 0 || rest > 0; rest = (rest / 10) | 0) DIGITS[count++] = 0x30 + (rest % 10);
+  } else {
+    // (v - v % 10) / 10 is exact for every safe integer; Math.floor(v / 10) is not.
+    for (let rest = value; count === 0 || rest > 0; rest = (rest - (rest % 10)) / 10) DIGITS[count++] = 0x30 + (rest % 10);
+  }
+  while (count > 0) bytes[at++] = DIGITS[--count]!;
   out.used = at;
-  // (v - v % 10) / 10 is exact for every safe integer; Math.floor(v / 10) is not.
-  for (let rest = value; digits > 0; digits--, rest = (rest - (rest % 10)) / 10) bytes[--at] = 0x30 + (rest % 10);
 }
 
 /**
@@ -227,19 +232,21 @@ export class ColumnCursor {
         values.encoding === 'indices' ? this.dictionaryText() : this.format.booleans(),
         values.encoding === 'indices' ? values.indices : values.bits,
       );
-    } else if (values.encoding === 'plain' && this.format.textBytes) {
-      this.writePlainText(page, values.bytes, values.count);
-      // Bytes that are not UTF-8 go through the formatter, as they did before there was a shortcut.
-      if (this.format.column.kind === 'string' && !isUtf8(this.out.bytes.subarray(startUsed, this.out.used))) {
-        this.out.used = startUsed;
-        this.rows = startRows;
-        this.writeValues(page, this.chunk.convert(plainValues(this.chunk, values)));
-      }
-    } else if (values.encoding === 'plain' && this.format.integers) {
-      this.writePlainIntegers(page, values.bytes, values.count);
-    } else {
+      return;
+    }
+    const { textBytes, integers } = this.format;
+    if (values.encoding === 'plain' && textBytes) this.writePlainText(page, values.bytes, values.count);
+    else if (values.encoding === 'plain' && integers) this.writePlainIntegers(page, values.bytes, values.count);
+    else {
       const raw = values.encoding === 'plain' ? plainValues(this.chunk, values) : values.values;
-      this.writeValues(page, this.chunk.convert(raw));
+      // Text stays bytes, copied with its escapes; anything else is converted as hyparquet converts it.
+      this.writeValues(page, textBytes ? raw : this.chunk.convert(raw));
+    }
+    // Text that is not UTF-8 goes through the formatter, which replaces what it cannot read.
+    if (textBytes && this.format.column.kind === 'string' && !isUtf8(this.out.bytes.subarray(startUsed, this.out.used))) {
+      this.out.used = startUsed;
+      this.rows = startRows;
+      this.writeValues(page, values.encoding === 'plain' ? plainValues(this.chunk, values) : values.values, true);
     }
   }
 
@@ -313,9 +320,10 @@ export class ColumnCursor {
     }
   }
 
-  private writeValues(page: DataPage, values: DecodedArray): void {
+  private writeValues(page: DataPage, values: DecodedArray, formatBytes = false): void {
     const { present } = page;
-    const { format, textBytes } = this.format;
+    const { format } = this.format;
+    const textBytes = this.format.textBytes && !formatBytes;
     let next = 0;
     for (let r = 0; r < page.rows; r++) {
       const value = present === undefined || present[r] === 1 ? values[next++] : null;

@@ -12,13 +12,14 @@ import { type ChunkPages, chunkPages } from './column-pages';
 import { ColumnCursor, ColumnFormat } from './column-text';
 
 // RDS writes .gz.parquet: GZIP pages. hyparquet decodes SNAPPY itself; GZIP comes from zlib.
-// The page header gives the output's size: one output buffer of that size, not a chain of 16 KB ones.
+// The page header gives the output's size: one output buffer of that size, not a chain of 16 KB
+// ones (and a Buffer is a Uint8Array: no copy).
 const COMPRESSORS = {
-  GZIP: (input: Uint8Array, outputLength: number) => new Uint8Array(gunzipSync(input, { chunkSize: Math.max(1024, outputLength + 64) })),
+  GZIP: (input: Uint8Array, outputLength: number): Uint8Array => gunzipSync(input, { chunkSize: Math.max(1024, outputLength + 64) }),
 };
 
 /** Rows per text slice handed to the loader. */
-const SLICE_ROWS = 4096;
+const SLICE_ROWS = Number(process.env.RB_SLICE ?? 4096);
 
 /** The byte range of a row group's column chunks (all, or the named ones). */
 function rowGroupBytes(part: ParquetPart, group: number, columnNames?: readonly string[]): [number, number] {
@@ -172,17 +173,20 @@ function sliceText(columns: readonly ColumnCursor[], rows: number): Buffer {
   let size = rows * columns.length;
   for (const c of columns) size += c.start(c.first + rows) - c.start(c.first);
   const text = Buffer.allocUnsafe(size);
-  let at = 0;
+  const bytesOf = columns.map((c) => c.bytes);
+  const endsOf = columns.map((c) => c.ends);
+  const startOf = columns.map((c) => c.start(c.first));
+  const firstOf = columns.map((c) => c.first);
   const last = columns.length - 1;
+  let at = 0;
   for (let row = 0; row < rows; row++) {
     for (let c = 0; c <= last; c++) {
-      const column = columns[c]!;
-      const { bytes, ends } = column;
-      const index = column.first + row;
-      const from = index === 0 ? 0 : ends[index - 1]!;
-      const to = ends[index]!;
-      // Short fields byte by byte: Buffer.copy's call costs more than copying a few bytes.
-      if (to - from > 32) at += bytes.copy(text, at, from, to);
+      const bytes = bytesOf[c]!;
+      const from = startOf[c]!;
+      const to = endsOf[c]![firstOf[c]! + row]!;
+      startOf[c] = to;
+      // Short fields byte by byte: Buffer.copy's call costs more than copying a few dozen bytes.
+      if (to - from > 64) at += bytes.copy(text, at, from, to);
       else for (let k = from; k < to; k++) text[at++] = bytes[k]!;
       text[at++] = c === last ? 0x0a : 0x09;
     }

@@ -54,7 +54,8 @@ export function describeParquetColumn(element: SchemaElementLike): ParquetColumn
   return { ...base, kind: 'plain' };
 }
 
-const utf8 = new TextDecoder();
+// A leading byte-order mark is part of the value, not a marker to drop (TextDecoder drops it by default).
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** A big-endian two's-complement integer (Parquet's DECIMAL bytes). */
 export function bigIntFromBytes(bytes: Uint8Array): bigint {

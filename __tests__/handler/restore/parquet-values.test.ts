@@ -54,6 +54,8 @@ describe('values from what RDS wrote to what the databases read', () => {
     expect(valueText(plain('BYTE_ARRAY'), new Uint8Array([0, 255, 16]), 'postgres', 'bytes')).toBe('\\x00ff10');
     expect(valueText(plain('BYTE_ARRAY'), new Uint8Array([0, 255, 16]), 'mysql', 'bytes')).toBe('00ff10');
     expect(valueText(plain('BYTE_ARRAY'), new Uint8Array([0xc3, 0xa9]), 'mysql', 'text')).toBe('é');
+    // A leading byte-order mark is the value's own first character, kept.
+    expect(valueText(plain('BYTE_ARRAY'), new Uint8Array([0xef, 0xbb, 0xbf, 0x61]), 'postgres', 'text')).toBe('\uFEFFa');
     expect(valueText(plain('INT64'), null, 'postgres', 'text')).toBeNull();
   });
 
