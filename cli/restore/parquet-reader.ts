@@ -19,7 +19,7 @@ const COMPRESSORS = {
 };
 
 /** Rows per text slice handed to the loader. */
-const SLICE_ROWS = Number(process.env.RB_SLICE ?? 4096);
+const SLICE_ROWS = 4096;
 
 /** The byte range of a row group's column chunks (all, or the named ones). */
 function rowGroupBytes(part: ParquetPart, group: number, columnNames?: readonly string[]): [number, number] {
