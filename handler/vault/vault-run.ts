@@ -9,7 +9,15 @@ import { listKeysAfter, readTextAndEtag, type WriteCondition, writeJsonIf } from
 import { mapWithConcurrency } from '../common/concurrency';
 import { metricLine, writeLogLine } from '../common/log';
 import { VAULT_VERIFICATION_SUCCEEDED } from '../contract/metric-names';
-import { handoversPrefix, handoversStartAfter, parseHandoverKey, sourceArchivePrefix, vaultCursorKey, verifiedRecordKey } from '../contract/archive-layout';
+import {
+  HANDOVERS_PATH,
+  handoversPrefix,
+  handoversStartAfter,
+  parseHandoverKey,
+  sourceArchivePrefix,
+  vaultCursorKey,
+  verifiedRecordKey,
+} from '../contract/archive-layout';
 import type { VaultSettings } from '../contract/vault-settings';
 import { formatVerifiedRecord } from '../verification/verified-record';
 import { conditionFor, RECORD_WRITE_ATTEMPTS, type RecordRead, readVerifiedRecord } from '../verification/verified-record-store';
@@ -33,9 +41,22 @@ export function objectsOfS3Event(event: unknown): S3EventObject[] {
     const bucket = s3?.bucket?.name;
     const key = s3?.object?.key;
     if ((record as { eventSource?: unknown }).eventSource !== 'aws:s3' || typeof bucket !== 'string' || typeof key !== 'string') continue;
-    objects.push({ bucket, key: decodeURIComponent(key.replace(/\+/g, ' ')) });
+    try {
+      objects.push({ bucket, key: decodeURIComponent(key.replace(/\+/g, ' ')) });
+    } catch {
+      writeLogLine(
+        JSON.stringify({ level: 'WARN', decision: 'ignored', reason: 'the notification names a key that is not URL-encoded as S3 encodes keys', key }),
+      );
+    }
   }
   return objects;
+}
+
+/** Whether `key` is in some source's handovers folder (`<archivePrefix>/<account>/_archive/handovers/...`), where whatever is written must be a handover. */
+export function isInHandoversFolder(vaultArchivePrefix: string, key: string): boolean {
+  const base = vaultArchivePrefix.replace(/^\/+|\/+$/g, '');
+  const rest = base === '' ? key : key.startsWith(`${base}/`) ? key.slice(base.length + 1) : undefined;
+  return rest !== undefined && new RegExp(`^[^/]+/${HANDOVERS_PATH}`).test(rest);
 }
 
 /** What the notification path did: each handover's result, and the handovers that could not be handled (to be retried). */
@@ -67,6 +88,11 @@ export async function verifyNotifiedHandovers(
           key: object.key,
         }),
       );
+      continue;
+    }
+    if (!isInHandoversFolder(settings.archivePrefix, object.key)) {
+      // Not a handover's place (a notification filter wider than the handovers' folders): nothing to check.
+      writeLogLine(JSON.stringify({ level: 'INFO', decision: 'ignored', reason: "the object is not in a source's handovers folder", key: object.key }));
       continue;
     }
     try {

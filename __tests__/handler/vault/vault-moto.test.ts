@@ -274,6 +274,20 @@ describe.runIf(runs)('vault mode: a source account hands over, the vault verifie
     });
   });
 
+  it('in steady state, with four exports in the window, the source reconciliation still makes one S3 request', async () => {
+    // Prepare: the vault's hourly run has seen every handover.
+    await logged(() => scheduledVaultVerification(VAULT_SETTINGS, new Date(), vault));
+    sourceS3.length = 0;
+
+    // Act
+    const { logs } = await logged(() => scheduledReconciliation(SOURCE_SETTINGS, new Date(), source));
+
+    // Assess
+    expect(await recordedFolders(SOURCE_PREFIX)).toHaveLength(4);
+    expect(logs.find((l) => l.reconciliation === 'finished')).toMatchObject({ completedExports: 4, checkedExports: 0, handedOver: 0 });
+    expect(sourceS3).toEqual([`GetObject ${verifiedRecordKey(SOURCE_PREFIX)}`]);
+  });
+
   it('a forged handover (another account’s snapshot, written into another source’s folder) and a malformed one are rejected, counted and never verified', async () => {
     // Prepare: the source writes, under its own prefix, claims about what is not its own.
     const at = new Date();
