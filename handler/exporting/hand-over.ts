@@ -172,7 +172,7 @@ export async function handOverUnverifiedExports(
         snapshotArn: task.SourceArn,
       });
     } catch (error) {
-      summary.failures.push({ exportTaskIdentifier: id, reason: `handing it over failed: ${classifyAwsError(error).message}` });
+      summary.failures.push({ exportTaskIdentifier: id, reason: classifyAwsError(error).message });
     }
   }
   return summary;

@@ -361,7 +361,7 @@ export async function scheduledReconciliation(settings: Settings, now: Date = ne
   for (const failure of verificationFailures) {
     logDecision({
       decision: 'retry',
-      reason: `verifying the completed export failed: ${failure.reason}; the next reconciliation tries again`,
+      reason: `${settings.vaultAccountId === undefined ? 'verifying' : 'handing over'} the completed export failed: ${failure.reason}; the next reconciliation tries again`,
       exportTaskIdentifier: failure.exportTaskIdentifier,
     });
   }
