@@ -219,7 +219,7 @@ async function runSource(
   const sourcePrefix = sourceArchivePrefix(settings.archivePrefix, sourceAccountId);
   const recordKey = verifiedRecordKey(sourcePrefix);
   const read = await readVerifiedRecord(bucket, recordKey, clients.s3);
-  // Without its record, the source would hand over again what the vault verified: list everything to rebuild it.
+  // Without its record, the source's reconciliation would list handovers every hour: list everything to rebuild it.
   const from = read.state === 'read' ? listFrom(settings.archivePrefix, cursor) : undefined;
   if (read.state !== 'read' && cursor !== undefined)
     writeLogLine(
