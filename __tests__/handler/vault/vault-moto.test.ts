@@ -5,6 +5,7 @@
 // conformance corpus, rerooted to the real export's folder), as RDS would with the source's role.
 import { GetDatabaseCommand, GlueClient } from '@aws-sdk/client-glue';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../../handler/aws/clients';
@@ -22,6 +23,7 @@ import { parseSnsRecord, type SnapshotEvent } from '../../../handler/rules/rds-e
 import { parseVerifiedRecord } from '../../../handler/verification/verified-record';
 import { objectsOfS3Event, scheduledVaultVerification, verifyNotifiedHandovers } from '../../../handler/vault/vault-run';
 import { putObjects, rerootedExport } from '../../e2e/support/archive-exports';
+import { motoApi } from '../../e2e/support/moto-api';
 import { exportCompletedMessage, snsEvent } from '../../support/exporter-events';
 import { MOTO_CLIENT_CONFIG, type Moto, startMoto } from '../../support/moto';
 import { createInstanceSnapshot, exportTasksOf } from '../../support/moto-rds';
@@ -41,10 +43,16 @@ const SOURCE_SETTINGS = readSettings({
   SNAPSHOT_TYPES: 'manual',
   VAULT_ACCOUNT_ID: VAULT,
 });
-const VAULT_SETTINGS = readVaultSettings({ ARCHIVE_BUCKET: BUCKET, ARCHIVE_PREFIX: BASE, SOURCE_ACCOUNT_IDS: `${SOURCE},333333333333` });
+const TOPIC = 'rds-archive-vault-notifications';
+const VAULT_SETTINGS = readVaultSettings({
+  ARCHIVE_BUCKET: BUCKET,
+  ARCHIVE_PREFIX: BASE,
+  SOURCE_ACCOUNT_IDS: `${SOURCE},333333333333`,
+  NOTIFY_TOPIC_ARN: `arn:aws:sns:us-east-1:${VAULT}:${TOPIC}`,
+});
 
 /** Sends every request of `client` to `account`'s moto backend; records S3 calls in `calls` when given. */
-function inAccount<T extends S3Client | RDSClient | GlueClient>(client: T, account: string, calls?: string[]): T {
+function inAccount<T extends S3Client | RDSClient | GlueClient | SNSClient>(client: T, account: string, calls?: string[]): T {
   // One middleware for the three clients: their stacks differ only in their input and output types.
   (client as unknown as S3Client).middlewareStack.add(
     (next, context) => async (args) => {
@@ -58,8 +66,9 @@ function inAccount<T extends S3Client | RDSClient | GlueClient>(client: T, accou
   return client;
 }
 
-function accountClients(endpoint: string, account: string, s3Calls?: string[]): Required<Omit<AwsClients, 'sns'>> {
+function accountClients(endpoint: string, account: string, s3Calls?: string[]): Required<AwsClients> {
   return {
+    sns: inAccount(new SNSClient({ ...MOTO_CLIENT_CONFIG, endpoint }), account),
     rds: inAccount(new RDSClient({ ...MOTO_CLIENT_CONFIG, endpoint }), account),
     s3: inAccount(new S3Client({ ...MOTO_CLIENT_CONFIG, endpoint, forcePathStyle: true }), account, s3Calls),
     glue: inAccount(new GlueClient({ ...MOTO_CLIENT_CONFIG, endpoint }), account),
@@ -88,10 +97,39 @@ function s3Notification(keys: readonly string[]): unknown {
   };
 }
 
+/** moto's SQS in the vault account, through its JSON protocol (the project installs no SQS client). */
+async function vaultSqs<T>(endpoint: string, action: string, input: Record<string, unknown>): Promise<T> {
+  const answer = await motoApi(endpoint, 'sqs', '/', JSON.stringify(input), {
+    'content-type': 'application/x-amz-json-1.0',
+    'x-amz-target': `AmazonSQS.${action}`,
+    'x-moto-account-id': VAULT,
+  });
+  return (answer === '' ? {} : JSON.parse(answer)) as T;
+}
+
+/** Creates the vault's notifications topic with a queue subscribed to it; returns a reader of what arrived. */
+async function subscribedQueue(endpoint: string, sns: SNSClient): Promise<() => Promise<Array<{ Subject?: string; Message: string }>>> {
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: TOPIC }));
+  expect(TopicArn).toBe(VAULT_SETTINGS.notifyTopicArn);
+  const { QueueUrl } = await vaultSqs<{ QueueUrl: string }>(endpoint, 'CreateQueue', { QueueName: 'vault-notifications' });
+  const { Attributes } = await vaultSqs<{ Attributes: { QueueArn: string } }>(endpoint, 'GetQueueAttributes', { QueueUrl, AttributeNames: ['QueueArn'] });
+  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes.QueueArn }));
+  return async () => {
+    const { Messages = [] } = await vaultSqs<{ Messages?: Array<{ Body: string }> }>(endpoint, 'ReceiveMessage', {
+      QueueUrl,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 0,
+    });
+    return Messages.map((m) => JSON.parse(m.Body) as { Subject?: string; Message: string });
+  };
+}
+
 describe.runIf(runs)('vault mode: a source account hands over, the vault verifies and catalogs (moto, two accounts)', () => {
   let moto: Moto;
-  let source: Required<Omit<AwsClients, 'sns'>>;
-  let vault: Required<Omit<AwsClients, 'sns'>>;
+  let source: Required<AwsClients>;
+  let vault: Required<AwsClients>;
+  /** Reads what the vault's notifications topic published (an SQS queue subscribed to it). */
+  let notifications: () => Promise<Array<{ Subject?: string; Message: string }>>;
   /** The S3 requests the source's exporter made. */
   const sourceS3: string[] = [];
   let snapshotNumber = 0;
@@ -133,6 +171,7 @@ describe.runIf(runs)('vault mode: a source account hands over, the vault verifie
     source = accountClients(moto.endpoint, SOURCE, sourceS3);
     vault = accountClients(moto.endpoint, VAULT);
     await vault.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    notifications = await subscribedQueue(moto.endpoint, vault.sns);
     first = await exportedSnapshot();
   });
   afterAll(async () => {
@@ -329,5 +368,8 @@ describe.runIf(runs)('vault mode: a source account hands over, the vault verifie
     expect(logs.filter((l) => l[HANDOVERS_REJECTED] === 1)).toHaveLength(2);
     expect(logs.filter((l) => l.decision === 'rejected')).toHaveLength(2);
     expect(await manifestOf(`${other}/${forgedTask.ExportTaskIdentifier}/`)).toBeUndefined();
+    const reported = await notifications();
+    expect(reported.map((n) => n.Subject)).toEqual(['RDS snapshot archive: a handover was rejected', 'RDS snapshot archive: a handover was rejected']);
+    expect(reported[0]!.Message).toMatch(/a snapshot of account 333333333333, not of account 222222222222/);
   });
 });
