@@ -10,6 +10,7 @@ import {
   isValidGlueEntityName,
   MAX_GLUE_NAME_LENGTH,
   nameHash,
+  sourceCatalogName,
   resolveCollisions,
 } from '../../../handler/contract/catalog-names';
 
@@ -135,6 +136,32 @@ describe('names over generated inputs', () => {
         expect(new Set(resolved.values()).size).toBe(distinct.size);
         for (const name of resolved.values()) expect(valid(name), name).toBe(true);
         expect(new Map(resolveCollisions([...names].reverse(), normalize))).toEqual(new Map(resolved));
+      }),
+    );
+  });
+});
+
+describe('catalog names in a vault', () => {
+  it('keep two source accounts with a database of the same identifier apart, within the archive prefix the policies scope to', () => {
+    const [a, b] = ['222222222222', '333333333333'].map((account) => glueDatabaseName(sourceCatalogName('rds-archive', account), 'orders-db'));
+    expect(a).toBe('rds_archive_222222222222_orders_db');
+    expect(b).toBe('rds_archive_333333333333_orders_db');
+    for (const name of [a!, b!]) {
+      expect(name.startsWith(glueDatabasePrefix('rds-archive'))).toBe(true);
+      expect(isValidGlueEntityName(name)).toBe(true);
+    }
+  });
+
+  it("cannot take a single-account archive's database name: after the archive's prefix, an account id starts with a digit, a DB identifier with a letter", () => {
+    const identifier = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,62}$/);
+    const account = fc.stringMatching(/^\d{12}$/);
+    const prefix = glueDatabasePrefix('rds-archive');
+    fc.assert(
+      fc.property(identifier, identifier, account, (single, sourced, id) => {
+        const own = glueDatabaseName('rds-archive', single);
+        const vault = glueDatabaseName(sourceCatalogName('rds-archive', id), sourced);
+        expect(own.slice(prefix.length)).toMatch(/^[a-z]/);
+        expect(vault.slice(prefix.length)).toMatch(/^\d/);
       }),
     );
   });
