@@ -154,7 +154,7 @@ export async function handOverUnverifiedExports(
           JSON.stringify({
             level: 'WARN',
             decision: 'waiting-for-vault',
-            reason: `handed over to the vault ${Math.round((now.getTime() - at) / 3_600_000)} hours ago and not verified yet: read the vault verifier's logs (a rejected handover is logged there with its reason)`,
+            reason: `handed over to the vault ${Math.round((now.getTime() - at) / 3_600_000)} hours ago and not verified yet: read the vault verifier's logs (a rejected handover is logged there with its reason); once the cause is fixed, deleting the vault's cursor makes its next hourly run read every handover again`,
             exportTaskIdentifier: id,
             snapshotArn: task.SourceArn,
           }),
