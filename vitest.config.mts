@@ -1,21 +1,50 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+const TESTS = '__tests__';
+const INCLUDE = [`${TESTS}/**/*.test.ts`];
+const EXCLUDE = [`${TESTS}/e2e/**`, 'node_modules/**'];
+
+/**
+ * Code that changes what test files run in one process would share: mocked modules or SDK
+ * clients, a reset module registry, spies, fake timers, the environment, the working folder.
+ */
+const CHANGES_SHARED_STATE =
+  /\bvi\.(mock|doMock|resetModules|stubEnv|stubGlobal|useFakeTimers|spyOn)\b|\bmockClient\(|process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|delete process\.env|Object\.assign\(process\.env|process\.chdir/;
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return path === join(TESTS, 'e2e') ? [] : testFiles(path);
+    return entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+/** Test files that get a fresh module registry each (the others share one per worker process). */
+const ISOLATED = testFiles(TESTS).filter((file) => CHANGES_SHARED_STATE.test(readFileSync(file, 'utf8')));
 
 export default defineConfig({
   test: {
-    include: ['__tests__/**/*.test.ts'],
-    exclude: ['__tests__/e2e/**', 'node_modules/**'],
-    // Synth tests bundle the handler and run terraform; give them room on a 2-core machine.
     // The AWS SDK's notice that its 2027 releases need Node 22 is noise in test output on Node 20.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // Synth tests bundle the handler and run terraform; give them room on a 2-core machine.
     testTimeout: 120_000,
-    // Vitest runs one file at a time on two cores (cores - 1). Most slow files wait on other
+    hookTimeout: 120_000,
+    // Vitest runs one file at a time on two cores (cores - 1). Many slow files wait on other
     // processes (terraform, moto_server, PostgreSQL, MariaDB, esbuild), so four at once finish
     // sooner; npm run bench, not a test, measures speed.
     maxWorkers: 4,
-    hookTimeout: 120_000,
     // One pool of moto_server, PostgreSQL and MariaDB servers for the run: each test file that
     // asks gets an empty one of its own (see __tests__/support/server-pool.ts).
-    globalSetup: ['__tests__/support/global-setup.ts'],
-    setupFiles: ['__tests__/support/use-server-pool.ts'],
+    globalSetup: [`${TESTS}/support/global-setup.ts`],
+    setupFiles: [`${TESTS}/support/use-server-pool.ts`],
+    projects: [
+      // Loading the SDK, cdktf and the provider's classes again for each file cost about half the
+      // CPU of these files: files that leave the shared state alone share the modules a worker
+      // has loaded. A file that mocks, stubs or fakes (CHANGES_SHARED_STATE) runs on its own.
+      { extends: true, test: { name: 'shared', include: INCLUDE, exclude: [...EXCLUDE, ...ISOLATED], isolate: false } },
+      { extends: true, test: { name: 'isolated', include: ISOLATED.length > 0 ? ISOLATED : ['no such file'], exclude: EXCLUDE } },
+    ],
   },
 });
