@@ -43,7 +43,7 @@ export interface RecordOptions {
  * Verifies and records a COMPLETE export into the archive bucket, then registers it in the
  * catalog. An existing manifest is not read again unless `force`.
  *
- * @throws the SDK's errors (S3, Glue, SNS); running again is safe
+ * @throws when the exporter is a source of a vault (settings.vaultAccountId); the SDK's errors (S3, Glue, SNS); running again is safe
  */
 export async function recordCompletedExport(
   task: ExportTask,
@@ -51,6 +51,12 @@ export async function recordCompletedExport(
   options: RecordOptions = {},
   clients: AwsClients = {},
 ): Promise<RecordResult> {
+  if (settings.vaultAccountId !== undefined) {
+    // A source of a vault cannot read its exports; verifying here would fail on every file with AccessDenied.
+    throw new Error(
+      `this exporter is a source of the vault ${settings.vaultAccountId} (VAULT_ACCOUNT_ID): its exports are verified and cataloged by the vault verifier in the vault account, and this account cannot read them; read their manifests with "npm run archive -- status"`,
+    );
+  }
   const { manifest, written } = await verifyAndRecord(
     task,
     {
