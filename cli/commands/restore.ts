@@ -101,19 +101,22 @@ async function loadTable(loader: Loader, plan: RestorePlan, table: TablePlan, op
   const parts = opened.get(table.source.manifestTable.folder) ?? [];
   progress.start(name, table.rows, table.bytes);
   const prefetched = new Map<number, Promise<RowGroupSource> | undefined>();
+  const prefetch = (i: number) => {
+    const bytes = parts[i] === undefined ? undefined : prefetchFirstRowGroup(parts[i]!.part);
+    // Its failure is reported where the bytes are read; until then it is not unhandled.
+    bytes?.catch(() => {});
+    prefetched.set(i, bytes);
+  };
   try {
+    // The first file's first bytes arrive while the scales are read and the staging table is made.
+    prefetch(0);
     const final = await withScales(plan.engine, table, parts);
     const rows = await loader.load({
       plan: final,
       ifExists: plan.ifExists,
       files: parts.map(({ key, part }, i) => () => {
         // The next file's first bytes are fetched while this one loads.
-        const following = parts[i + 1];
-        if (following !== undefined)
-          prefetched.set(
-            i + 1,
-            prefetchFirstRowGroup(following.part)?.catch(() => undefined as never),
-          );
+        prefetch(i + 1);
         const first = prefetched.get(i);
         prefetched.delete(i);
         return partLines(part, bindColumns(part, final.columns, key), plan.engine, first);
