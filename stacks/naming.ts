@@ -22,10 +22,14 @@ export function exporterFunctionName(config: Pick<ArchiveConfig, 'namePrefix' | 
  * IAM names are global to the account while each region has its own stack, so the region is part
  * of the name; without it, a second region's stack could not create its roles.
  */
-export function iamName(
-  config: Pick<ArchiveConfig, 'namePrefix' | 'environment'>,
-  region: string,
-  purpose: 'export' | 'exporter' | 'operator' | 'reader' | 'verifier',
-): string {
-  return `${resourceBaseName(config)}-${region}-${purpose}`;
+export function iamName(config: Pick<ArchiveConfig, 'namePrefix' | 'environment'>, region: string, purpose: IamPurpose): string {
+  return iamNameOf(resourceBaseName(config), region, purpose);
+}
+
+/** What an IAM role or policy of a stack is for. */
+export type IamPurpose = 'export' | 'exporter' | 'operator' | 'reader' | 'verifier';
+
+/** {@link iamName} from the deployment's name (the ARCHIVE_NAME a deployed function carries), for the CLI. */
+export function iamNameOf(baseName: string, region: string, purpose: IamPurpose): string {
+  return `${baseName}-${region}-${purpose}`;
 }

@@ -12,6 +12,8 @@ export interface DoctorReadTargets {
   readonly kmsKeyArn: string;
   readonly bucketArn: string;
   readonly deadLetterQueueArn: string;
+  /** A source of a vault: doctor reads the export role's inline policy, since the vault's policies are out of its reach. @default false */
+  readonly readsExportRolePolicy?: boolean;
 }
 
 /** Settings of the operator policy. */
@@ -84,6 +86,9 @@ export function doctorStatements(targets: DoctorReadTargets): PolicyStatement[] 
     { Sid: 'DoctorReadsEventTopic', Effect: 'Allow', Action: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic'], Resource: targets.eventTopicArn },
     // The trust policy, and the simulation of what the role's own policies allow.
     { Sid: 'DoctorReadsExportRole', Effect: 'Allow', Action: ['iam:GetRole', 'iam:SimulatePrincipalPolicy'], Resource: targets.exportRoleArn },
+    ...(targets.readsExportRolePolicy === true
+      ? [{ Sid: 'DoctorReadsExportRolePolicy', Effect: 'Allow' as const, Action: 'iam:GetRolePolicy', Resource: targets.exportRoleArn }]
+      : []),
     { Sid: 'DoctorReadsKeyPolicy', Effect: 'Allow', Action: 'kms:GetKeyPolicy', Resource: targets.kmsKeyArn },
     {
       // GetBucketEncryption is authorized as s3:GetEncryptionConfiguration.

@@ -132,6 +132,7 @@ export class SourceStack extends TerraformStack {
         kmsKeyArn: key.keyArn,
         bucketArn,
         deadLetterQueueArn: failures.deadLetterQueueArn,
+        readsExportRolePolicy: true,
       },
     });
 

@@ -15,6 +15,7 @@ import { ReconcileSchedule } from './reconcile-schedule';
 import { awsProvider, configureBackend } from './stack-setup';
 import { ACCESS_LOG_PREFIX, vaultBucketStatements, vaultKeyPolicy, vaultSources } from './vault-policies';
 import { accessLogBucketName, vaultBucketName, vaultKeyAliasName, vaultStackName, vaultVerifierFunctionName } from './vault-names';
+import { VaultOperatorPolicy } from './vault-operator-policy';
 import { VaultVerifier } from './vault-verifier';
 
 /** Settings of one region's vault stack. */
@@ -131,6 +132,14 @@ export class VaultStack extends TerraformStack {
         workgroup === undefined ? undefined : { workgroupName: workgroup.workgroupName, queryResultsPrefix: QUERY_RESULTS_PREFIX, archiveName: baseName },
     });
 
+    const operator = new VaultOperatorPolicy(this, 'operator', {
+      baseName,
+      policyName: iamName(config, region, 'operator'),
+      verifierFunctionArn: verifier.functionArn,
+      bucketArn: bucket.bucketArn,
+      kmsKeyArn: key.keyArn,
+    });
+
     const outputs: Record<string, { value: string; description: string }> = {
       'archive-bucket': { value: bucket.bucketName, description: 'The vault bucket the source accounts export into (Object Lock)' },
       'kms-key-arn': { value: key.keyArn, description: "The vault's KMS key; the sources name it by its alias" },
@@ -138,6 +147,7 @@ export class VaultStack extends TerraformStack {
       'verifier-function-name': { value: verifier.functionName, description: 'Lambda function that verifies and catalogs what the sources hand over' },
       'notifications-topic-arn': { value: notifications.topicArn, description: "SNS topic for the vault's alarms and rejected handovers" },
       'dead-letter-queue-url': { value: failures.deadLetterQueueUrl, description: 'SQS queue holding handover events the verifier could not handle' },
+      'operator-policy-arn': { value: operator.policyArn, description: 'IAM policy (vault account) for `npm run archive -- doctor` there: reads only' },
       'reader-policy-arn': {
         value: reader.policyArn,
         description: 'IAM policy (vault account) to query the archive in Athena or restore from it, and change nothing',

@@ -21,13 +21,13 @@ export async function readDeployment(
   options: DeploymentOptions,
   clients: DoctorClients,
   localFunctionName?: () => string,
-): Promise<{ finding: Finding; deployment?: Deployment }> {
+): Promise<{ finding: Finding; deployment?: Deployment; notFound?: true }> {
   let resolved: Awaited<ReturnType<typeof resolveSettings>>;
   try {
     resolved = await resolveSettings(options, { client: clients.lambda, shellEnv: {}, ...(localFunctionName ? { localFunctionName } : {}) });
   } catch (error) {
     if (error instanceof FunctionNotFoundError)
-      return { finding: problem(error.message, 'deploy the stack (npx cdktf deploy), or name the exporter with --function NAME') };
+      return { finding: problem(error.message, 'deploy the stack (npx cdktf deploy), or name the exporter with --function NAME'), notFound: true };
     if (error instanceof SettingsError) {
       return {
         finding: problem(
