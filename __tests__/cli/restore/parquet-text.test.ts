@@ -200,6 +200,23 @@ describe('Parquet values as COPY / LOAD DATA text', () => {
     expect(Buffer.concat(slices).toString('latin1')).toBe(asBytes(expectedText(engine, part, ROWS)));
   });
 
+  it('reads a small part, whose booleans are PLAIN bits, as the formatter does', async () => {
+    // Prepare
+    const part = await openPart(inMemory(writeFile(10)), 'small.gz.parquet');
+    const bindings = bindColumns(
+      part,
+      COLUMNS.map((c) => ({ name: c.element.name, loadAs: c.loadAs })),
+      'small.gz.parquet',
+    );
+    const flag = part.metadata.row_groups[0]!.columns.find((c) => c.meta_data!.path_in_schema[0] === 'flag')!;
+    // Act
+    const slices: Buffer[] = [];
+    for await (const slice of partLines(part, bindings, 'postgres')) slices.push(slice.text);
+    // Assess
+    expect(flag.meta_data!.encodings).toEqual(['PLAIN']);
+    expect(Buffer.concat(slices).toString('latin1')).toBe(asBytes(expectedText('postgres', part, 10)));
+  });
+
   it('reads data pages v1 as it reads v2: the same text for every column', async () => {
     // Prepare
     const part = await openPart(inMemory(file), 'test.gz.parquet');
