@@ -6,6 +6,9 @@ import { logDecision } from './common/log';
 import { readVaultSettings } from './contract/vault-settings';
 import { objectsOfS3Event, scheduledVaultVerification, verifyNotifiedHandovers } from './vault/vault-run';
 
+/** Time the hourly run keeps, of the invocation's, to finish the checks it started and save its records and cursor. */
+const SAVE_MARGIN_MS = 60_000;
+
 function isScheduledEvent(event: unknown): boolean {
   const e = event as { source?: unknown; 'detail-type'?: unknown } | null;
   return typeof e === 'object' && e !== null && e.source === 'aws.events' && e['detail-type'] === 'Scheduled Event';
@@ -16,13 +19,14 @@ function isScheduledEvent(event: unknown): boolean {
  * fails each invocation with its name.
  *
  * @param event - an S3 event notification (every record is handled) or a scheduled event
- * @param _context - Lambda's context; unused
+ * @param context - Lambda's context: its remaining time bounds the hourly run's work
  * @throws when settings are missing or malformed, or when a handover could not be handled (an AWS error)
  */
-export async function handler(event: unknown, _context?: unknown): Promise<void> {
+export async function handler(event: unknown, context?: { getRemainingTimeInMillis?: () => number }): Promise<void> {
   const settings = readVaultSettings(process.env);
   if (isScheduledEvent(event)) {
-    await scheduledVaultVerification(settings);
+    const remaining = context?.getRemainingTimeInMillis?.();
+    await scheduledVaultVerification(settings, new Date(), {}, remaining === undefined ? {} : { budgetMs: Math.max(0, remaining - SAVE_MARGIN_MS) });
     return;
   }
   const objects = objectsOfS3Event(event);

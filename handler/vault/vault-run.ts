@@ -133,6 +133,8 @@ export interface SourceRunSummary {
   /** Those whose export was verified now or found with its manifest: recorded. */
   readonly confirmed: number;
   readonly rejected: number;
+  /** Those left for the next run: the run's time budget was spent (a rebuild of many handovers). */
+  readonly deferred: number;
   readonly failures: readonly { key: string; reason: string }[];
   /** Whether the source's record of verified exports was written, unchanged, or could not be saved. */
   readonly record: 'written' | 'unchanged' | 'not-saved';
@@ -213,6 +215,7 @@ async function runSource(
   cursor: SourceCursor | undefined,
   settings: VaultSettings,
   now: Date,
+  deadline: number,
   clients: AwsClients,
 ): Promise<{ summary: SourceRunSummary; cursor: SourceCursor | undefined }> {
   const bucket = settings.archiveBucket;
@@ -248,7 +251,13 @@ async function runSource(
     else if (recent.has(key)) handled.add(key);
     else toCheck.push(key);
   }
+  let deferred = 0;
   await mapWithConcurrency(toCheck, HANDOVER_CONCURRENCY, async (key) => {
+    // Past the run's time budget, the rest waits for the next run (the cursor stops before it).
+    if (Date.now() > deadline) {
+      deferred++;
+      return;
+    }
     checked++;
     try {
       const result = await verifyHandover(key, settings, { now }, clients);
@@ -264,9 +273,23 @@ async function runSource(
   });
   const record = await saveSourceRecord(bucket, recordKey, read, confirmed, now, clients);
   return {
-    summary: { sourceAccountId, listed: listed.length, checked, confirmed: confirmedCount, rejected, failures, record },
-    cursor: nextSourceCursor(settings.archivePrefix, from === undefined ? undefined : cursor, listed, handled) ?? cursor,
+    summary: { sourceAccountId, listed: listed.length, checked, confirmed: confirmedCount, rejected, deferred, failures, record },
+    // A rebuild that handled nothing keeps no cursor: the next run lists everything again.
+    cursor: nextSourceCursor(settings.archivePrefix, from === undefined ? undefined : cursor, listed, handled),
   };
+}
+
+/** How long a run starts new checks: the verifier's 300 s timeout less time to save the records and the cursor. */
+export const DEFAULT_RUN_BUDGET_MS = 240_000;
+
+/** Options of {@link scheduledVaultVerification}. */
+export interface VaultRunOptions {
+  /**
+   * Milliseconds from the start in which the run starts checking handovers; the rest is left to
+   * the next run, which continues from the cursor. The Lambda passes its remaining time less a margin.
+   * @default DEFAULT_RUN_BUDGET_MS
+   */
+  readonly budgetMs?: number;
 }
 
 /** What the hourly run did. */
@@ -281,13 +304,19 @@ export interface VaultRunSummary {
  * with a conditional write (another run's newer cursor wins; this one's work is then listed again).
  * Throws after saving when a handover could not be handled, so the invocation fails and alarms.
  */
-export async function scheduledVaultVerification(settings: VaultSettings, now: Date = new Date(), clients: AwsClients = {}): Promise<VaultRunSummary> {
+export async function scheduledVaultVerification(
+  settings: VaultSettings,
+  now: Date = new Date(),
+  clients: AwsClients = {},
+  options: VaultRunOptions = {},
+): Promise<VaultRunSummary> {
+  const deadline = Date.now() + (options.budgetMs ?? DEFAULT_RUN_BUDGET_MS);
   const { sources: cursors, condition } = await readCursor(settings, clients);
   const summaries: SourceRunSummary[] = [];
   const next = new Map<string, SourceCursor>();
   for (const account of settings.sourceAccountIds) {
     try {
-      const { summary, cursor } = await runSource(account, cursors.get(account), settings, now, clients);
+      const { summary, cursor } = await runSource(account, cursors.get(account), settings, now, deadline, clients);
       summaries.push(summary);
       if (cursor !== undefined) next.set(account, cursor);
     } catch (error) {
@@ -299,6 +328,7 @@ export async function scheduledVaultVerification(settings: VaultSettings, now: D
         checked: 0,
         confirmed: 0,
         rejected: 0,
+        deferred: 0,
         failures: [{ key: handoversPrefix(sourceArchivePrefix(settings.archivePrefix, account)), reason: classifyAwsError(error).message }],
         record: 'not-saved',
       });

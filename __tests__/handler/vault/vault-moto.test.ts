@@ -372,4 +372,23 @@ describe.runIf(runs)('vault mode: a source account hands over, the vault verifie
     expect(reported.map((n) => n.Subject)).toEqual(['RDS snapshot archive: a handover was rejected', 'RDS snapshot archive: a handover was rejected']);
     expect(reported[0]!.Message).toMatch(/a snapshot of account 333333333333, not of account 222222222222/);
   });
+
+  it('with its time budget spent, the hourly run leaves what is left to the next run, which continues from its cursor', async () => {
+    // Prepare: a fifth export handed over by the source's reconciliation, its notification lost.
+    const fifth = await exportedSnapshot();
+    await logged(() => scheduledReconciliation(SOURCE_SETTINGS, new Date(), source));
+
+    // Act
+    const { result: spent } = await logged(() => scheduledVaultVerification(VAULT_SETTINGS, new Date(), vault, { budgetMs: 0 }));
+    const manifestAfterSpent = await manifestOf(fifth.folder);
+    const { result: next } = await logged(() => scheduledVaultVerification(VAULT_SETTINGS, new Date(), vault));
+
+    // Assess
+    expect(spent.sources.find((s) => s.sourceAccountId === SOURCE)).toMatchObject({ checked: 0, confirmed: 0, failures: [] });
+    expect(spent.sources.find((s) => s.sourceAccountId === SOURCE)!.deferred).toBeGreaterThan(0);
+    expect(manifestAfterSpent).toBeUndefined();
+    expect(next.sources.find((s) => s.sourceAccountId === SOURCE)).toMatchObject({ deferred: 0, failures: [] });
+    expect(await manifestOf(fifth.folder)).toMatchObject({ outcome: 'verified', taskDescription: { from: 'handover', sourceAccountId: SOURCE } });
+    expect(await recordedFolders(SOURCE_PREFIX)).toContain(fifth.folder);
+  });
 });
