@@ -86,10 +86,9 @@ async function withScales(engine: RestorePlan['engine'], plan: TablePlan, parts:
       columns.push(column);
       continue;
     }
+    // The files are read a few at once (the scale does not depend on the order values come in).
     const recovery = new ScaleRecovery();
-    for (const { part } of parts) {
-      await scanColumn(part, column.name, engine, (bytes, from, to) => recovery.observeBytes(bytes, from, to));
-    }
+    await mapWithConcurrency(parts, 4, ({ part }) => scanColumn(part, column.name, engine, (bytes, from, to) => recovery.observeBytes(bytes, from, to)));
     columns.push(targetColumn(engine, column.source, recovery.result()));
   }
   return { ...plan, columns };
