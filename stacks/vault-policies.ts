@@ -263,8 +263,11 @@ export const ACCESS_LOG_PREFIX = 'archive-bucket/';
 
 /** The access-log bucket's policy: TLS only, S3's log delivery for the archive bucket alone, and nothing for the source accounts. */
 export function accessLogBucketPolicy(logBucketArn: string, archiveBucketArn: string, scope: AwsScope, sourceAccountIds: readonly string[]): PolicyStatement[] {
+  // { AWS: '*' } is IAM's equivalent of Principal '*'; it is written so here because S3's log
+  // delivery check in moto (5.2.1, the rehearsal's emulator) reads every Principal as an object.
+  const everyone = { AWS: '*' };
   return [
-    ...archiveBucketPolicy(logBucketArn),
+    ...archiveBucketPolicy(logBucketArn).map((statement) => ({ ...statement, Principal: everyone })),
     {
       Sid: 'S3DeliversAccessLogsOfTheArchive',
       Effect: 'Allow',
@@ -276,7 +279,7 @@ export function accessLogBucketPolicy(logBucketArn: string, archiveBucketArn: st
     {
       Sid: 'DenySourceAccounts',
       Effect: 'Deny',
-      Principal: '*',
+      Principal: everyone,
       Action: 's3:*',
       Resource: [logBucketArn, `${logBucketArn}/*`],
       Condition: { StringEquals: { 'aws:PrincipalAccount': [...sourceAccountIds] } },
