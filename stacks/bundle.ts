@@ -58,7 +58,7 @@ export const CREDENTIAL_PROVIDERS_LOADED_ON_DEMAND = [
  * operation with an event-stream member, and none of the calls of index.js or notify-sns.js has
  * one, so those two bundles leave it out (the S3 client in record-export.js imports it at load and
  * keeps it). Bundled, that one dynamic import made esbuild wrap 160 modules in lazy initializers
- * and kept zlib loading at every cold start: leaving it out took index.js from 297 to 277 KB and
+ * and kept zlib loading at every cold start: leaving it out took index.js from 290 to 272 KB and
  * its cold load about 3% (measured; see docs/performance.md).
  */
 export const EVENT_STREAMS = '@smithy/core/event-streams';
