@@ -32,9 +32,10 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // Vitest runs one file at a time on two cores (cores - 1). Many slow files wait on other
-    // processes (terraform, moto_server, PostgreSQL, MariaDB, esbuild), so four at once finish
-    // sooner; npm run bench, not a test, measures speed.
-    maxWorkers: 4,
+    // processes (terraform, moto_server, PostgreSQL, MariaDB, esbuild), so three at once finish
+    // sooner; four cost more CPU (more servers borrowed at once, modules loaded in more workers)
+    // for no shorter run. npm run bench, not a test, measures speed.
+    maxWorkers: 3,
     // One pool of moto_server, PostgreSQL and MariaDB servers for the run: each test file that
     // asks gets an empty one of its own (see __tests__/support/server-pool.ts).
     globalSetup: [`${TESTS}/support/global-setup.ts`],
