@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+const ROOT = dirname(fileURLToPath(import.meta.url));
 
 const TESTS = '__tests__';
 const INCLUDE = [`${TESTS}/**/*.test.ts`];
@@ -13,16 +16,17 @@ const EXCLUDE = [`${TESTS}/e2e/**`, 'node_modules/**'];
 const CHANGES_SHARED_STATE =
   /\bvi\.(mock|doMock|resetModules|stubEnv|stubGlobal|useFakeTimers|spyOn)\b|\bmockClient\(|process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|delete process\.env|Object\.assign\(process\.env|process\.chdir/;
 
+/** The test files under `dir`, as paths from the project root; e2e is the deploy rehearsal's (vitest.e2e.config.mts). */
 function testFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return path === join(TESTS, 'e2e') ? [] : testFiles(path);
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) return path === `${TESTS}/e2e` ? [] : testFiles(path);
     return entry.name.endsWith('.test.ts') ? [path] : [];
   });
 }
 
 /** Test files that get a fresh module registry each (the others share one per worker process). */
-const ISOLATED = testFiles(TESTS).filter((file) => CHANGES_SHARED_STATE.test(readFileSync(file, 'utf8')));
+const ISOLATED = testFiles(TESTS).filter((file) => CHANGES_SHARED_STATE.test(readFileSync(join(ROOT, file), 'utf8')));
 
 export default defineConfig({
   test: {
