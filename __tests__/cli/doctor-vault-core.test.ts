@@ -82,7 +82,7 @@ describe('doctor in a vault account', () => {
     const notification = {
       LambdaFunctionArn: VERIFIER_ARN,
       Events: ['s3:ObjectCreated:*' as const],
-      Filter: { Key: { FilterRules: [{ Name: 'Prefix' as const, Value: `exports/${SOURCE_ACCOUNT}/_archive/handovers/` }] } },
+      Filter: { Key: { FilterRules: [{ Name: 'prefix' as const, Value: `exports/${SOURCE_ACCOUNT}/_archive/handovers/` }] } },
     };
     const functionPolicy = JSON.stringify({
       Statement: [
