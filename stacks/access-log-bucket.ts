@@ -40,6 +40,8 @@ export interface AccessLogBucketProps {
 export class AccessLogBucket extends Construct {
   readonly bucketName: string;
   readonly bucketArn: string;
+  /** The policy that lets S3 deliver logs here: logging is turned on after it (S3 checks it then). */
+  readonly deliveryPolicy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
@@ -60,7 +62,7 @@ export class AccessLogBucket extends Construct {
       bucket: bucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
     });
-    new S3BucketPolicy(this, 'policy', {
+    this.deliveryPolicy = new S3BucketPolicy(this, 'policy', {
       bucket: bucket.id,
       policy: policyDocument(accessLogBucketPolicy(bucket.arn, props.archiveBucketArn, props.scope, props.sourceAccountIds)),
     });

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
@@ -33,8 +34,11 @@ export interface ArchiveBucketProps {
    * @default undefined (the TLS-only Deny alone)
    */
   readonly moreStatements?: (bucketArn: string) => readonly PolicyStatement[];
-  /** Where S3 delivers the bucket's server access logs. @default undefined (no access logging) */
-  readonly accessLog?: { readonly targetBucket: string; readonly targetPrefix: string };
+  /**
+   * Where S3 delivers the bucket's server access logs; `after` is what lets S3 deliver there (the
+   * target's policy), which S3 checks when logging is turned on. @default undefined (no access logging)
+   */
+  readonly accessLog?: { readonly targetBucket: string; readonly targetPrefix: string; readonly after?: ITerraformDependable };
 }
 
 /** Days after which an unfinished multipart upload (an export cut short) is cleaned up. */
@@ -93,7 +97,12 @@ export class ArchiveBucket extends Construct {
       policy: policyDocument([...archiveBucketPolicy(bucket.arn), ...(props.moreStatements?.(bucket.arn) ?? [])]),
     });
     if (props.accessLog !== undefined) {
-      new S3BucketLoggingA(this, 'access-log', { bucket: bucket.id, targetBucket: props.accessLog.targetBucket, targetPrefix: props.accessLog.targetPrefix });
+      new S3BucketLoggingA(this, 'access-log', {
+        bucket: bucket.id,
+        targetBucket: props.accessLog.targetBucket,
+        targetPrefix: props.accessLog.targetPrefix,
+        ...(props.accessLog.after !== undefined ? { dependsOn: [props.accessLog.after] } : {}),
+      });
     }
 
     const { lifecycle } = props;

@@ -71,7 +71,7 @@ export class VaultStack extends TerraformStack {
       objectLock: vault.objectLock,
       queryResultsPrefix: config.catalog.enabled ? QUERY_RESULTS_PREFIX : undefined,
       moreStatements: (bucketArn) => vaultBucketStatements(bucketArn, aws, sources),
-      accessLog: { targetBucket: logs.bucketName, targetPrefix: ACCESS_LOG_PREFIX },
+      accessLog: { targetBucket: logs.bucketName, targetPrefix: ACCESS_LOG_PREFIX, after: logs.deliveryPolicy },
     });
 
     const notifications = new Notifications(this, 'notifications', { scope: aws, baseName, kmsKeyArn: key.keyArn, emails: config.notificationEmails });

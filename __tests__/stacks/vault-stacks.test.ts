@@ -112,6 +112,9 @@ describe('synth with a vault', () => {
       target_bucket: `\${${named(vault, 'aws_s3_bucket', `rds-archive-dev-logs-${VAULT_ACCOUNT}-us-east-1`, 'bucket').address}.bucket}`,
       target_prefix: 'archive-bucket/',
     });
+    // S3 checks the log bucket's policy when logging is turned on: logging waits for it.
+    const logPolicy = Object.keys(vault.resource.aws_s3_bucket_policy!).find((id) => id.startsWith('access-logs'))!;
+    expect(onlyResource(vault, 'aws_s3_bucket_logging').depends_on).toEqual([`aws_s3_bucket_policy.${logPolicy}`]);
     expect(onlyResource(vault, 'aws_lambda_function').handler).toBe('vault-record.handler');
     expect(readVaultSettings(environmentOf(vault, VAULT_ACCOUNT))).toMatchObject({
       archiveBucket: BUCKET,
