@@ -5,6 +5,9 @@
 // in-process with the vault account's clients, as moto runs no Lambda) verifies and catalogs it in
 // the vault, doctor checks both accounts, and both stacks are destroyed.
 import { GetDatabaseCommand } from '@aws-sdk/client-glue';
+import { GetRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { DescribeKeyCommand, GetKeyPolicyCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
+import { CreateEventSubscriptionCommand, DeleteEventSubscriptionCommand, DescribeEventSubscriptionsCommand } from '@aws-sdk/client-rds';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
@@ -288,6 +291,95 @@ describe.runIf(runs)('vault rehearsal: two accounts against moto', () => {
     ).toEqual(['vault-side could-not-check']);
     expect(results['vault-side']!.detail).toContain(`belong to account ${VAULT}`);
     expect(results['source-vault-settings']!.detail).toContain(`exports go to s3://${BUCKET}/exports/${SOURCE}/`);
+  });
+
+  it('doctor names each broken piece with its fix, one at a time, in the account that has it', async () => {
+    const vaultDoctor = async () =>
+      byId(
+        await runDoctor(
+          {},
+          {
+            clients: doctorClients(moto.endpoint, VAULT),
+            endpoint: moto.endpoint,
+            localFunctionName: () => 'rds-archive-e2ev-exporter',
+            localVault: () => ({ verifierName: 'rds-archive-e2ev-vault-verifier', objectLock: VAULT_REHEARSAL_CONFIG.vault.objectLock }),
+          },
+        ),
+      );
+    const sourceDoctor = async () =>
+      byId(
+        await runDoctor({}, { clients: doctorClients(moto.endpoint, SOURCE), endpoint: moto.endpoint, localFunctionName: () => 'rds-archive-e2ev-exporter' }),
+      );
+    const problems = (results: Record<string, CheckResult>) => Object.values(results).filter((r) => r.status === 'problem');
+    const vaultAws = doctorClients(moto.endpoint, VAULT);
+    const sourceAws = doctorClients(moto.endpoint, SOURCE);
+    const exportRole = `arn:aws:iam::${SOURCE}:role/rds-archive-e2ev-us-east-1-export`;
+    const without = (policy: string, sid: string) => {
+      const document = JSON.parse(policy) as { Statement: Array<{ Sid?: string }> };
+      return JSON.stringify({ ...document, Statement: document.Statement.filter((st) => st.Sid !== sid) });
+    };
+
+    // A bucket policy that denies the export role (vault).
+    const denying = JSON.parse(vaultBucketPolicy!) as { Statement: unknown[] };
+    denying.Statement.push({
+      Sid: 'FreezeWrites',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:PutObject',
+      Resource: `arn:aws:s3:::${BUCKET}/*`,
+      Condition: { ArnEquals: { 'aws:PrincipalArn': exportRole } },
+    });
+    await vault.s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: JSON.stringify(denying) }));
+    const bucketBroken = await vaultDoctor();
+    await vault.s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: vaultBucketPolicy }));
+    expect(problems(bucketBroken).map((r) => r.id)).toEqual(['vault-bucket-policy']);
+    expect(bucketBroken['vault-bucket-policy']).toMatchObject({
+      detail: expect.stringContaining(`does not allow the export role ${exportRole} s3:PutObject`),
+      fix: expect.stringContaining('deploy the vault stack'),
+    });
+    expect(bucketBroken['vault-bucket-policy']!.detail).toContain('(statement FreezeWrites)');
+
+    // The key's grant to the export role removed (vault).
+    const keyId = (await vaultAws.kms.send(new DescribeKeyCommand({ KeyId: 'alias/rds-archive-e2ev' }))).KeyMetadata!.KeyId!;
+    const keyPolicy = (await vaultAws.kms.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }))).Policy!;
+    await vaultAws.kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default', Policy: without(keyPolicy, 'SourceExportRolesEncryptExports') }));
+    const keyBroken = await vaultDoctor();
+    await vaultAws.kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default', Policy: keyPolicy }));
+    expect(problems(keyBroken).map((r) => r.id)).toEqual(['vault-key-policy']);
+    expect(keyBroken['vault-key-policy']!.detail).toContain(`does not allow the export role ${exportRole} kms:Encrypt`);
+
+    // The export role's own key statement removed (source).
+    const rolePolicy = decodeURIComponent(
+      (await sourceAws.iam.send(new GetRolePolicyCommand({ RoleName: 'rds-archive-e2ev-us-east-1-export', PolicyName: 'write-exports' }))).PolicyDocument!,
+    );
+    const putRolePolicy = (document: string) =>
+      sourceAws.iam.send(new PutRolePolicyCommand({ RoleName: 'rds-archive-e2ev-us-east-1-export', PolicyName: 'write-exports', PolicyDocument: document }));
+    await putRolePolicy(without(rolePolicy, 'EncryptExportObjects'));
+    const roleBroken = await sourceDoctor();
+    await putRolePolicy(rolePolicy);
+    expect(problems(roleBroken).map((r) => r.id)).toEqual(['source-export-role-reach']);
+    expect(roleBroken['source-export-role-reach']).toMatchObject({
+      detail: expect.stringContaining(`does not allow kms:Encrypt on arn:aws:kms:us-east-1:${VAULT}:key/doctor-probe`),
+      fix: expect.stringContaining('deploy the source stack'),
+    });
+
+    // A disabled event subscription (source): moto cannot modify one, so it is recreated disabled.
+    const name = 'rds-archive-e2ev-instance-snapshots';
+    const [subscription] = (await sourceAws.rds.send(new DescribeEventSubscriptionsCommand({ SubscriptionName: name }))).EventSubscriptionsList!;
+    await sourceAws.rds.send(new DeleteEventSubscriptionCommand({ SubscriptionName: name }));
+    await sourceAws.rds.send(
+      new CreateEventSubscriptionCommand({
+        SubscriptionName: name,
+        SnsTopicArn: subscription!.SnsTopicArn!,
+        SourceType: subscription!.SourceType!,
+        EventCategories: subscription!.EventCategoriesList!,
+        Enabled: false,
+      }),
+    );
+    const subscriptionBroken = await sourceDoctor();
+    expect(problems(subscriptionBroken).map((r) => r.id)).toEqual(['event-subscriptions']);
+    expect(subscriptionBroken['event-subscriptions']!.detail).toContain(name);
+    expect(subscriptionBroken['event-subscriptions']!.fix).toBeDefined();
   });
 
   it('destroys both stacks', async () => {
