@@ -12,11 +12,9 @@ import type { AwsScope } from './policy';
 import { SnapshotEvents } from './snapshot-events';
 import { FailureRouting } from './failure-routing';
 import { Notifications } from './notifications';
-import { ReconcileSchedule } from './reconcile-schedule';
 import { archiveAccessStatements } from './archive-access';
-import { ArchiveAlarms } from './archive-alarms';
 import { ArchiveWorkgroup, QUERY_RESULTS_PREFIX } from './athena-workgroup';
-import { OperatorPolicy } from './operator-policy';
+import { deployOperatedExporter } from './operated-exporter';
 import { ReaderPolicy } from './reader-policy';
 import { awsProvider, configureBackend } from './stack-setup';
 
@@ -130,47 +128,23 @@ export class ArchiveStack extends TerraformStack {
       notificationsTopicArn: notifications.topicArn,
       catalogArchiveName: config.catalog.enabled ? baseName : undefined,
     });
-    const fn = exporter.deploy({
+    const { function: fn, operator } = deployOperatedExporter(this, {
+      config,
+      region,
+      baseName,
+      exporter,
+      failures,
       archiveAccess,
       kmsKeyArn: key.keyArn,
-      topicArn: events.topicArn,
-      deadLetterQueueArn: failures.deadLetterQueueArn,
-      asyncRetryAttempts: config.asyncRetryAttempts,
-      reservedConcurrency: config.exporterReservedConcurrency ?? undefined,
+      eventTopicArn: events.topicArn,
+      notificationsTopicArn: notifications.topicArn,
       environment: exporterEnvironment(config, {
         bucketName: bucket.bucketName,
         exportRoleArn: exportRole.roleArn,
         kmsKeyArn: key.keyArn,
         notificationsTopicArn: notifications.topicArn,
       }),
-    });
-    failures.watchFunction(fn.functionName);
-    new ReconcileSchedule(this, 'reconcile', {
-      baseName,
-      everyMinutes: config.reconciliation.everyMinutes,
-      functionName: fn.functionName,
-      functionArn: fn.arn,
-    });
-    new ArchiveAlarms(this, 'archive-alarms', {
-      baseName,
-      notificationsTopicArn: notifications.topicArn,
-      reconcileEveryMinutes: config.reconciliation.everyMinutes,
-      maxLagHours: config.reconciliation.maxLagHours,
-    });
-    const operator = new OperatorPolicy(this, 'operator', {
-      baseName,
-      policyName: iamName(config, region, 'operator'),
-      archiveAccess,
-      exporterFunctionArn: fn.arn,
-      doctorReads: {
-        scope: aws,
-        baseName,
-        eventTopicArn: events.topicArn,
-        exportRoleArn: exportRole.roleArn,
-        kmsKeyArn: key.keyArn,
-        bucketArn: bucket.bucketArn,
-        deadLetterQueueArn: failures.deadLetterQueueArn,
-      },
+      doctorReads: { scope: aws, exportRoleArn: exportRole.roleArn, bucketArn: bucket.bucketArn },
     });
     const workgroup = config.catalog.enabled
       ? new ArchiveWorkgroup(this, 'athena', {

@@ -2,7 +2,6 @@ import type { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { sourceArchivePrefix, writeSettings } from '../handler/contract';
-import { ArchiveAlarms } from './archive-alarms';
 import { ArchiveKey, topicsKeyPolicy } from './archive-key';
 import { exporterSettings } from './archive-stack';
 import { exporterFunctionName, iamName, resourceBaseName, type ArchiveConfig } from './config';
@@ -10,9 +9,8 @@ import { ExportRole } from './export-role';
 import { ExporterFunction } from './exporter-function';
 import { FailureRouting } from './failure-routing';
 import { Notifications } from './notifications';
-import { OperatorPolicy } from './operator-policy';
+import { deployOperatedExporter } from './operated-exporter';
 import type { AwsScope } from './policy';
-import { ReconcileSchedule } from './reconcile-schedule';
 import { SnapshotEvents } from './snapshot-events';
 import { sourceAccessStatements, sourceExportRolePolicy, vaultKeyReference } from './source-access';
 import { awsProvider, configureBackend } from './stack-setup';
@@ -90,13 +88,16 @@ export class SourceStack extends TerraformStack {
       notificationsTopicArn: notifications.topicArn,
       topicsKeyArn: key.keyArn,
     });
-    const fn = exporter.deploy({
+    const { operator } = deployOperatedExporter(this, {
+      config,
+      region,
+      baseName,
+      exporter,
+      failures,
       archiveAccess,
       kmsKeyArn: key.keyArn,
-      topicArn: events.topicArn,
-      deadLetterQueueArn: failures.deadLetterQueueArn,
-      asyncRetryAttempts: config.asyncRetryAttempts,
-      reservedConcurrency: config.exporterReservedConcurrency ?? undefined,
+      eventTopicArn: events.topicArn,
+      notificationsTopicArn: notifications.topicArn,
       environment: writeSettings({
         ...exporterSettings(config, { bucketName, exportRoleArn: exportRole.roleArn, kmsKeyArn: vaultKeyArn, notificationsTopicArn: notifications.topicArn }),
         // Everything this exporter writes or reads is under its own prefix of the vault.
@@ -105,35 +106,7 @@ export class SourceStack extends TerraformStack {
         catalogEnabled: false,
         vaultAccountId: vault.accountId,
       }),
-    });
-    failures.watchFunction(fn.functionName);
-    new ReconcileSchedule(this, 'reconcile', {
-      baseName,
-      everyMinutes: config.reconciliation.everyMinutes,
-      functionName: fn.functionName,
-      functionArn: fn.arn,
-    });
-    new ArchiveAlarms(this, 'archive-alarms', {
-      baseName,
-      notificationsTopicArn: notifications.topicArn,
-      reconcileEveryMinutes: config.reconciliation.everyMinutes,
-      maxLagHours: config.reconciliation.maxLagHours,
-    });
-    const operator = new OperatorPolicy(this, 'operator', {
-      baseName,
-      policyName: iamName(config, region, 'operator'),
-      archiveAccess,
-      exporterFunctionArn: fn.arn,
-      doctorReads: {
-        scope: aws,
-        baseName,
-        eventTopicArn: events.topicArn,
-        exportRoleArn: exportRole.roleArn,
-        kmsKeyArn: key.keyArn,
-        bucketArn,
-        deadLetterQueueArn: failures.deadLetterQueueArn,
-        readsExportRolePolicy: true,
-      },
+      doctorReads: { scope: aws, exportRoleArn: exportRole.roleArn, bucketArn, readsExportRolePolicy: true },
     });
 
     const outputs: Record<string, { value: string; description: string }> = {

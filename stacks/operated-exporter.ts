@@ -1,0 +1,83 @@
+import type { Construct } from 'constructs';
+import type { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { ArchiveAlarms } from './archive-alarms';
+import type { ArchiveConfig } from './config';
+import { iamName } from './config';
+import type { ExporterFunction } from './exporter-function';
+import type { FailureRouting } from './failure-routing';
+import { type DoctorReadTargets, OperatorPolicy } from './operator-policy';
+import type { PolicyStatement } from './policy';
+import { ReconcileSchedule } from './reconcile-schedule';
+
+/** What a single-account stack and a source stack give the exporter; the rest comes from the configuration. */
+export interface OperatedExporterProps {
+  readonly config: ArchiveConfig;
+  readonly region: string;
+  /** Name shared by the deployment's resources. */
+  readonly baseName: string;
+  /** The exporter, its role already made (its function follows here). */
+  readonly exporter: ExporterFunction;
+  /** The dead-letter queue and alarms the function is watched by. */
+  readonly failures: FailureRouting;
+  /** What operating the archive takes, granted alike to the exporter and to operators. */
+  readonly archiveAccess: readonly PolicyStatement[];
+  /** The key of the event topic and the dead-letter queue. */
+  readonly kmsKeyArn: string;
+  readonly eventTopicArn: string;
+  readonly notificationsTopicArn: string;
+  /** The exporter's environment (writeSettings). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** What doctor reads besides the topic, key and queue named above. */
+  readonly doctorReads: Pick<DoctorReadTargets, 'scope' | 'exportRoleArn' | 'bucketArn' | 'readsExportRolePolicy'>;
+}
+
+/** The deployed exporter and the policy operators attach. */
+export interface OperatedExporter {
+  readonly function: LambdaFunction;
+  readonly operator: OperatorPolicy;
+}
+
+/**
+ * Deploys the exporter function with what operates it, in `scope` itself (the resources keep the
+ * addresses they have in the stacks): its failure alarms, the reconciliation schedule, the
+ * archive's alarms and the operator policy.
+ */
+export function deployOperatedExporter(scope: Construct, props: OperatedExporterProps): OperatedExporter {
+  const { config, region, baseName, failures, archiveAccess, kmsKeyArn, notificationsTopicArn } = props;
+  const fn = props.exporter.deploy({
+    archiveAccess,
+    kmsKeyArn,
+    topicArn: props.eventTopicArn,
+    deadLetterQueueArn: failures.deadLetterQueueArn,
+    asyncRetryAttempts: config.asyncRetryAttempts,
+    reservedConcurrency: config.exporterReservedConcurrency ?? undefined,
+    environment: props.environment,
+  });
+  failures.watchFunction(fn.functionName);
+  new ReconcileSchedule(scope, 'reconcile', {
+    baseName,
+    everyMinutes: config.reconciliation.everyMinutes,
+    functionName: fn.functionName,
+    functionArn: fn.arn,
+  });
+  new ArchiveAlarms(scope, 'archive-alarms', {
+    baseName,
+    notificationsTopicArn,
+    reconcileEveryMinutes: config.reconciliation.everyMinutes,
+    maxLagHours: config.reconciliation.maxLagHours,
+  });
+  const operator = new OperatorPolicy(scope, 'operator', {
+    baseName,
+    policyName: iamName(config, region, 'operator'),
+    archiveAccess,
+    exporterFunctionArn: fn.arn,
+    doctorReads: {
+      ...props.doctorReads,
+      baseName,
+      eventTopicArn: props.eventTopicArn,
+      kmsKeyArn,
+      deadLetterQueueArn: failures.deadLetterQueueArn,
+    },
+  });
+  return { function: fn, operator };
+}
