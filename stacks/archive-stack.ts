@@ -13,9 +13,9 @@ import { SnapshotEvents } from './snapshot-events';
 import { FailureRouting } from './failure-routing';
 import { Notifications } from './notifications';
 import { archiveAccessStatements } from './archive-access';
-import { ArchiveWorkgroup, QUERY_RESULTS_PREFIX } from './athena-workgroup';
+import { QUERY_RESULTS_PREFIX } from './athena-workgroup';
+import { deployArchiveReaders } from './archive-readers';
 import { deployOperatedExporter } from './operated-exporter';
-import { ReaderPolicy } from './reader-policy';
 import { awsProvider, configureBackend } from './stack-setup';
 
 export { defaultTags } from './stack-setup';
@@ -146,24 +146,15 @@ export class ArchiveStack extends TerraformStack {
       }),
       doctorReads: { scope: aws, exportRoleArn: exportRole.roleArn, bucketArn: bucket.bucketArn },
     });
-    const workgroup = config.catalog.enabled
-      ? new ArchiveWorkgroup(this, 'athena', {
-          baseName,
-          bucketName: bucket.bucketName,
-          kmsKeyArn: key.keyArn,
-          bytesScannedCutoffPerQuery: config.catalog.bytesScannedCutoffPerQuery,
-        })
-      : undefined;
-    const reader = new ReaderPolicy(this, 'reader', {
+    const { reader, workgroup } = deployArchiveReaders(this, {
+      config,
+      region,
       scope: aws,
       baseName,
-      policyName: iamName(config, region, 'reader'),
+      bucketName: bucket.bucketName,
       bucketArn: bucket.bucketArn,
-      archivePrefix: config.archivePrefix,
       kmsKeyArn: key.keyArn,
-      exporterFunctionArn: fn.arn,
-      catalog:
-        workgroup === undefined ? undefined : { workgroupName: workgroup.workgroupName, queryResultsPrefix: QUERY_RESULTS_PREFIX, archiveName: baseName },
+      settingsFunctionArn: fn.arn,
     });
 
     const outputs: Record<string, { value: string; description: string }> = {

@@ -5,12 +5,12 @@ import { handoversPrefix, writeVaultSettings } from '../handler/contract';
 import { AccessLogBucket } from './access-log-bucket';
 import { ArchiveBucket } from './archive-bucket';
 import { ArchiveKey } from './archive-key';
-import { ArchiveWorkgroup, QUERY_RESULTS_PREFIX } from './athena-workgroup';
+import { QUERY_RESULTS_PREFIX } from './athena-workgroup';
+import { deployArchiveReaders } from './archive-readers';
 import { iamName, resourceBaseName, type ArchiveConfig, type VaultConfig } from './config';
 import { FailureRouting } from './failure-routing';
 import { Notifications } from './notifications';
 import type { AwsScope } from './policy';
-import { ReaderPolicy } from './reader-policy';
 import { ReconcileSchedule } from './reconcile-schedule';
 import { awsProvider, configureBackend } from './stack-setup';
 import { ACCESS_LOG_PREFIX, vaultBucketStatements, vaultKeyPolicy, vaultSources } from './vault-policies';
@@ -112,24 +112,15 @@ export class VaultStack extends TerraformStack {
       description: 'Verifies the handovers whose S3 event the vault verifier did not receive',
     });
 
-    const workgroup = config.catalog.enabled
-      ? new ArchiveWorkgroup(this, 'athena', {
-          baseName,
-          bucketName: bucket.bucketName,
-          kmsKeyArn: key.keyArn,
-          bytesScannedCutoffPerQuery: config.catalog.bytesScannedCutoffPerQuery,
-        })
-      : undefined;
-    const reader = new ReaderPolicy(this, 'reader', {
+    const { reader, workgroup } = deployArchiveReaders(this, {
+      config,
+      region,
       scope: aws,
       baseName,
-      policyName: iamName(config, region, 'reader'),
+      bucketName: bucket.bucketName,
       bucketArn: bucket.bucketArn,
-      archivePrefix: config.archivePrefix,
       kmsKeyArn: key.keyArn,
-      exporterFunctionArn: verifier.functionArn,
-      catalog:
-        workgroup === undefined ? undefined : { workgroupName: workgroup.workgroupName, queryResultsPrefix: QUERY_RESULTS_PREFIX, archiveName: baseName },
+      settingsFunctionArn: verifier.functionArn,
     });
 
     const operator = new VaultOperatorPolicy(this, 'operator', {
