@@ -15,13 +15,11 @@
 import { Construct } from 'constructs';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { ABORT_INCOMPLETE_UPLOAD_DAYS } from './archive-bucket';
 import { policyDocument, type AwsScope } from './policy';
+import { makePrivateAndVersioned } from './private-bucket';
 import { accessLogBucketPolicy } from './vault-policies';
 
 /** Settings of the access-log bucket. */
@@ -48,16 +46,7 @@ export class AccessLogBucket extends Construct {
     const bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy: false });
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
-    new S3BucketPublicAccessBlock(this, 'public-access-block', {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    // Log delivery writes as the bucket owner's objects when the bucket's policy grants it (no ACLs).
-    new S3BucketOwnershipControls(this, 'ownership', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-    const versioning = new S3BucketVersioningA(this, 'versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
+    const versioning = makePrivateAndVersioned(this, bucket.id);
     new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       bucket: bucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
