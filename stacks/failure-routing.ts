@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { ARCHIVE_DIMENSION, METRICS_NAMESPACE, RECONCILIATION_SUCCEEDED } from '../handler/contract';
+import { aboveZeroAlarm } from './above-zero-alarm';
 
 /** Settings of the dead-letter queue and the alarms. */
 export interface FailureRoutingProps {
@@ -46,40 +47,28 @@ export class FailureRouting extends Construct {
     });
     this.deadLetterQueueArn = queue.arn;
     this.deadLetterQueueUrl = queue.url;
-    new CloudwatchMetricAlarm(this, 'dead-letters-alarm', {
+    aboveZeroAlarm(this, 'dead-letters-alarm', {
       alarmName: `${props.baseName}-dead-letters`,
       alarmDescription: 'Snapshot events the exporter could not handle after its retries are waiting in the dead-letter queue',
       namespace: 'AWS/SQS',
       metricName: 'ApproximateNumberOfMessagesVisible',
       dimensions: { QueueName: queue.name },
       statistic: 'Maximum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions: [props.notificationsTopicArn],
-      okActions: [props.notificationsTopicArn],
+      notificationsTopicArn: props.notificationsTopicArn,
     });
   }
 
   /** Alarms on the exporter function: errors, and reconciliation that stopped succeeding. */
   watchFunction(functionName: string): void {
     const { baseName, notificationsTopicArn, reconcileEveryMinutes } = this.props;
-    new CloudwatchMetricAlarm(this, 'errors-alarm', {
+    aboveZeroAlarm(this, 'errors-alarm', {
       alarmName: `${baseName}-exporter-errors`,
       alarmDescription: 'The snapshot exporter failed; its logs say which snapshot and why',
       namespace: 'AWS/Lambda',
       metricName: 'Errors',
       dimensions: { FunctionName: functionName },
       statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions: [notificationsTopicArn],
-      okActions: [notificationsTopicArn],
+      notificationsTopicArn,
     });
     new CloudwatchMetricAlarm(this, 'reconciliation-alarm', {
       alarmName: `${baseName}-reconciliation-silent`,

@@ -5,7 +5,6 @@
 import { Construct } from 'constructs';
 import { Fn, TerraformAsset, AssetType } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
@@ -13,6 +12,7 @@ import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { MANIFEST_FILE_NAME, VERIFIED_RECORD_PATH, vaultCursorKey } from '../handler/contract';
+import { aboveZeroAlarm } from './above-zero-alarm';
 import { catalogStatement } from './archive-access';
 import { EXPORTER_ARCHITECTURE, EXPORTER_RUNTIME, handlerZip } from './exporter-function';
 import { policyDocument, serviceEndpoint, type AwsScope, type PolicyStatement } from './policy';
@@ -101,20 +101,14 @@ export class VaultVerifier extends Construct {
       })),
       dependsOn: [permission],
     });
-    new CloudwatchMetricAlarm(this, 'errors-alarm', {
+    aboveZeroAlarm(this, 'errors-alarm', {
       alarmName: `${props.functionName}-errors`,
       alarmDescription: 'The vault verifier failed; its logs say which handover and why',
       namespace: 'AWS/Lambda',
       metricName: 'Errors',
       dimensions: { FunctionName: fn.functionName },
       statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions: [props.notificationsTopicArn],
-      okActions: [props.notificationsTopicArn],
+      notificationsTopicArn: props.notificationsTopicArn,
     });
   }
 }
