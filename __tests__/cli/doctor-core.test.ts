@@ -1,7 +1,6 @@
 // doctor's pure core: the policy evaluator, the judges of each check, the report and the exit code.
 import { describe, expect, it } from 'vitest';
 import { judgeBucket, sameKey } from '../../cli/doctor/bucket';
-import type { Deployment } from '../../cli/doctor/check';
 import { judgeTopicKey } from '../../cli/doctor/event-topic';
 import { judgeTrust } from '../../cli/doctor/export-role';
 import { judgeKeyPolicy, readKeyPolicy } from '../../cli/doctor/key-policy';
@@ -10,37 +9,21 @@ import { conditionsHold, evaluatePolicy, policyStatements } from '../../cli/doct
 import { type CheckResult, exitCode, formatReport, reportDocument } from '../../cli/doctor/report';
 import { unanswered } from '../../cli/doctor/run';
 import { simulationUnavailable } from '../../cli/doctor/simulation';
-import { DEFAULT_POLICY } from '../../handler/contract';
 import { archiveKeyPolicy } from '../../stacks/archive-key';
 import { exportTrustPolicy } from '../../stacks/export-role';
 import { policyDocument } from '../../stacks/policy';
+import { exporterDeployment } from '../support/doctor-deployment';
 import { TEST_SCOPE } from '../support/synth';
 
 const ROLE = 'arn:aws:iam::123456789012:role/rds-archive-dev-us-east-1-export';
 const KEY = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-const DEPLOYMENT: Deployment = {
-  settings: {
-    archiveBucket: 'rds-archive-dev-123456789012-us-east-1',
-    exportRoleArn: ROLE,
-    exportKmsKeyArn: KEY,
-    archivePrefix: 'exports',
-    snapshotTypes: ['automated', 'manual'],
-    includeDatabases: [],
-    excludeDatabases: [],
-    exportOnly: [],
-    archiveName: 'rds-archive-dev',
-    lookbackDays: 7,
-    maxConcurrentExports: 5,
-    maxExportAttempts: 3,
-    policy: DEFAULT_POLICY,
-    catalogEnabled: true,
-  },
-  functionName: 'rds-archive-dev-exporter',
-  functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:rds-archive-dev-exporter',
-  partition: 'aws',
-  region: 'us-east-1',
-  accountId: '123456789012',
-};
+const DEPLOYMENT = exporterDeployment('123456789012', 'us-east-1', {
+  archiveBucket: 'rds-archive-dev-123456789012-us-east-1',
+  exportRoleArn: ROLE,
+  exportKmsKeyArn: KEY,
+  archivePrefix: 'exports',
+  catalogEnabled: true,
+});
 const KEY_STATEMENTS = archiveKeyPolicy({ scope: TEST_SCOPE, baseName: 'rds-archive-dev', exportRoleArn: ROLE, exporterRoleArn: `${ROLE}er` });
 
 describe('the policy evaluator', () => {

@@ -1,11 +1,10 @@
 // doctor's judges of a vault deployment, with the policies the stacks synthesize (resolved to the
 // ARNs they get when applied): each healthy answer OK, and each broken piece named with its fix.
 import { describe, expect, it } from 'vitest';
-import type { Deployment } from '../../cli/doctor/check';
 import { judgeExportRoleReach, judgeSourceSettings } from '../../cli/doctor/source-checks';
 import { judgeAccessLogging, judgeVaultBucket, judgeVaultBucketPolicy, judgeVaultKeyPolicy, judgeVerifierTriggers } from '../../cli/doctor/vault-checks';
 import type { VaultDeployment } from '../../cli/doctor/vault-deployment';
-import { DEFAULT_POLICY } from '../../handler/contract';
+import { exporterDeployment } from '../support/doctor-deployment';
 import { named, onlyResource, resources, type SynthesizedStack } from '../support/synth';
 import { configFrom } from '../support/synth';
 import { resolveReferences, synthVaultDeployment } from '../support/synth-vault';
@@ -40,30 +39,14 @@ const VAULT: VaultDeployment = {
   accountId: VAULT_ACCOUNT,
   expectedObjectLock: { mode: 'COMPLIANCE', days: 365 },
 };
-const SOURCE: Deployment = {
-  settings: {
-    archiveBucket: BUCKET,
-    exportRoleArn: `arn:aws:iam::${SOURCE_ACCOUNT}:role/rds-archive-dev-${REGION}-export`,
-    exportKmsKeyArn: `arn:aws:kms:${REGION}:${VAULT_ACCOUNT}:alias/rds-archive-dev`,
-    archivePrefix: `exports/${SOURCE_ACCOUNT}`,
-    snapshotTypes: ['automated', 'manual'],
-    includeDatabases: [],
-    excludeDatabases: [],
-    exportOnly: [],
-    archiveName: 'rds-archive-dev',
-    lookbackDays: 7,
-    maxConcurrentExports: 5,
-    maxExportAttempts: 3,
-    policy: DEFAULT_POLICY,
-    catalogEnabled: false,
-    vaultAccountId: VAULT_ACCOUNT,
-  },
-  functionName: 'rds-archive-dev-exporter',
-  functionArn: `arn:aws:lambda:${REGION}:${SOURCE_ACCOUNT}:function:rds-archive-dev-exporter`,
-  partition: 'aws',
-  region: REGION,
-  accountId: SOURCE_ACCOUNT,
-};
+const SOURCE = exporterDeployment(SOURCE_ACCOUNT, REGION, {
+  archiveBucket: BUCKET,
+  exportRoleArn: `arn:aws:iam::${SOURCE_ACCOUNT}:role/rds-archive-dev-${REGION}-export`,
+  exportKmsKeyArn: `arn:aws:kms:${REGION}:${VAULT_ACCOUNT}:alias/rds-archive-dev`,
+  archivePrefix: `exports/${SOURCE_ACCOUNT}`,
+  catalogEnabled: false,
+  vaultAccountId: VAULT_ACCOUNT,
+});
 const ENCRYPTED = [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' as const, KMSMasterKeyID: KEY_ARN }, BucketKeyEnabled: true }];
 const LOCKED = { ObjectLockEnabled: 'Enabled' as const, Rule: { DefaultRetention: { Mode: 'COMPLIANCE' as const, Days: 365 } } };
 
