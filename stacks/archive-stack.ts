@@ -9,12 +9,10 @@ import { exporterFunctionName, iamName, resourceBaseName, stackName, type Archiv
 import { ExporterFunction } from './exporter-function';
 import { ExportRole } from './export-role';
 import type { AwsScope } from './policy';
-import { SnapshotEvents } from './snapshot-events';
-import { FailureRouting } from './failure-routing';
-import { Notifications } from './notifications';
 import { archiveAccessStatements } from './archive-access';
 import { QUERY_RESULTS_PREFIX } from './athena-workgroup';
 import { deployArchiveReaders } from './archive-readers';
+import { deployExporterRouting } from './exporter-routing';
 import { deployOperatedExporter } from './operated-exporter';
 import { awsProvider, configureBackend } from './stack-setup';
 
@@ -110,14 +108,8 @@ export class ArchiveStack extends TerraformStack {
           });
     exportRole.grantAccess({ bucketArn: bucket.bucketArn, archivePrefix: config.archivePrefix, kmsKeyArn: key.keyArn });
 
-    const events = new SnapshotEvents(this, 'events', { scope: aws, baseName, kmsKeyArn: key.keyArn });
-    const notifications = new Notifications(this, 'notifications', { scope: aws, baseName, kmsKeyArn: key.keyArn, emails: config.notificationEmails });
-    const failures = new FailureRouting(this, 'failures', {
-      baseName,
-      kmsKeyArn: key.keyArn,
-      notificationsTopicArn: notifications.topicArn,
-      reconcileEveryMinutes: config.reconciliation.everyMinutes,
-    });
+    const routing = deployExporterRouting(this, { config, scope: aws, baseName, kmsKeyArn: key.keyArn });
+    const { events, notifications, failures } = routing;
     // What operating the archive takes, granted alike to the exporter and to operators.
     const archiveAccess = archiveAccessStatements({
       scope: aws,
@@ -133,11 +125,9 @@ export class ArchiveStack extends TerraformStack {
       region,
       baseName,
       exporter,
-      failures,
+      routing,
       archiveAccess,
       kmsKeyArn: key.keyArn,
-      eventTopicArn: events.topicArn,
-      notificationsTopicArn: notifications.topicArn,
       environment: exporterEnvironment(config, {
         bucketName: bucket.bucketName,
         exportRoleArn: exportRole.roleArn,

@@ -4,7 +4,7 @@ import { ArchiveAlarms } from './archive-alarms';
 import type { ArchiveConfig } from './config';
 import { iamName } from './config';
 import type { ExporterFunction } from './exporter-function';
-import type { FailureRouting } from './failure-routing';
+import type { ExporterRouting } from './exporter-routing';
 import { type DoctorReadTargets, OperatorPolicy } from './operator-policy';
 import type { PolicyStatement } from './policy';
 import { ReconcileSchedule } from './reconcile-schedule';
@@ -17,14 +17,12 @@ export interface OperatedExporterProps {
   readonly baseName: string;
   /** The exporter, its role already made (its function follows here). */
   readonly exporter: ExporterFunction;
-  /** The dead-letter queue and alarms the function is watched by. */
-  readonly failures: FailureRouting;
+  /** The topics and the dead-letter queue (with the alarms the function is watched by). */
+  readonly routing: ExporterRouting;
   /** What operating the archive takes, granted alike to the exporter and to operators. */
   readonly archiveAccess: readonly PolicyStatement[];
   /** The key of the event topic and the dead-letter queue. */
   readonly kmsKeyArn: string;
-  readonly eventTopicArn: string;
-  readonly notificationsTopicArn: string;
   /** The exporter's environment (writeSettings). */
   readonly environment: Readonly<Record<string, string>>;
   /** What doctor reads besides the topic, key and queue named above. */
@@ -43,11 +41,12 @@ export interface OperatedExporter {
  * archive's alarms and the operator policy.
  */
 export function deployOperatedExporter(scope: Construct, props: OperatedExporterProps): OperatedExporter {
-  const { config, region, baseName, failures, archiveAccess, kmsKeyArn, notificationsTopicArn } = props;
+  const { config, region, baseName, archiveAccess, kmsKeyArn } = props;
+  const { events, notifications, failures } = props.routing;
   const fn = props.exporter.deploy({
     archiveAccess,
     kmsKeyArn,
-    topicArn: props.eventTopicArn,
+    topicArn: events.topicArn,
     deadLetterQueueArn: failures.deadLetterQueueArn,
     asyncRetryAttempts: config.asyncRetryAttempts,
     reservedConcurrency: config.exporterReservedConcurrency ?? undefined,
@@ -62,7 +61,7 @@ export function deployOperatedExporter(scope: Construct, props: OperatedExporter
   });
   new ArchiveAlarms(scope, 'archive-alarms', {
     baseName,
-    notificationsTopicArn,
+    notificationsTopicArn: notifications.topicArn,
     reconcileEveryMinutes: config.reconciliation.everyMinutes,
     maxLagHours: config.reconciliation.maxLagHours,
   });
@@ -74,7 +73,7 @@ export function deployOperatedExporter(scope: Construct, props: OperatedExporter
     doctorReads: {
       ...props.doctorReads,
       baseName,
-      eventTopicArn: props.eventTopicArn,
+      eventTopicArn: events.topicArn,
       kmsKeyArn,
       deadLetterQueueArn: failures.deadLetterQueueArn,
     },

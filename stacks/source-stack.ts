@@ -7,11 +7,9 @@ import { exporterSettings } from './archive-stack';
 import { exporterFunctionName, iamName, resourceBaseName, type ArchiveConfig } from './config';
 import { ExportRole } from './export-role';
 import { ExporterFunction } from './exporter-function';
-import { FailureRouting } from './failure-routing';
-import { Notifications } from './notifications';
+import { deployExporterRouting } from './exporter-routing';
 import { deployOperatedExporter } from './operated-exporter';
 import type { AwsScope } from './policy';
-import { SnapshotEvents } from './snapshot-events';
 import { sourceAccessStatements, sourceExportRolePolicy, vaultKeyReference } from './source-access';
 import { awsProvider, configureBackend } from './stack-setup';
 import { sourceStackName, vaultBucketName, vaultKeyAliasArn, vaultKeyAliasName } from './vault-names';
@@ -71,14 +69,8 @@ export class SourceStack extends TerraformStack {
       policy: topicsKeyPolicy(aws),
     });
 
-    const events = new SnapshotEvents(this, 'events', { scope: aws, baseName, kmsKeyArn: key.keyArn });
-    const notifications = new Notifications(this, 'notifications', { scope: aws, baseName, kmsKeyArn: key.keyArn, emails: config.notificationEmails });
-    const failures = new FailureRouting(this, 'failures', {
-      baseName,
-      kmsKeyArn: key.keyArn,
-      notificationsTopicArn: notifications.topicArn,
-      reconcileEveryMinutes: config.reconciliation.everyMinutes,
-    });
+    const routing = deployExporterRouting(this, { config, scope: aws, baseName, kmsKeyArn: key.keyArn });
+    const { events, notifications, failures } = routing;
     const archiveAccess = sourceAccessStatements({
       scope: aws,
       bucketArn,
@@ -93,11 +85,9 @@ export class SourceStack extends TerraformStack {
       region,
       baseName,
       exporter,
-      failures,
+      routing,
       archiveAccess,
       kmsKeyArn: key.keyArn,
-      eventTopicArn: events.topicArn,
-      notificationsTopicArn: notifications.topicArn,
       environment: writeSettings({
         ...exporterSettings(config, { bucketName, exportRoleArn: exportRole.roleArn, kmsKeyArn: vaultKeyArn, notificationsTopicArn: notifications.topicArn }),
         // Everything this exporter writes or reads is under its own prefix of the vault.
