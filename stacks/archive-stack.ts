@@ -5,15 +5,14 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { ArchiveBucket } from './archive-bucket';
 import { ArchiveKey } from './archive-key';
 import { type Settings, writeSettings } from '../handler/contract';
-import { exporterFunctionName, iamName, resourceBaseName, stackName, type ArchiveConfig } from './config';
-import { ExporterFunction } from './exporter-function';
+import { iamName, resourceBaseName, stackName, type ArchiveConfig } from './config';
 import { ExportRole } from './export-role';
 import type { AwsScope } from './policy';
 import { archiveAccessStatements } from './archive-access';
 import { QUERY_RESULTS_PREFIX } from './athena-workgroup';
 import { deployArchiveReaders } from './archive-readers';
 import { deployExporterRouting } from './exporter-routing';
-import { deployOperatedExporter } from './operated-exporter';
+import { deployOperatedExporter, prepareExporter } from './operated-exporter';
 import { awsProvider, configureBackend } from './stack-setup';
 
 export { defaultTags } from './stack-setup';
@@ -80,12 +79,7 @@ export class ArchiveStack extends TerraformStack {
     const aws: AwsScope = { partition: partition.partition, accountId: identity.accountId, region, dnsSuffix: partition.dnsSuffix };
 
     const exportRole = new ExportRole(this, 'export-role', { scope: aws, roleName: iamName(config, region, 'export') });
-    const exporter = new ExporterFunction(this, 'exporter', {
-      scope: aws,
-      functionName: exporterFunctionName(config),
-      roleName: iamName(config, region, 'exporter'),
-      logRetentionDays: config.logRetentionDays,
-    });
+    const exporter = prepareExporter(this, config, aws);
     const key = new ArchiveKey(this, 'key', {
       scope: aws,
       baseName,

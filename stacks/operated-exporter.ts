@@ -2,12 +2,25 @@ import type { Construct } from 'constructs';
 import type { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { ArchiveAlarms } from './archive-alarms';
 import type { ArchiveConfig } from './config';
-import { iamName } from './config';
-import type { ExporterFunction } from './exporter-function';
+import { exporterFunctionName, iamName } from './config';
+import { ExporterFunction } from './exporter-function';
 import type { ExporterRouting } from './exporter-routing';
 import { type DoctorReadTargets, OperatorPolicy } from './operator-policy';
-import type { PolicyStatement } from './policy';
+import type { AwsScope, PolicyStatement } from './policy';
 import { ReconcileSchedule } from './reconcile-schedule';
+
+/**
+ * Makes in `scope` itself the exporter's role and log group, named from the configuration; its
+ * function follows in {@link deployOperatedExporter}, once the key and topics exist.
+ */
+export function prepareExporter(scope: Construct, config: ArchiveConfig, aws: AwsScope): ExporterFunction {
+  return new ExporterFunction(scope, 'exporter', {
+    scope: aws,
+    functionName: exporterFunctionName(config),
+    roleName: iamName(config, aws.region, 'exporter'),
+    logRetentionDays: config.logRetentionDays,
+  });
+}
 
 /** What a single-account stack and a source stack give the exporter; the rest comes from the configuration. */
 export interface OperatedExporterProps {

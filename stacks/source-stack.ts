@@ -4,11 +4,10 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { sourceArchivePrefix, writeSettings } from '../handler/contract';
 import { ArchiveKey, topicsKeyPolicy } from './archive-key';
 import { exporterSettings } from './archive-stack';
-import { exporterFunctionName, iamName, resourceBaseName, type ArchiveConfig } from './config';
+import { iamName, resourceBaseName, type ArchiveConfig } from './config';
 import { ExportRole } from './export-role';
-import { ExporterFunction } from './exporter-function';
 import { deployExporterRouting } from './exporter-routing';
-import { deployOperatedExporter } from './operated-exporter';
+import { deployOperatedExporter, prepareExporter } from './operated-exporter';
 import type { AwsScope } from './policy';
 import { sourceAccessStatements, sourceExportRolePolicy, vaultKeyReference } from './source-access';
 import { awsProvider, configureBackend } from './stack-setup';
@@ -55,12 +54,7 @@ export class SourceStack extends TerraformStack {
       { bucketArn, archivePrefix: sourcePrefix, kmsKeyArn: vaultKeyArn },
       sourceExportRolePolicy({ scope: aws, bucketArn, sourcePrefix, vaultKey }),
     );
-    const exporter = new ExporterFunction(this, 'exporter', {
-      scope: aws,
-      functionName: exporterFunctionName(config),
-      roleName: iamName(config, region, 'exporter'),
-      logRetentionDays: config.logRetentionDays,
-    });
+    const exporter = prepareExporter(this, config, aws);
     const key = new ArchiveKey(this, 'key', {
       scope: aws,
       baseName,
