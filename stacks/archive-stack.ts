@@ -12,7 +12,7 @@ import { archiveAccessStatements } from './archive-access';
 import { QUERY_RESULTS_PREFIX } from './athena-workgroup';
 import { deployArchiveReaders } from './archive-readers';
 import { deployExporterRouting } from './exporter-routing';
-import { deployOperatedExporter, prepareExporter } from './operated-exporter';
+import { deployOperatedExporter, operatedExporterOutputs, prepareExporter, type StackOutput } from './operated-exporter';
 import { awsProvider, configureBackend } from './stack-setup';
 
 export { defaultTags } from './stack-setup';
@@ -103,7 +103,7 @@ export class ArchiveStack extends TerraformStack {
     exportRole.grantAccess({ bucketArn: bucket.bucketArn, archivePrefix: config.archivePrefix, kmsKeyArn: key.keyArn });
 
     const routing = deployExporterRouting(this, { config, scope: aws, baseName, kmsKeyArn: key.keyArn });
-    const { events, notifications, failures } = routing;
+    const { notifications } = routing;
     // What operating the archive takes, granted alike to the exporter and to operators.
     const archiveAccess = archiveAccessStatements({
       scope: aws,
@@ -141,15 +141,11 @@ export class ArchiveStack extends TerraformStack {
       settingsFunctionArn: fn.arn,
     });
 
-    const outputs: Record<string, { value: string; description: string }> = {
+    const outputs: Record<string, StackOutput> = {
       'archive-bucket': { value: bucket.bucketName, description: 'S3 bucket the exports are written to' },
       'kms-key-arn': { value: key.keyArn, description: 'KMS key that encrypts the exports, bucket and topic' },
       'export-role-arn': { value: exportRole.roleArn, description: 'IAM role RDS assumes to write exports' },
-      'snapshot-events-topic-arn': { value: events.topicArn, description: 'SNS topic RDS publishes snapshot events to' },
-      'exporter-function-name': { value: exporter.functionName, description: 'Lambda function that starts the exports' },
-      'notifications-topic-arn': { value: notifications.topicArn, description: 'SNS topic for alarms and export failures; subscribe operators here' },
-      'dead-letter-queue-url': { value: failures.deadLetterQueueUrl, description: 'SQS queue holding snapshot events the exporter could not handle' },
-      'operator-policy-arn': { value: operator.policyArn, description: 'IAM policy to attach to the roles or users that run `npm run archive`' },
+      ...operatedExporterOutputs(routing, exporter, operator, 'Lambda function that starts the exports'),
       'reader-policy-arn': {
         value: reader.policyArn,
         description: 'IAM policy to attach to those who query the archive in Athena or restore from it, and change nothing',

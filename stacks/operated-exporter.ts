@@ -93,3 +93,25 @@ export function deployOperatedExporter(scope: Construct, props: OperatedExporter
   });
   return { function: fn, operator };
 }
+
+/** A stack output: a value and what it is for. */
+export interface StackOutput {
+  readonly value: string;
+  readonly description: string;
+}
+
+/** The outputs of the exporter and what operates it, in the order the stacks list them; `exporterDescription` says what the function does there. */
+export function operatedExporterOutputs(
+  routing: ExporterRouting,
+  exporter: ExporterFunction,
+  operator: OperatorPolicy,
+  exporterDescription: string,
+): Record<string, StackOutput> {
+  return {
+    'snapshot-events-topic-arn': { value: routing.events.topicArn, description: 'SNS topic RDS publishes snapshot events to' },
+    'exporter-function-name': { value: exporter.functionName, description: exporterDescription },
+    'notifications-topic-arn': { value: routing.notifications.topicArn, description: 'SNS topic for alarms and export failures; subscribe operators here' },
+    'dead-letter-queue-url': { value: routing.failures.deadLetterQueueUrl, description: 'SQS queue holding snapshot events the exporter could not handle' },
+    'operator-policy-arn': { value: operator.policyArn, description: 'IAM policy to attach to the roles or users that run `npm run archive`' },
+  };
+}

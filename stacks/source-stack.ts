@@ -7,7 +7,7 @@ import { exporterSettings } from './archive-stack';
 import { iamName, resourceBaseName, type ArchiveConfig } from './config';
 import { ExportRole } from './export-role';
 import { deployExporterRouting } from './exporter-routing';
-import { deployOperatedExporter, prepareExporter } from './operated-exporter';
+import { deployOperatedExporter, operatedExporterOutputs, prepareExporter, type StackOutput } from './operated-exporter';
 import type { AwsScope } from './policy';
 import { sourceAccessStatements, sourceExportRolePolicy, vaultKeyReference } from './source-access';
 import { awsProvider, configureBackend } from './stack-setup';
@@ -64,7 +64,7 @@ export class SourceStack extends TerraformStack {
     });
 
     const routing = deployExporterRouting(this, { config, scope: aws, baseName, kmsKeyArn: key.keyArn });
-    const { events, notifications, failures } = routing;
+    const { notifications } = routing;
     const archiveAccess = sourceAccessStatements({
       scope: aws,
       bucketArn,
@@ -93,17 +93,13 @@ export class SourceStack extends TerraformStack {
       doctorReads: { scope: aws, exportRoleArn: exportRole.roleArn, bucketArn, readsExportRolePolicy: true },
     });
 
-    const outputs: Record<string, { value: string; description: string }> = {
+    const outputs: Record<string, StackOutput> = {
       'archive-bucket': { value: bucketName, description: "The vault's bucket this account exports into" },
       'archive-prefix': { value: sourcePrefix, description: "This account's prefix in the vault's bucket" },
       'kms-key-arn': { value: vaultKeyArn, description: "The vault's key (alias ARN) the exports are encrypted with" },
       'topics-key-arn': { value: key.keyArn, description: "This account's key for its topics and dead-letter queue" },
       'export-role-arn': { value: exportRole.roleArn, description: 'IAM role RDS assumes to write exports into the vault' },
-      'snapshot-events-topic-arn': { value: events.topicArn, description: 'SNS topic RDS publishes snapshot events to' },
-      'exporter-function-name': { value: exporter.functionName, description: 'Lambda function that starts the exports and hands them over to the vault' },
-      'notifications-topic-arn': { value: notifications.topicArn, description: 'SNS topic for alarms and export failures; subscribe operators here' },
-      'dead-letter-queue-url': { value: failures.deadLetterQueueUrl, description: 'SQS queue holding snapshot events the exporter could not handle' },
-      'operator-policy-arn': { value: operator.policyArn, description: 'IAM policy to attach to the roles or users that run `npm run archive`' },
+      ...operatedExporterOutputs(routing, exporter, operator, 'Lambda function that starts the exports and hands them over to the vault'),
     };
     for (const [outputId, output] of Object.entries(outputs)) new TerraformOutput(this, outputId, output);
   }
