@@ -13,6 +13,7 @@ import { QUERY_RESULTS_PREFIX } from './athena-workgroup';
 import { deployArchiveReaders } from './archive-readers';
 import { deployExporterRouting } from './exporter-routing';
 import { deployOperatedExporter, operatedExporterOutputs, prepareExporter, type StackOutput } from './operated-exporter';
+import type { StackContext } from './stack-context';
 import { awsProvider, configureBackend } from './stack-setup';
 
 export { defaultTags } from './stack-setup';
@@ -77,9 +78,10 @@ export class ArchiveStack extends TerraformStack {
     const identity = new DataAwsCallerIdentity(this, 'account');
     const partition = new DataAwsPartition(this, 'partition');
     const aws: AwsScope = { partition: partition.partition, accountId: identity.accountId, region, dnsSuffix: partition.dnsSuffix };
+    const stack: StackContext = { config, aws, baseName };
 
     const exportRole = new ExportRole(this, 'export-role', { scope: aws, roleName: iamName(config, region, 'export') });
-    const exporter = prepareExporter(this, config, aws);
+    const exporter = prepareExporter(this, stack);
     const key = new ArchiveKey(this, 'key', {
       scope: aws,
       baseName,
@@ -102,7 +104,7 @@ export class ArchiveStack extends TerraformStack {
           });
     exportRole.grantAccess({ bucketArn: bucket.bucketArn, archivePrefix: config.archivePrefix, kmsKeyArn: key.keyArn });
 
-    const routing = deployExporterRouting(this, { config, scope: aws, baseName, kmsKeyArn: key.keyArn });
+    const routing = deployExporterRouting(this, stack, key.keyArn);
     const { notifications } = routing;
     // What operating the archive takes, granted alike to the exporter and to operators.
     const archiveAccess = archiveAccessStatements({
@@ -114,10 +116,7 @@ export class ArchiveStack extends TerraformStack {
       notificationsTopicArn: notifications.topicArn,
       catalogArchiveName: config.catalog.enabled ? baseName : undefined,
     });
-    const { function: fn, operator } = deployOperatedExporter(this, {
-      config,
-      region,
-      baseName,
+    const { function: fn, operator } = deployOperatedExporter(this, stack, {
       exporter,
       routing,
       archiveAccess,
@@ -128,18 +127,9 @@ export class ArchiveStack extends TerraformStack {
         kmsKeyArn: key.keyArn,
         notificationsTopicArn: notifications.topicArn,
       }),
-      doctorReads: { scope: aws, exportRoleArn: exportRole.roleArn, bucketArn: bucket.bucketArn },
+      doctorReads: { exportRoleArn: exportRole.roleArn, bucketArn: bucket.bucketArn },
     });
-    const { reader, workgroup } = deployArchiveReaders(this, {
-      config,
-      region,
-      scope: aws,
-      baseName,
-      bucketName: bucket.bucketName,
-      bucketArn: bucket.bucketArn,
-      kmsKeyArn: key.keyArn,
-      settingsFunctionArn: fn.arn,
-    });
+    const { reader, workgroup } = deployArchiveReaders(this, stack, { bucket, kmsKeyArn: key.keyArn, settingsFunctionArn: fn.arn });
 
     const outputs: Record<string, StackOutput> = {
       'archive-bucket': { value: bucket.bucketName, description: 'S3 bucket the exports are written to' },

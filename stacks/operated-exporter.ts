@@ -1,19 +1,19 @@
 import type { Construct } from 'constructs';
 import type { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { ArchiveAlarms } from './archive-alarms';
-import type { ArchiveConfig } from './config';
 import { exporterFunctionName, iamName } from './config';
 import { ExporterFunction } from './exporter-function';
 import type { ExporterRouting } from './exporter-routing';
 import { type DoctorReadTargets, OperatorPolicy } from './operator-policy';
-import type { AwsScope, PolicyStatement } from './policy';
+import type { PolicyStatement } from './policy';
 import { ReconcileSchedule } from './reconcile-schedule';
+import type { StackContext } from './stack-context';
 
 /**
  * Makes in `scope` itself the exporter's role and log group, named from the configuration; its
  * function follows in {@link deployOperatedExporter}, once the key and topics exist.
  */
-export function prepareExporter(scope: Construct, config: ArchiveConfig, aws: AwsScope): ExporterFunction {
+export function prepareExporter(scope: Construct, { config, aws }: StackContext): ExporterFunction {
   return new ExporterFunction(scope, 'exporter', {
     scope: aws,
     functionName: exporterFunctionName(config),
@@ -24,10 +24,6 @@ export function prepareExporter(scope: Construct, config: ArchiveConfig, aws: Aw
 
 /** What a single-account stack and a source stack give the exporter; the rest comes from the configuration. */
 export interface OperatedExporterProps {
-  readonly config: ArchiveConfig;
-  readonly region: string;
-  /** Name shared by the deployment's resources. */
-  readonly baseName: string;
   /** The exporter, its role already made (its function follows here). */
   readonly exporter: ExporterFunction;
   /** The topics and the dead-letter queue (with the alarms the function is watched by). */
@@ -39,7 +35,7 @@ export interface OperatedExporterProps {
   /** The exporter's environment (writeSettings). */
   readonly environment: Readonly<Record<string, string>>;
   /** What doctor reads besides the topic, key and queue named above. */
-  readonly doctorReads: Pick<DoctorReadTargets, 'scope' | 'exportRoleArn' | 'bucketArn' | 'readsExportRolePolicy'>;
+  readonly doctorReads: Pick<DoctorReadTargets, 'exportRoleArn' | 'bucketArn' | 'readsExportRolePolicy'>;
 }
 
 /** The deployed exporter and the policy operators attach. */
@@ -53,8 +49,8 @@ export interface OperatedExporter {
  * addresses they have in the stacks): its failure alarms, the reconciliation schedule, the
  * archive's alarms and the operator policy.
  */
-export function deployOperatedExporter(scope: Construct, props: OperatedExporterProps): OperatedExporter {
-  const { config, region, baseName, archiveAccess, kmsKeyArn } = props;
+export function deployOperatedExporter(scope: Construct, { config, aws, baseName }: StackContext, props: OperatedExporterProps): OperatedExporter {
+  const { archiveAccess, kmsKeyArn } = props;
   const { events, notifications, failures } = props.routing;
   const fn = props.exporter.deploy({
     archiveAccess,
@@ -80,11 +76,12 @@ export function deployOperatedExporter(scope: Construct, props: OperatedExporter
   });
   const operator = new OperatorPolicy(scope, 'operator', {
     baseName,
-    policyName: iamName(config, region, 'operator'),
+    policyName: iamName(config, aws.region, 'operator'),
     archiveAccess,
     exporterFunctionArn: fn.arn,
     doctorReads: {
       ...props.doctorReads,
+      scope: aws,
       baseName,
       eventTopicArn: events.topicArn,
       kmsKeyArn,

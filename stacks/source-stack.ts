@@ -10,6 +10,7 @@ import { deployExporterRouting } from './exporter-routing';
 import { deployOperatedExporter, operatedExporterOutputs, prepareExporter, type StackOutput } from './operated-exporter';
 import type { AwsScope } from './policy';
 import { sourceAccessStatements, sourceExportRolePolicy, vaultKeyReference } from './source-access';
+import type { StackContext } from './stack-context';
 import { awsProvider, configureBackend } from './stack-setup';
 import { sourceStackName, vaultBucketName, vaultKeyAliasArn, vaultKeyAliasName } from './vault-names';
 import { requireVault } from './vault-stack';
@@ -43,6 +44,7 @@ export class SourceStack extends TerraformStack {
 
     const partition = new DataAwsPartition(this, 'partition');
     const aws: AwsScope = { partition: partition.partition, accountId, region, dnsSuffix: partition.dnsSuffix };
+    const stack: StackContext = { config, aws, baseName };
     const bucketName = vaultBucketName(config, vault.accountId, region);
     const bucketArn = `arn:${aws.partition}:s3:::${bucketName}`;
     const sourcePrefix = sourceArchivePrefix(config.archivePrefix, accountId);
@@ -54,7 +56,7 @@ export class SourceStack extends TerraformStack {
       { bucketArn, archivePrefix: sourcePrefix, kmsKeyArn: vaultKeyArn },
       sourceExportRolePolicy({ scope: aws, bucketArn, sourcePrefix, vaultKey }),
     );
-    const exporter = prepareExporter(this, config, aws);
+    const exporter = prepareExporter(this, stack);
     const key = new ArchiveKey(this, 'key', {
       scope: aws,
       baseName,
@@ -63,7 +65,7 @@ export class SourceStack extends TerraformStack {
       policy: topicsKeyPolicy(aws),
     });
 
-    const routing = deployExporterRouting(this, { config, scope: aws, baseName, kmsKeyArn: key.keyArn });
+    const routing = deployExporterRouting(this, stack, key.keyArn);
     const { notifications } = routing;
     const archiveAccess = sourceAccessStatements({
       scope: aws,
@@ -74,10 +76,7 @@ export class SourceStack extends TerraformStack {
       notificationsTopicArn: notifications.topicArn,
       topicsKeyArn: key.keyArn,
     });
-    const { operator } = deployOperatedExporter(this, {
-      config,
-      region,
-      baseName,
+    const { operator } = deployOperatedExporter(this, stack, {
       exporter,
       routing,
       archiveAccess,
@@ -90,7 +89,7 @@ export class SourceStack extends TerraformStack {
         catalogEnabled: false,
         vaultAccountId: vault.accountId,
       }),
-      doctorReads: { scope: aws, exportRoleArn: exportRole.roleArn, bucketArn, readsExportRolePolicy: true },
+      doctorReads: { exportRoleArn: exportRole.roleArn, bucketArn, readsExportRolePolicy: true },
     });
 
     const outputs: Record<string, StackOutput> = {

@@ -12,6 +12,7 @@ import { FailureRouting } from './failure-routing';
 import { Notifications } from './notifications';
 import type { AwsScope } from './policy';
 import { ReconcileSchedule } from './reconcile-schedule';
+import type { StackContext } from './stack-context';
 import { awsProvider, configureBackend } from './stack-setup';
 import { ACCESS_LOG_PREFIX, vaultBucketStatements, vaultKeyPolicy, vaultSources } from './vault-policies';
 import { accessLogBucketName, vaultBucketName, vaultKeyAliasName, vaultStackName, vaultVerifierFunctionName } from './vault-names';
@@ -45,6 +46,7 @@ export class VaultStack extends TerraformStack {
     const partition = new DataAwsPartition(this, 'partition');
     // The account is the configured one (the provider accepts no other), so names and policies use it as a value.
     const aws: AwsScope = { partition: partition.partition, accountId: vault.accountId, region, dnsSuffix: partition.dnsSuffix };
+    const stack: StackContext = { config, aws, baseName };
     const sources = vaultSources(config, aws.partition, region);
     const sourceAccountIds = sources.map((s) => s.accountId);
 
@@ -112,16 +114,7 @@ export class VaultStack extends TerraformStack {
       description: 'Verifies the handovers whose S3 event the vault verifier did not receive',
     });
 
-    const { reader, workgroup } = deployArchiveReaders(this, {
-      config,
-      region,
-      scope: aws,
-      baseName,
-      bucketName: bucket.bucketName,
-      bucketArn: bucket.bucketArn,
-      kmsKeyArn: key.keyArn,
-      settingsFunctionArn: verifier.functionArn,
-    });
+    const { reader, workgroup } = deployArchiveReaders(this, stack, { bucket, kmsKeyArn: key.keyArn, settingsFunctionArn: verifier.functionArn });
 
     const operator = new VaultOperatorPolicy(this, 'operator', {
       baseName,
