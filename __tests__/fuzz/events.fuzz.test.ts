@@ -3,7 +3,7 @@
 // bundle against the stub RDS endpoint. Whatever arrives, the handler starts exports only of
 // eligible snapshots that a snapshot-created record of that invocation names, under the
 // deterministic export id, and fails an invocation only when a named snapshot is not yet ready.
-// FUZZ_SEED=<seed> replays a run; FUZZ_RUNS=<n> changes its length: 1,000 events in `npm test`,
+// FUZZ_SEED=<seed> replays a run; FUZZ_RUNS=<n> changes its length: 500 events in `npm test`,
 // 10,000 in `npm run test:deep` (CI and the bench).
 import * as fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { fixtureNames, loadFixture } from '../support/fixtures';
 import { type Gateway, startGateway } from '../support/stub-gateway';
 import { engineExportable, startStubRds, stubSnapshotArn, type StubRds, type StubSnapshot } from '../support/stub-rds';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 1_000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 500);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const ACCOUNT = '123456789012';
 const SELECTED_TYPES = ['automated', 'manual'];

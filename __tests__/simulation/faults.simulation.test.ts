@@ -32,7 +32,7 @@ const DAYS = Number(process.env.SIM_DAYS ?? 3);
 const SEEDS =
   process.env.SIM_SEED !== undefined
     ? [Number(process.env.SIM_SEED)]
-    : Array.from({ length: Number(process.env.SIM_SEEDS ?? 4) }, (_, i) => Number(process.env.SIM_SEED_START ?? 1) + i);
+    : Array.from({ length: Number(process.env.SIM_SEEDS ?? 3) }, (_, i) => Number(process.env.SIM_SEED_START ?? 1) + i);
 /** Failing seeds shown in full (every failing seed is counted and listed). */
 const SHOWN_FAILURES = Number(process.env.SIM_SHOWN_FAILURES ?? 3);
 

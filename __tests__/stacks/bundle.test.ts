@@ -30,11 +30,25 @@ function readZip(zip: Buffer): Map<string, Buffer> {
   return entries;
 }
 
+/**
+ * Each entry built once for the tests that only read a bundle: every esbuild build costs about a
+ * second of CPU on two cores. The tests of determinism and of the cache build their own.
+ */
+const built = new Map<string | undefined, Buffer>();
+function bundleOf(entry?: string): Buffer {
+  let bundle = built.get(entry);
+  if (bundle === undefined) {
+    bundle = bundleHandler(entry);
+    built.set(entry, bundle);
+  }
+  return bundle;
+}
+
 describe('handler bundle', () => {
   it('is one CommonJS file that exports handler', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bundle-'));
     const file = path.join(dir, 'index.js');
-    writeFileSync(file, bundleHandler());
+    writeFileSync(file, bundleOf());
     const exported = execFileSync(process.execPath, ['-e', `process.stdout.write(typeof require(${JSON.stringify(file)}).handler)`], { encoding: 'utf8' });
     expect(exported).toBe('function');
   });
@@ -42,7 +56,7 @@ describe('handler bundle', () => {
   it('loads without the recorder, which it requires only when an export has completed, and which carries the S3 and Glue clients', () => {
     // Prepare: index.js alone, and both files.
     const alone = mkdtempSync(path.join(tmpdir(), 'bundle-alone-'));
-    writeFileSync(path.join(alone, 'index.js'), bundleHandler());
+    writeFileSync(path.join(alone, 'index.js'), bundleOf());
     const both = writeHandlerFiles(mkdtempSync(path.join(tmpdir(), 'bundle-both-')));
 
     // Act
@@ -58,8 +72,8 @@ describe('handler bundle', () => {
     // Assess
     expect(loads).toBe('function');
     expect(recorder).toBe('function');
-    expect(bundleHandler().toString()).not.toContain('ListObjectsV2');
-    expect(bundleHandler(RECORDER_ENTRY).toString()).toContain('ListObjectsV2');
+    expect(bundleOf().toString()).not.toContain('ListObjectsV2');
+    expect(bundleOf(RECORDER_ENTRY).toString()).toContain('ListObjectsV2');
   });
 
   it('loads without the SNS client, which the notifier beside it brings on the first notification', () => {
@@ -72,15 +86,15 @@ describe('handler bundle', () => {
 
     // Assess: neither the handler nor the recorder carries SNS's Publish; the notifier does.
     expect(publish).toBe('function');
-    expect(bundleHandler().toString()).not.toContain('Publish');
-    expect(bundleHandler(RECORDER_ENTRY).toString()).not.toContain('Publish');
-    expect(bundleHandler(NOTIFIER_ENTRY).toString()).toContain('Publish');
+    expect(bundleOf().toString()).not.toContain('Publish');
+    expect(bundleOf(RECORDER_ENTRY).toString()).not.toContain('Publish');
+    expect(bundleOf(NOTIFIER_ENTRY).toString()).toContain('Publish');
   });
 
   it('leaves the SDK event-stream support out of index.js and notify-sns.js, whose calls never load it, and keeps it for the S3 client', () => {
     // Prepare: index.js alone, in a folder without node_modules, as in Lambda.
     const alone = mkdtempSync(path.join(tmpdir(), 'bundle-no-event-streams-'));
-    writeFileSync(path.join(alone, 'index.js'), bundleHandler());
+    writeFileSync(path.join(alone, 'index.js'), bundleOf());
 
     // Act: load it and list the Node modules loading it brought.
     const loaded = execFileSync(
@@ -93,9 +107,9 @@ describe('handler bundle', () => {
     );
 
     // Assess: the event-stream headers are written by that code only; zlib came with it.
-    expect(bundleHandler().toString()).not.toContain(':event-type');
-    expect(bundleHandler(NOTIFIER_ENTRY).toString()).not.toContain(':event-type');
-    expect(bundleHandler(RECORDER_ENTRY).toString()).toContain(':event-type');
+    expect(bundleOf().toString()).not.toContain(':event-type');
+    expect(bundleOf(NOTIFIER_ENTRY).toString()).not.toContain(':event-type');
+    expect(bundleOf(RECORDER_ENTRY).toString()).toContain(':event-type');
     expect(JSON.parse(loaded) as string[]).not.toContain('NativeModule zlib');
   });
 
@@ -167,8 +181,8 @@ describe('deterministic zip', () => {
   it('holds the bundled handler as index.js for the Lambda, and the recorder, the notifier and the vault verifier beside it', () => {
     const read = readZip(readFileSync(handlerZip()));
     expect([...read.keys()]).toEqual(['index.js', 'notify-sns.js', 'record-export.js', 'vault-record.js']);
-    expect(read.get('index.js')!.equals(bundleHandler())).toBe(true);
-    expect(read.get('record-export.js')!.equals(bundleHandler(RECORDER_ENTRY))).toBe(true);
-    expect(read.get('notify-sns.js')!.equals(bundleHandler(NOTIFIER_ENTRY))).toBe(true);
+    expect(read.get('index.js')!.equals(bundleOf())).toBe(true);
+    expect(read.get('record-export.js')!.equals(bundleOf(RECORDER_ENTRY))).toBe(true);
+    expect(read.get('notify-sns.js')!.equals(bundleOf(NOTIFIER_ENTRY))).toBe(true);
   });
 });
