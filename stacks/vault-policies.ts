@@ -4,7 +4,7 @@
 // sources: so each statement names the source account (its root) as principal and narrows to the
 // source's roles with aws:PrincipalArn (their names are deterministic: vault-names.ts); the Denys
 // match every principal of the source accounts by aws:PrincipalAccount.
-import { handoversPrefix, MANIFEST_FILE_NAME, sourceArchivePrefix, verifiedRecordKey } from '../handler/contract';
+import { handoversPrefix, MANIFEST_FILE_NAME, sourceArchivePrefix, VERIFIED_RECORD_PATH, verifiedRecordKey } from '../handler/contract';
 import type { ArchiveConfig } from './config-types';
 import { serviceEndpoint, type AwsScope, type PolicyStatement } from './policy';
 import { archiveBucketPolicy } from './archive-bucket';
@@ -115,6 +115,17 @@ export function vaultBucketStatements(bucketArn: string, scope: AwsScope, source
       Principal: '*',
       Action: [...SOURCE_DENIED_OBJECT_ACTIONS],
       Resource: `${bucketArn}/*`,
+      Condition: fromSources,
+    },
+    {
+      // The manifests (the vault's verdicts) and the record of verified exports are the vault's to
+      // write. The export role may write anything else under its prefix, so a source could
+      // otherwise plant a verdict or hide an export from the vault's next run.
+      Sid: 'DenySourcesWritingVerdicts',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:PutObject',
+      Resource: [`${bucketArn}/*/${MANIFEST_FILE_NAME}`, `${bucketArn}/*/${VERIFIED_RECORD_PATH}`],
       Condition: fromSources,
     },
     {

@@ -114,6 +114,14 @@ describe('IAM simulation of a vault: what source principals are denied', () => {
     expect(s3(principal, 's3:PutObject', object('athena-results/x.csv'))).toBe('explicit-deny');
   });
 
+  it.each(everySourcePrincipal)(
+    "denies the %s writing the vault's verdicts in its own prefix (manifests, the record of verified exports), by an explicit Deny",
+    (_name, principal) => {
+      expect(s3(principal, 's3:PutObject', object(MANIFEST))).toBe('explicit-deny');
+      expect(s3(principal, 's3:PutObject', object(`${OWN}/_archive/verified-exports.json`))).toBe('explicit-deny');
+    },
+  );
+
   it.each(everySourcePrincipal)('denies the %s changing the key or its policy, by an explicit Deny', (_name, principal) => {
     for (const action of ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:DeleteAlias']) {
       expect(kms(principal, action), action).toBe('explicit-deny');
@@ -161,7 +169,7 @@ describe('IAM simulation of a vault: what source principals may do', () => {
     expect(kms(source.exporter, 'kms:GenerateDataKey', { 'kms:ViaService': VIA_S3 })).toBe('allowed');
     // A handover is its only write: never the data, never a manifest (the vault's verdict).
     expect(s3(source.exporter, 's3:PutObject', object(EXPORT_FILE))).toBe('implicit-deny');
-    expect(s3(source.exporter, 's3:PutObject', object(MANIFEST))).toBe('implicit-deny');
+    expect(s3(source.exporter, 's3:PutObject', object(MANIFEST))).toBe('explicit-deny');
   });
 
   it('lets a source operator read its manifests and record of verified exports, and list its prefix (status, coverage)', () => {
