@@ -1,7 +1,8 @@
 import type { BuildOptions, Metafile } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { BUILD_CACHE_DIR, type CachedInput, describeInputs, manifestFor, tryWrite, validManifest, writeAtomically } from './build-cache';
 import { deflate, type ZipEntry } from './deterministic-zip';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
@@ -30,9 +31,6 @@ export const HANDLER_FILES: readonly { readonly name: string; readonly entry: st
   { name: 'notify-sns.js', entry: NOTIFIER_ENTRY },
   { name: 'vault-record.js', entry: path.join(PROJECT_ROOT, 'handler', 'vault-record.ts') },
 ];
-
-/** Where synth keeps the last bundles, with what it knows of every file that went into each (see cachedBundle). */
-export const BUNDLE_CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'rds-snapshot-archive');
 
 /**
  * Credential providers the SDK's default chain loads only when the environment holds no
@@ -134,88 +132,31 @@ export function bundleHandler(entry: string = HANDLER_ENTRY): Buffer {
   return build(entry).code;
 }
 
-/** What the cache knows of one input file: its content's hash, and the size and time it had when hashed. */
-interface CachedInput {
-  readonly path: string;
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly sha256: string;
-}
-
-interface CacheManifest {
-  /** The build settings and esbuild's version. */
-  readonly settings: string;
-  /** What npm installed when the bundle was built (see installedPackages); undefined when unknown. */
-  readonly installed?: string;
-  /** The bundle's files outside node_modules, and also those inside when `installed` is unknown. */
-  readonly inputs: readonly CachedInput[];
-}
-
 /** The build settings of an entry, with esbuild's version: a change rebuilds whatever the inputs. */
-function settingsKey(entry: string): string {
+export function bundleSettings(entry: string): string {
   const esbuildVersion = (JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')) as { version: string }).version;
   return createHash('sha256')
     .update(JSON.stringify({ esbuildVersion, entry: path.relative(PROJECT_ROOT, entry), options: buildOptionsFor(entry) }))
     .digest('hex');
 }
 
-function sha256Of(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
-}
-
-let installed: string | null | undefined;
-
-/**
- * A hash of npm's record of what node_modules holds (node_modules/.package-lock.json, which every
- * npm install, update or uninstall rewrites, with each package's version and integrity), or
- * undefined without one. The SDK files in a bundle (about 1,400 for the three) are trusted while it
- * is unchanged, as Vite trusts its pre-bundled dependencies while the lock file is: checking each
- * of them cost a synth about 50 ms (hashing) or 25 ms (stats); a hand-edited file in node_modules
- * needs `rm -r node_modules/.cache`.
- */
-function installedPackages(): string | undefined {
-  if (installed === undefined) {
-    try {
-      installed = sha256Of(path.join(PROJECT_ROOT, 'node_modules', '.package-lock.json'));
-    } catch {
-      installed = null;
-    }
-  }
-  return installed ?? undefined;
-}
-
-const isPackageFile = (input: string) => input.startsWith('node_modules/');
-
-function describeInput(input: string): CachedInput {
-  const file = path.join(PROJECT_ROOT, input);
-  const { size, mtimeMs } = statSync(file);
-  return { path: input, size, mtimeMs, sha256: sha256Of(file) };
-}
-
-/**
- * Whether an input is as it was when the bundle was built: the same size and modification time
- * (one stat, the common case), or else the same content (read and hashed: a file touched but
- * not changed does not rebuild). A file that is gone is a change.
- */
-function unchanged(input: CachedInput): boolean {
-  const file = path.join(PROJECT_ROOT, input.path);
-  const stats = statSync(file, { throwIfNoEntry: false });
-  if (stats === undefined || stats.size !== input.size) return false;
-  return stats.mtimeMs === input.mtimeMs || sha256Of(file) === input.sha256;
-}
-
-/** One entry's bundle as the cache keeps it: the code, and its deflated form for the zip. */
-interface CachedBundle {
+/** One entry's bundle as the cache keeps it: the code, its deflated form for the zip, and what it was built from. */
+export interface CachedBundle {
   readonly code: Buffer;
   readonly deflated: Buffer;
+  /** The entry's build settings (bundleSettings). */
+  readonly settings: string;
+  /** The project files it was built from, as the cache checks them. */
+  readonly inputs: readonly CachedInput[];
 }
 
 /**
  * An entry's bundle and its deflated bytes, reused from the last build while no input file
- * changed: the project's files by a stat each (their content when the stat differs), the
- * packages by npm's record of them, and the zip reuses the deflated bytes. Checking every file's
- * content and deflating again took about 70-130 ms of a 470 ms synth (see README, Performance).
- * An edit to the handler, an npm install (an SDK upgrade) or new build settings rebuild.
+ * changed (build-cache.ts): the project's files by a stat each (their content when the stat
+ * differs), the packages by npm's record of them, and the zip reuses the deflated bytes. Checking
+ * every file's content and deflating again took about 70-130 ms of a 470 ms synth (see
+ * docs/performance.md). An edit to the handler, an npm install (an SDK upgrade) or new build
+ * settings rebuild.
  */
 function cachedBundle(entry: string, cacheDir: string): CachedBundle {
   // One cache per entry; the handler's keeps its old name.
@@ -223,41 +164,43 @@ function cachedBundle(entry: string, cacheDir: string): CachedBundle {
   const manifestFile = path.join(cacheDir, `${name}.json`);
   const bundleFile = path.join(cacheDir, `${name}.js`);
   const deflatedFile = path.join(cacheDir, `${name}.js.deflate`);
-  const settings = settingsKey(entry);
-  const packages = installedPackages();
-  try {
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as CacheManifest;
-    if (manifest.settings === settings && manifest.installed === packages && Array.isArray(manifest.inputs) && manifest.inputs.every(unchanged))
-      return { code: readFileSync(bundleFile), deflated: readFileSync(deflatedFile) };
-  } catch {
-    // No cache yet, an older cache format, or a file of it is gone: build.
+  const settings = bundleSettings(entry);
+  const manifest = validManifest(manifestFile, settings);
+  if (manifest !== undefined) {
+    try {
+      return { code: readFileSync(bundleFile), deflated: readFileSync(deflatedFile), settings, inputs: manifest.inputs };
+    } catch {
+      // a file of the cache is gone: build
+    }
   }
-  const { code, inputs } = build(entry);
-  const deflated = deflate(code);
-  try {
-    mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(bundleFile, code);
-    writeFileSync(deflatedFile, deflated);
+  const built = build(entry);
+  const deflated = deflate(built.code);
+  const inputs = describeInputs(built.inputs);
+  tryWrite(() => {
+    writeAtomically(bundleFile, built.code);
+    writeAtomically(deflatedFile, deflated);
     // Written last: a cache interrupted before it has no manifest and is rebuilt.
-    const checked = packages === undefined ? inputs : inputs.filter((input) => !isPackageFile(input));
-    writeFileSync(manifestFile, JSON.stringify({ settings, installed: packages, inputs: checked.map(describeInput) } satisfies CacheManifest));
-  } catch {
-    // A read-only tree only loses the speed-up.
-  }
-  return { code, deflated };
+    writeAtomically(manifestFile, JSON.stringify(manifestFor(settings, inputs)));
+  });
+  return { code: built.code, deflated, settings, inputs };
 }
 
 /** The same bytes as bundleHandler(), reused from the last build when no input file changed. */
-export function bundleHandlerCached(entry: string = HANDLER_ENTRY, cacheDir: string = BUNDLE_CACHE_DIR): Buffer {
+export function bundleHandlerCached(entry: string = HANDLER_ENTRY, cacheDir: string = BUILD_CACHE_DIR): Buffer {
   return cachedBundle(entry, cacheDir).code;
 }
 
 /** Every deployed file of the handler (index.js and the files it loads on first use), from the cache when unchanged. */
-export function handlerFiles(): ZipEntry[] {
+export function handlerBundles(cacheDir: string = BUILD_CACHE_DIR): (ZipEntry & { readonly bundle: CachedBundle })[] {
   return HANDLER_FILES.map(({ name, entry }) => {
-    const { code, deflated } = cachedBundle(entry, BUNDLE_CACHE_DIR);
-    return { name, data: code, deflated };
+    const bundle = cachedBundle(entry, cacheDir);
+    return { name, data: bundle.code, deflated: bundle.deflated, bundle };
   });
+}
+
+/** Every deployed file of the handler, as zip entries. */
+export function handlerFiles(): ZipEntry[] {
+  return handlerBundles().map(({ name, data, deflated }) => ({ name, data, deflated }));
 }
 
 /** Writes the handler's files into `directory`; returns the path of index.js. */

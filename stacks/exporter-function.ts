@@ -1,9 +1,5 @@
 import { Construct } from 'constructs';
-import { AssetType, Fn, TerraformAsset } from 'cdktf';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { createHash } from 'node:crypto';
+import { Fn, type TerraformAsset } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -11,8 +7,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { handlerFiles } from './bundle';
-import { deterministicZip } from './deterministic-zip';
+import { handlerCodeAsset } from './handler-zip';
 import { policyDocument, serviceEndpoint, type AwsScope, type PolicyStatement } from './policy';
 
 /** Settings of the exporter Lambda. */
@@ -47,24 +42,6 @@ export interface ExporterWiring {
 /** The Lambda runtime and architecture the handler is built for. */
 export const EXPORTER_RUNTIME = 'nodejs22.x';
 export const EXPORTER_ARCHITECTURE = 'arm64';
-
-let handlerZipPath: string | undefined;
-
-/**
- * Bundles the handler and writes it as a deterministic zip, once per process: every regional
- * stack deploys the same bytes. The temporary path does not matter: TerraformAsset copies the
- * file into the stack's output under a hash of its content.
- */
-export function handlerZip(): string {
-  if (handlerZipPath !== undefined) return handlerZipPath;
-  const zip = deterministicZip(handlerFiles());
-  const digest = createHash('sha256').update(zip).digest('hex').slice(0, 16);
-  const directory = path.join(tmpdir(), `rds-snapshot-archive-${digest}`);
-  mkdirSync(directory, { recursive: true });
-  handlerZipPath = path.join(directory, 'exporter.zip');
-  writeFileSync(handlerZipPath, zip);
-  return handlerZipPath;
-}
 
 /**
  * The exporter Lambda with its role, its own log group, its SNS subscription and the
@@ -104,7 +81,7 @@ export class ExporterFunction extends Construct {
       name: `/aws/lambda/${functionName}`,
       retentionInDays: props.logRetentionDays,
     });
-    this.asset = new TerraformAsset(this, 'code', { path: handlerZip(), type: AssetType.FILE });
+    this.asset = handlerCodeAsset(this, 'code');
     this.functionName = functionName;
   }
 

@@ -3,7 +3,7 @@
 // invokes it too, to catch an event S3 did not deliver. It runs the same bundle as the exporter
 // (entry vault-record.handler), with its own role and settings (handler/contract/vault-settings.ts).
 import { Construct } from 'constructs';
-import { Fn, TerraformAsset, AssetType } from 'cdktf';
+import { Fn } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -14,7 +14,8 @@ import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notifica
 import { MANIFEST_FILE_NAME, VERIFIED_RECORD_PATH, vaultCursorKey } from '../handler/contract';
 import { aboveZeroAlarm } from './above-zero-alarm';
 import { catalogStatement } from './archive-access';
-import { EXPORTER_ARCHITECTURE, EXPORTER_RUNTIME, handlerZip } from './exporter-function';
+import { EXPORTER_ARCHITECTURE, EXPORTER_RUNTIME } from './exporter-function';
+import { handlerCodeAsset } from './handler-zip';
 import { policyDocument, serviceEndpoint, type AwsScope, type PolicyStatement } from './policy';
 
 /** The verifier's entry in the handler's zip (handler/vault-record.ts, bundled as vault-record.js). */
@@ -63,7 +64,7 @@ export class VaultVerifier extends Construct {
       role: role.name,
       policy: policyDocument(vaultVerifierPolicy({ ...props, logGroupArn: logGroup.arn })),
     });
-    const asset = new TerraformAsset(this, 'code', { path: handlerZip(), type: AssetType.FILE });
+    const asset = handlerCodeAsset(this, 'code');
     const fn = new LambdaFunction(this, 'function', {
       functionName: props.functionName,
       description: 'Verifies and catalogs the exports the source accounts hand over to the vault',

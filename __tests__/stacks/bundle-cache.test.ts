@@ -1,10 +1,11 @@
 // The bundle cache that keeps synth fast: project files are checked by a stat and, when that
 // differs, by their content; the zip reuses the deflated bytes the cache keeps.
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import type { CacheManifest } from '../../stacks/build-cache';
 import { bundleHandlerCached } from '../../stacks/bundle';
 import { deterministicZip } from '../../stacks/deterministic-zip';
 
@@ -27,8 +28,11 @@ describe('bundle cache', () => {
     utimesSync(entry, later, later);
     const touched = bundleHandlerCached(entry, cacheDir).toString();
 
-    // Assess
+    // Assess: the cached bundle, and the file's new time recorded, so the next check is a stat again.
     expect(touched).toBe('cached');
+    const manifest = JSON.parse(readFileSync(path.join(cacheDir, 'handler-bundle-entry.json'), 'utf8')) as CacheManifest;
+    const recorded = manifest.inputs.find((input) => path.resolve(input.path) === entry);
+    expect(recorded?.mtimeMs).toBe(statSync(entry).mtimeMs);
   });
 
   it('rebuilds for a change that keeps the size, found by the content', () => {

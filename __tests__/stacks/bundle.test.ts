@@ -6,7 +6,7 @@ import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { bundleHandler, bundleHandlerCached, NOTIFIER_ENTRY, RECORDER_ENTRY, writeHandlerFiles } from '../../stacks/bundle';
 import { deterministicZip } from '../../stacks/deterministic-zip';
-import { handlerZip } from '../../stacks/exporter-function';
+import { handlerZipOnce } from '../../stacks/handler-zip';
 
 /** Reads a zip's entries by walking its central directory (enough for the zips we write). */
 function readZip(zip: Buffer): Map<string, Buffer> {
@@ -179,7 +179,7 @@ describe('deterministic zip', () => {
   });
 
   it('holds the bundled handler as index.js for the Lambda, and the recorder, the notifier and the vault verifier beside it', () => {
-    const read = readZip(readFileSync(handlerZip()));
+    const read = readZip(readFileSync(handlerZipOnce().path));
     expect([...read.keys()]).toEqual(['index.js', 'notify-sns.js', 'record-export.js', 'vault-record.js']);
     expect(read.get('index.js')!.equals(bundleOf())).toBe(true);
     expect(read.get('record-export.js')!.equals(bundleOf(RECORDER_ENTRY))).toBe(true);

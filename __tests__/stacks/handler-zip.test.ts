@@ -1,0 +1,56 @@
+// The handler's zip in the build cache: reused with its digest while no file it was built from
+// changed, rebuilt when one did.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CacheManifest } from '../../stacks/build-cache';
+import { buildHandlerZip, type HandlerZip } from '../../stacks/handler-zip';
+
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+describe('handler zip cache', () => {
+  let cacheDir: string;
+  let first: HandlerZip;
+
+  beforeAll(() => {
+    cacheDir = mkdtempSync(path.join(tmpdir(), 'handler-zip-'));
+    first = buildHandlerZip(cacheDir);
+  });
+
+  it("names the zip by its content's hash", () => {
+    expect(first.assetHash).toBe(sha256(first.path).slice(0, 32).toUpperCase());
+    expect(path.basename(first.path)).toBe('exporter.zip');
+  });
+
+  it('reuses the zip without reading the bundles while their inputs are unchanged', () => {
+    // Prepare: the bundles' cache is gone, so anything but the cached zip would rebuild them.
+    for (const name of ['handler-bundle', 'handler-bundle-record-export', 'handler-bundle-notify-sns', 'handler-bundle-vault-record'])
+      rmSync(path.join(cacheDir, `${name}.js`));
+
+    // Act
+    const again = buildHandlerZip(cacheDir);
+
+    // Assess
+    expect(again).toEqual(first);
+  });
+
+  it('builds again when a file it was built from is not as recorded', () => {
+    // Prepare: the manifest says handler/index.ts had other content.
+    const manifestFile = path.join(cacheDir, 'handler-zip.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as CacheManifest;
+    const inputs = manifest.inputs.map((input) => (input.path === 'handler/index.ts' ? { ...input, mtimeMs: 0, sha256: '0'.repeat(64) } : input));
+    expect(inputs).not.toEqual(manifest.inputs);
+    writeFileSync(manifestFile, JSON.stringify({ ...manifest, inputs }));
+
+    // Act
+    const rebuilt = buildHandlerZip(cacheDir);
+
+    // Assess: the same bytes (the file did not really change), and the manifest holds the truth again.
+    expect(rebuilt).toEqual(first);
+    expect(readFileSync(path.join(cacheDir, 'handler-bundle.js')).length).toBeGreaterThan(0);
+    const rewritten = JSON.parse(readFileSync(manifestFile, 'utf8')) as CacheManifest;
+    expect(rewritten.inputs.find((input) => input.path === 'handler/index.ts')!.sha256).toBe(sha256('handler/index.ts'));
+  });
+});
