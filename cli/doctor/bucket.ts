@@ -1,13 +1,11 @@
 // The archive bucket: reachable, encrypted by default with the deployment's key, versioned; and
 // its policy does not deny the export role what an export does.
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
-import { GetBucketEncryptionCommand, GetBucketPolicyCommand, GetBucketVersioningCommand, type ServerSideEncryptionRule } from '@aws-sdk/client-s3';
+import type { ServerSideEncryptionRule } from '@aws-sdk/client-s3';
+import { readBucketBasics, readBucketPolicy } from './bucket-reads';
 import { accountOf, type Deployment, type DoctorCheck, type Finding, ok, problem, couldNotCheck } from './check';
 import { evaluatePolicy, policyStatements } from './policy-evaluator';
 import { exportNeeds } from './simulation';
-import { awsErrorName } from '../../handler/aws';
-
-const NO_BUCKET = new Set(['NoSuchBucket', 'NotFound']);
 
 /** Whether a default-encryption key id (key id, key ARN) is the deployment's key (pure). */
 export function sameKey(configured: string, keyArn: string): boolean {
@@ -49,24 +47,12 @@ export const BUCKET_CHECK: DoctorCheck = {
   title: 'Archive bucket: reachable, encrypted with the key, versioned',
   async run(deployment, clients) {
     const Bucket = deployment.settings.archiveBucket;
-    let versioning: string | undefined;
-    try {
-      versioning = (await clients.s3.send(new GetBucketVersioningCommand({ Bucket }))).Status;
-    } catch (error) {
-      if (NO_BUCKET.has(awsErrorName(error)))
-        return problem(`the bucket ${Bucket} does not exist`, 'deploy the stack (npx cdktf deploy), or correct ARCHIVE_BUCKET');
-      throw error;
-    }
-    let rules: ServerSideEncryptionRule[] | undefined;
-    try {
-      rules = (await clients.s3.send(new GetBucketEncryptionCommand({ Bucket }))).ServerSideEncryptionConfiguration?.Rules;
-    } catch (error) {
-      if (awsErrorName(error) !== 'ServerSideEncryptionConfigurationNotFoundError') throw error;
-    }
-    const configured = rules?.[0]?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID;
+    const bucket = await readBucketBasics(clients.s3, Bucket);
+    if (bucket.missing) return problem(`the bucket ${Bucket} does not exist`, 'deploy the stack (npx cdktf deploy), or correct ARCHIVE_BUCKET');
+    const configured = bucket.encryption?.[0]?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID;
     // An alias names a key only through KMS: ask it which key (kms:DescribeKey, which the operator has).
     const resolved = configured?.includes('alias/') ? (await clients.kms.send(new DescribeKeyCommand({ KeyId: configured }))).KeyMetadata?.Arn : undefined;
-    return judgeBucket(versioning, rules, deployment, resolved);
+    return judgeBucket(bucket.versioning, bucket.encryption, deployment, resolved);
   },
 };
 
@@ -117,12 +103,8 @@ export const BUCKET_POLICY_CHECK: DoctorCheck = {
   id: 'bucket-policy',
   title: 'Bucket policy does not deny the export role',
   async run(deployment, clients) {
-    try {
-      return judgeBucketPolicy((await clients.s3.send(new GetBucketPolicyCommand({ Bucket: deployment.settings.archiveBucket }))).Policy, deployment);
-    } catch (error) {
-      if (awsErrorName(error) === 'NoSuchBucketPolicy') return judgeBucketPolicy(undefined, deployment);
-      if (NO_BUCKET.has(awsErrorName(error))) return couldNotCheck(`the bucket ${deployment.settings.archiveBucket} does not exist (see the bucket check)`);
-      throw error;
-    }
+    const bucket = await readBucketPolicy(clients.s3, deployment.settings.archiveBucket);
+    if (bucket.missing) return couldNotCheck(`the bucket ${deployment.settings.archiveBucket} does not exist (see the bucket check)`);
+    return judgeBucketPolicy(bucket.policy, deployment);
   },
 };

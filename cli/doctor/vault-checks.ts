@@ -5,11 +5,8 @@
 import { DescribeKeyCommand, GetKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { GetPolicyCommand } from '@aws-sdk/client-lambda';
 import {
-  GetBucketEncryptionCommand,
   GetBucketLoggingCommand,
   GetBucketNotificationConfigurationCommand,
-  GetBucketPolicyCommand,
-  GetBucketVersioningCommand,
   GetObjectLockConfigurationCommand,
   type LambdaFunctionConfiguration,
   type ObjectLockConfiguration,
@@ -20,11 +17,11 @@ import { handoversPrefix, sourceArchivePrefix } from '../../handler/contract';
 import { SOURCE_EXPORT_OBJECT_ACTIONS } from '../../stacks/vault-policies';
 import { accessLogBucketNameOf, sourceRoleArnOf } from '../../stacks/vault-names';
 import { sameKey } from './bucket';
+import { readBucketBasics, readBucketPolicy } from './bucket-reads';
 import { type Finding, ok, problem, couldNotCheck } from './check';
 import { evaluatePolicy, policyStatements, type PolicyVerdict } from './policy-evaluator';
 import type { VaultCheck, VaultDeployment } from './vault-deployment';
 
-const NO_BUCKET = new Set(['NoSuchBucket', 'NotFound']);
 const REDEPLOY = 'deploy the vault stack (npx cdktf deploy <base>-vault-<region>)';
 
 /** The vault key's alias: alias/<deployment name> (vault-names.ts: vaultKeyAliasName is the deployment's name). */
@@ -82,26 +79,15 @@ export const VAULT_BUCKET_CHECK: VaultCheck = {
   title: 'Vault bucket: versioned, Object Lock with the configured retention, encrypted with the vault key',
   async run(vault, clients) {
     const Bucket = vault.settings.archiveBucket;
-    let versioning: string | undefined;
-    try {
-      versioning = (await clients.s3.send(new GetBucketVersioningCommand({ Bucket }))).Status;
-    } catch (error) {
-      if (NO_BUCKET.has(awsErrorName(error))) return problem(`the vault bucket ${Bucket} does not exist`, REDEPLOY);
-      throw error;
-    }
+    const bucket = await readBucketBasics(clients.s3, Bucket);
+    if (bucket.missing) return problem(`the vault bucket ${Bucket} does not exist`, REDEPLOY);
     let lock: ObjectLockConfiguration | undefined;
     try {
       lock = (await clients.s3.send(new GetObjectLockConfigurationCommand({ Bucket }))).ObjectLockConfiguration;
     } catch (error) {
       if (awsErrorName(error) !== 'ObjectLockConfigurationNotFoundError') throw error;
     }
-    let rules: ServerSideEncryptionRule[] | undefined;
-    try {
-      rules = (await clients.s3.send(new GetBucketEncryptionCommand({ Bucket }))).ServerSideEncryptionConfiguration?.Rules;
-    } catch (error) {
-      if (awsErrorName(error) !== 'ServerSideEncryptionConfigurationNotFoundError') throw error;
-    }
-    return judgeVaultBucket(vault, versioning, lock, rules, await vaultKeyArn(vault, clients));
+    return judgeVaultBucket(vault, bucket.versioning, lock, bucket.encryption, await vaultKeyArn(vault, clients));
   },
 };
 
@@ -206,13 +192,9 @@ export const VAULT_BUCKET_POLICY_CHECK: VaultCheck = {
   id: 'vault-bucket-policy',
   title: 'Vault bucket policy: each source writes its own prefix, and deletes nothing',
   async run(vault, clients) {
-    try {
-      return judgeVaultBucketPolicy(vault, (await clients.s3.send(new GetBucketPolicyCommand({ Bucket: vault.settings.archiveBucket }))).Policy);
-    } catch (error) {
-      if (awsErrorName(error) === 'NoSuchBucketPolicy') return judgeVaultBucketPolicy(vault, undefined);
-      if (NO_BUCKET.has(awsErrorName(error))) return couldNotCheck(`the vault bucket ${vault.settings.archiveBucket} does not exist (see the bucket check)`);
-      throw error;
-    }
+    const bucket = await readBucketPolicy(clients.s3, vault.settings.archiveBucket);
+    if (bucket.missing) return couldNotCheck(`the vault bucket ${vault.settings.archiveBucket} does not exist (see the bucket check)`);
+    return judgeVaultBucketPolicy(vault, bucket.policy);
   },
 };
 
