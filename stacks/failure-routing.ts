@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { ARCHIVE_DIMENSION, METRICS_NAMESPACE, RECONCILIATION_SUCCEEDED } from '../handler/contract';
+import { RECONCILIATION_SUCCEEDED } from '../handler/contract';
 import { aboveZeroAlarm } from './above-zero-alarm';
+import { silentRunAlarm } from './silent-run-alarm';
 
 /** Settings of the dead-letter queue and the alarms. */
 export interface FailureRoutingProps {
@@ -70,21 +70,13 @@ export class FailureRouting extends Construct {
       statistic: 'Sum',
       notificationsTopicArn,
     });
-    new CloudwatchMetricAlarm(this, 'reconciliation-alarm', {
+    silentRunAlarm(this, 'reconciliation-alarm', {
       alarmName: `${baseName}-reconciliation-silent`,
       alarmDescription: `No reconciliation has succeeded in two periods (${2 * reconcileEveryMinutes} minutes): missed snapshots are not being caught up`,
-      namespace: METRICS_NAMESPACE,
       metricName: RECONCILIATION_SUCCEEDED,
-      dimensions: { [ARCHIVE_DIMENSION]: baseName },
-      statistic: 'Sum',
-      period: reconcileEveryMinutes * 60,
-      evaluationPeriods: 2,
-      threshold: 1,
-      comparisonOperator: 'LessThanThreshold',
-      // No data at all means no run at all: that is what this alarm is for.
-      treatMissingData: 'breaching',
-      alarmActions: [notificationsTopicArn],
-      okActions: [notificationsTopicArn],
+      archiveName: baseName,
+      everyMinutes: reconcileEveryMinutes,
+      notificationsTopicArn,
     });
   }
 }

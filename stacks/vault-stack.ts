@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { handoversPrefix, writeVaultSettings } from '../handler/contract';
+import { handoversPrefix, VAULT_VERIFICATION_SUCCEEDED, writeVaultSettings } from '../handler/contract';
 import { AccessLogBucket } from './access-log-bucket';
 import { ArchiveBucket } from './archive-bucket';
 import { ArchiveKey } from './archive-key';
@@ -12,6 +12,7 @@ import { FailureRouting } from './failure-routing';
 import { Notifications } from './notifications';
 import type { AwsScope } from './policy';
 import { ReconcileSchedule } from './reconcile-schedule';
+import { silentRunAlarm } from './silent-run-alarm';
 import type { StackContext } from './stack-context';
 import { awsProvider, configureBackend } from './stack-setup';
 import { ACCESS_LOG_PREFIX, vaultBucketStatements, vaultKeyPolicy, vaultSources } from './vault-policies';
@@ -112,6 +113,14 @@ export class VaultStack extends TerraformStack {
       functionName: verifier.functionName,
       functionArn: verifier.functionArn,
       description: 'Verifies the handovers whose S3 event the vault verifier did not receive',
+    });
+    silentRunAlarm(this, 'sweep-silent-alarm', {
+      alarmName: `${baseName}-vault-verification-silent`,
+      alarmDescription: `No hourly run of the vault verifier has handled every handover in two periods (${2 * VAULT_SWEEP_EVERY_MINUTES} minutes): handovers whose S3 event was lost or that failed are not being verified; see the verifier's logs`,
+      metricName: VAULT_VERIFICATION_SUCCEEDED,
+      archiveName: baseName,
+      everyMinutes: VAULT_SWEEP_EVERY_MINUTES,
+      notificationsTopicArn: notifications.topicArn,
     });
 
     const { reader, workgroup } = deployArchiveReaders(this, stack, { bucket, kmsKeyArn: key.keyArn, settingsFunctionArn: verifier.functionArn });

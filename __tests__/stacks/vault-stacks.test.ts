@@ -3,7 +3,7 @@
 // the vault's bucket, key and verifier wired to each other, and the reviewed snapshot of both.
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { readSettings, readVaultSettings } from '../../handler/contract';
+import { ARCHIVE_DIMENSION, METRICS_NAMESPACE, readSettings, readVaultSettings, VAULT_VERIFICATION_SUCCEEDED } from '../../handler/contract';
 import { addStacks } from '../../stacks/app-stacks';
 import { addressOf, asList, configFrom, named, onlyResource, resources, statement, statementsOf, type SynthesizedStack } from '../support/synth';
 import { resolveReferences, synthVaultDeployment } from '../support/synth-vault';
@@ -123,6 +123,25 @@ describe('synth with a vault', () => {
       catalogEnabled: true,
     });
     expect(named(vault, 'aws_cloudwatch_event_rule', '-vault-reconcile').resource.schedule_expression).toBe('rate(60 minutes)');
+  });
+
+  it("tells the vault's operators when the hourly verification stops succeeding, including when it stops running", () => {
+    // The verifier emits VAULT_VERIFICATION_SUCCEEDED after every run that handled every handover (handler/vault/vault-run.ts).
+    const alarm = named(vault, 'aws_cloudwatch_metric_alarm', 'rds-archive-dev-vault-verification-silent', 'alarm_name').resource;
+    const topic = `\${${addressOf(vault, 'aws_sns_topic')}.arn}`;
+    expect(alarm).toMatchObject({
+      namespace: METRICS_NAMESPACE,
+      metric_name: VAULT_VERIFICATION_SUCCEEDED,
+      dimensions: { [ARCHIVE_DIMENSION]: 'rds-archive-dev' },
+      period: 3600,
+      evaluation_periods: 2,
+      comparison_operator: 'LessThanThreshold',
+      threshold: 1,
+      treat_missing_data: 'breaching',
+      alarm_actions: [topic],
+      ok_actions: [topic],
+    });
+    expect(readVaultSettings(environmentOf(vault, VAULT_ACCOUNT)).archiveName).toBe('rds-archive-dev');
   });
 
   it('matches the reviewed snapshot of both stacks (asset hashes scrubbed)', () => {
