@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // deploy-rehearsal.test.ts is the rehearsal's one entry: its subjects (rehearsal/*.ts, not test
-    // files themselves) share one apply and one destroy of the stack.
+    // Two entries: deploy-rehearsal.test.ts (the single-account stack) and vault-rehearsal.test.ts
+    // (a vault and a source account). Each entry's subjects (rehearsal/*.ts, not test files
+    // themselves) share one apply and one destroy of its stacks; the entries run one after the other.
     include: ['__tests__/e2e/**/*.test.ts'],
     // One apply, plan and destroy against moto takes about two minutes on a 2-core machine.
     // The AWS SDK's notice that its 2027 releases need Node 22 is noise in test output on Node 20.
