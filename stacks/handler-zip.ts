@@ -3,7 +3,7 @@
 // (build-cache.ts) with its digest: a synth whose handler files are unchanged neither reads the
 // bundles nor zips or hashes them again.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AssetType, TerraformAsset } from 'cdktf';
@@ -52,7 +52,10 @@ export function buildHandlerZip(cacheDir: string = BUILD_CACHE_DIR): HandlerZip 
     writeAtomically(cached, zip);
     writeAtomically(manifestFile, JSON.stringify(manifestFor(settings, inputs, { sha256 })));
   });
-  if (written) return { path: cached, assetHash: assetHashOf(sha256) };
+  if (written) {
+    pruneOldZips(cacheDir, sha256);
+    return { path: cached, assetHash: assetHashOf(sha256) };
+  }
   const directory = path.join(tmpdir(), `rds-snapshot-archive-${sha256.slice(0, 16)}`);
   mkdirSync(directory, { recursive: true });
   writeFileSync(path.join(directory, ZIP_NAME), zip);
@@ -60,6 +63,21 @@ export function buildHandlerZip(cacheDir: string = BUILD_CACHE_DIR): HandlerZip 
 }
 
 const assetHashOf = (sha256: string) => sha256.slice(0, 32).toUpperCase();
+
+/** Zips the cache keeps besides the newest: a synth that started before an edit may still copy its zip. */
+const OLDER_ZIPS_KEPT = 2;
+
+/** Removes all but the newest zips from the cache, which would otherwise grow by one zip per handler edit. */
+function pruneOldZips(cacheDir: string, current: string): void {
+  const folder = path.join(cacheDir, 'handler-zip');
+  tryWrite(() => {
+    const older = readdirSync(folder)
+      .filter((digest) => digest !== current)
+      .map((digest) => ({ digest, mtimeMs: statSync(path.join(folder, digest)).mtimeMs }))
+      .sort((a, b) => b.mtimeMs - a.mtimeMs);
+    for (const { digest } of older.slice(OLDER_ZIPS_KEPT)) rmSync(path.join(folder, digest), { recursive: true, force: true });
+  });
+}
 
 let handlerZip: HandlerZip | undefined;
 

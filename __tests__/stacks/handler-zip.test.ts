@@ -1,7 +1,7 @@
 // The handler's zip in the build cache: reused with its digest while no file it was built from
 // changed, rebuilt when one did.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -52,5 +52,24 @@ describe('handler zip cache', () => {
     expect(readFileSync(path.join(cacheDir, 'handler-bundle.js')).length).toBeGreaterThan(0);
     const rewritten = JSON.parse(readFileSync(manifestFile, 'utf8')) as CacheManifest;
     expect(rewritten.inputs.find((input) => input.path === 'handler/index.ts')!.sha256).toBe(sha256('handler/index.ts'));
+  });
+
+  it('keeps the newest zip and two older ones, so it does not grow with every handler edit', () => {
+    // Prepare: five zips of earlier handler versions, oldest first, and no record of the current one.
+    const older = ['a', 'b', 'c', 'd', 'e'].map((letter, i) => {
+      const folder = path.join(cacheDir, 'handler-zip', letter.repeat(64));
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(path.join(folder, 'exporter.zip'), 'old');
+      const time = new Date(Date.now() - (10 - i) * 60_000);
+      utimesSync(folder, time, time);
+      return letter.repeat(64);
+    });
+    rmSync(path.join(cacheDir, 'handler-zip.json'));
+
+    // Act
+    const current = buildHandlerZip(cacheDir);
+
+    // Assess
+    expect(readdirSync(path.join(cacheDir, 'handler-zip')).sort()).toEqual([...older.slice(3), path.basename(path.dirname(current.path))].sort());
   });
 });
