@@ -39,6 +39,17 @@ export interface ExporterWiring {
   readonly environment: Readonly<Record<string, string>>;
 }
 
+/**
+ * Memory and timeout of the functions that run the handler (the exporter, the vault verifier).
+ * Measured (npm run bench, scripts/bench-reconcile.ts): a scheduled reconciliation of 2,000
+ * databases with 10,000 snapshots in its window, including the manifest check of its 6,750
+ * completed exports, takes about 12 s at 20 ms per call and peaks at about 200 MB RSS. 512 MB
+ * leaves 2.5 times that, and Lambda's CPU share grows with memory (the run parses RDS's XML);
+ * 300 s leaves room for real latency, throttling back-off and the clients' timeouts
+ * (handler/aws/client-settings.ts). A snapshot event takes well under a second.
+ */
+export const HANDLER_FUNCTION_SIZE = { memorySize: 512, timeout: 300 } as const;
+
 /** The Lambda runtime and architecture the handler is built for. */
 export const EXPORTER_RUNTIME = 'nodejs22.x';
 export const EXPORTER_ARCHITECTURE = 'arm64';
@@ -102,14 +113,7 @@ export class ExporterFunction extends Construct {
       handler: 'index.handler',
       filename: this.asset.path,
       sourceCodeHash: Fn.filebase64sha256(this.asset.path),
-      // Measured (npm run bench, scripts/bench-reconcile.ts): a scheduled reconciliation of 2,000
-      // databases with 10,000 snapshots in its window, including the manifest check of its 6,750
-      // completed exports, takes about 12 s at 20 ms per call and peaks at about 200 MB RSS.
-      // 512 MB leaves 2.5 times that, and Lambda's CPU share grows with memory (the run parses
-      // RDS's XML); 300 s leaves room for real latency and throttling back-off. A snapshot event
-      // takes well under a second.
-      memorySize: 512,
-      timeout: 300,
+      ...HANDLER_FUNCTION_SIZE,
       // One invocation at a time makes each quota check and start one step (see config-types.ts).
       ...(reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: reservedConcurrency }),
       environment: { variables: { ...environment } },

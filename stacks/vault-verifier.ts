@@ -14,7 +14,7 @@ import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notifica
 import { MANIFEST_FILE_NAME, VERIFIED_RECORD_PATH, vaultCursorKey } from '../handler/contract';
 import { aboveZeroAlarm } from './above-zero-alarm';
 import { catalogStatement } from './archive-access';
-import { EXPORTER_ARCHITECTURE, EXPORTER_RUNTIME } from './exporter-function';
+import { EXPORTER_ARCHITECTURE, EXPORTER_RUNTIME, HANDLER_FUNCTION_SIZE } from './exporter-function';
 import { handlerCodeAsset } from './handler-zip';
 import { policyDocument, serviceEndpoint, type AwsScope, type PolicyStatement } from './policy';
 
@@ -74,9 +74,8 @@ export class VaultVerifier extends Construct {
       handler: VAULT_VERIFIER_HANDLER,
       filename: asset.path,
       sourceCodeHash: Fn.filebase64sha256(asset.path),
-      // The exporter's sizing (exporter-function.ts): verification and cataloging are the same work.
-      memorySize: 512,
-      timeout: 300,
+      // The exporter's sizing: verification and cataloging are the same work.
+      ...HANDLER_FUNCTION_SIZE,
       environment: { variables: { ...props.environment } },
       deadLetterConfig: { targetArn: props.deadLetterQueueArn },
       dependsOn: [logGroup, rolePolicy],

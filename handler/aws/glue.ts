@@ -15,12 +15,10 @@ import {
   type TableInput,
 } from '@aws-sdk/client-glue';
 import { awsErrorName } from './errors';
+import { handlerClientSettings } from './client-settings';
 
-/**
- * The Glue client of every call here; region, endpoint (AWS_ENDPOINT_URL for an emulator) and
- * credentials from the SDK's defaults, five attempts to ride out throttling.
- */
-export const glue = new GlueClient({ maxAttempts: 5 });
+/** The Glue client of every call here (client-settings.ts: attempts and timeouts). */
+export const glue = new GlueClient(handlerClientSettings());
 
 /** Creates the database; true when created, false when it already existed. */
 export async function ensureDatabase(input: DatabaseInput, client: GlueClient = glue): Promise<boolean> {

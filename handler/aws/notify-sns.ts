@@ -2,9 +2,10 @@
 // notification (notify.ts) and held in the Lambda zip beside index.js (stacks/bundle.ts): most
 // invocations never notify, and the SNS client was about a tenth of index.js's cold load.
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { handlerClientSettings } from './client-settings';
 
-/** The SNS client for notifications; region, endpoint and credentials from the SDK's defaults, five attempts. */
-export const sns = new SNSClient({ maxAttempts: 5 });
+/** The SNS client for notifications (client-settings.ts: attempts and timeouts). */
+export const sns = new SNSClient(handlerClientSettings());
 
 /** Publishes one notification to the topic. */
 export async function publish(topicArn: string, subject: string, message: string, client: SNSClient = sns): Promise<void> {

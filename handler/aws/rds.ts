@@ -18,13 +18,10 @@ import type { SnapshotKind } from '../rules/rds-event';
 import { mapWithConcurrency } from '../common/concurrency';
 import { awsErrorName } from './errors';
 import { snapshotTypeOfIdentifier, type SnapshotInfo } from '../rules/selection';
+import { handlerClientSettings } from './client-settings';
 
-/**
- * The RDS client of every call here. Region, endpoint (AWS_ENDPOINT_URL for an emulator) and
- * credentials come from the SDK's defaults; five attempts ride out short throttling inside one
- * invocation before the use case calls the snapshot retryable.
- */
-export const rds = new RDSClient({ maxAttempts: 5 });
+/** The RDS client of every call here (client-settings.ts: attempts and timeouts). */
+export const rds = new RDSClient(handlerClientSettings());
 
 /** Maps an RDS instance snapshot to the archive's view of it. */
 export function instanceSnapshotInfo(s: DBSnapshot): SnapshotInfo {

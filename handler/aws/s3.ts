@@ -6,9 +6,10 @@ import type { ArchiveManifest } from '../contract/manifest';
 import { manifestKey, type ListedObject } from '../verification/layout';
 import { parseManifest } from '../contract/manifest';
 import { isAwsError } from './errors';
+import { handlerClientSettings } from './client-settings';
 
-/** The S3 client of every call here; five attempts ride out short throttling. */
-export const s3 = new S3Client({ maxAttempts: 5 });
+/** The S3 client of every call here (client-settings.ts: attempts and timeouts). */
+export const s3 = new S3Client(handlerClientSettings());
 
 /** Every object under `prefix`, following ListObjectsV2's pages (an export can hold tens of thousands of files). */
 export async function listAllObjects(bucket: string, prefix: string, client: S3Client = s3): Promise<ListedObject[]> {
