@@ -1,11 +1,13 @@
 // `npm run archive -- <command>`: the operator's CLI. It reads its settings from the deployed
-// exporter, runs one command (cli/commands/), and turns the errors an operator can fix into one
-// message that says how, without a stack trace.
+// exporter (in a vault account, from the vault verifier: restore only), runs one command
+// (cli/commands/), and turns the errors an operator can fix into one message that says how,
+// without a stack trace.
 import { setLogSink } from '../handler/common';
 import { SettingsError } from '../handler/contract';
 import { ConfigError } from '../stacks/config';
-import { type Command, type DeploymentOptions, parseCommandLine, UsageError } from './args';
-import { describeSources, FunctionNotFoundError, lambda, resolveSettings } from './deployment';
+import { type Command, type DeploymentOptions, parseCommandLine, RESTORE_USAGE, UsageError } from './args';
+import { restoreArchive } from './archive-location';
+import { describeSources, FunctionNotFoundError, lambda, resolveDeployment, VaultAccountError } from './deployment';
 import { explainAwsError } from './explain-error';
 
 /** The region the CLI talks to: --region, else the SDK's default (undefined when none is set). */
@@ -25,7 +27,15 @@ async function run(command: Exclude<Command, { command: 'help' }>): Promise<numb
   // would add a second to every other command's start.
   // doctor reads the exporter itself: a missing exporter or unparsable settings is its first finding.
   if (command.command === 'doctor') return (await import('./commands/doctor')).doctor(command);
-  const resolved = await resolveSettings(command);
+  const resolved = await resolveDeployment(command);
+  if (command.command === 'restore') {
+    const chosen = restoreArchive(resolved, command.sourceAccount);
+    if ('problem' in chosen) throw new UsageError(chosen.problem, RESTORE_USAGE);
+    console.error(describeSources(resolved, await activeRegion(command)));
+    return (await import('./commands/restore')).restore(command, chosen.archive);
+  }
+  // Every other command needs an exporter: the vault account starts, lists and verifies no export itself.
+  if (resolved.kind === 'vault') throw new VaultAccountError(command.command, resolved.functionName);
   console.error(describeSources(resolved, await activeRegion(command)));
   switch (command.command) {
     case 'env':
@@ -41,8 +51,6 @@ async function run(command: Exclude<Command, { command: 'help' }>): Promise<numb
       return (await import('./commands/catalog')).catalog(command, resolved.settings);
     case 'coverage':
       return (await import('./commands/coverage')).coverage(command, resolved.settings);
-    case 'restore':
-      return (await import('./commands/restore')).restore(command, resolved.settings);
   }
 }
 
@@ -60,7 +68,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.error(`error: ${error.message}\n\n${error.usage}`);
       return 2;
     }
-    if (error instanceof SettingsError || error instanceof ConfigError || error instanceof FunctionNotFoundError) {
+    if (error instanceof SettingsError || error instanceof ConfigError || error instanceof FunctionNotFoundError || error instanceof VaultAccountError) {
       console.error(`error: ${error.message}`);
       return 2;
     }

@@ -1,6 +1,6 @@
 // The archive CLI's command line (pure): commands, options, and messages for bad input.
 import { parseArgs } from 'node:util';
-import { DATABASE_PATTERN } from '../handler/contract';
+import { ACCOUNT_ID, DATABASE_PATTERN } from '../handler/contract';
 import { RestoreError } from '../handler/restore';
 import { parseRestoreCommand, RESTORE_HELP, RESTORE_OPTIONS, type RestoreCommand } from './restore/command-line';
 import type { DeploymentOptions } from './deployment-options';
@@ -8,9 +8,11 @@ import type { DeploymentOptions } from './deployment-options';
 export type { DeploymentOptions } from './deployment-options';
 
 const DEPLOYMENT_OPTIONS = `Where the settings come from (every command):
-  --function NAME   the deployed exporter Lambda (stack output exporter-function-name); the CLI
-                    uses exactly its environment. Default: the exporter the local configuration
-                    names (<namePrefix>-<environment>-exporter).
+  --function NAME   the deployed exporter Lambda (stack output exporter-function-name), or in a
+                    vault account the vault verifier (verifier-function-name; restore and doctor
+                    only); the CLI uses exactly its environment. Default: the exporter the local
+                    configuration names (<namePrefix>-<environment>-exporter), else its vault
+                    verifier (<namePrefix>-<environment>-vault-verifier).
   --region REGION   the region of the deployment. Default: the AWS SDK's (AWS_REGION, AWS_PROFILE).
 Variables of the handler contract set in the shell (ARCHIVE_PREFIX, ...) override the function's.`;
 
@@ -92,6 +94,10 @@ Exits 1 when a check found a problem, else 0: a check that could not be decided 
 ${DEPLOYMENT_OPTIONS}`;
 
 export const RESTORE_USAGE = `${RESTORE_HELP}
+In the vault account (the function is the vault verifier):
+  --source-account ID   the source account whose archive to restore from (12 digits, one of the
+                        verifier's SOURCE_ACCOUNT_IDS; may be left out when there is one): its
+                        exports are under <archivePrefix>/<ID>/ in the vault bucket
 ${DEPLOYMENT_OPTIONS}`;
 
 /** A parsed command line. */
@@ -110,7 +116,10 @@ export type Command =
   | ({ readonly command: 'catalog'; readonly since: Date; readonly dryRun: boolean } & DeploymentOptions)
   | ({ readonly command: 'coverage'; readonly since?: Date; readonly json: boolean } & DeploymentOptions)
   | ({ readonly command: 'doctor'; readonly json: boolean } & DeploymentOptions)
-  | RestoreCommand;
+  | (RestoreCommand & {
+      /** In the vault account: the source account whose archive to restore from. */
+      readonly sourceAccount?: string;
+    });
 
 /** Bad command-line input; the message says what and how to get help. */
 export class UsageError extends Error {
@@ -149,7 +158,7 @@ const COMMANDS: Readonly<Record<string, { readonly usage: string; readonly optio
   catalog: { usage: CATALOG_USAGE, options: { since: { type: 'string' }, 'dry-run': { type: 'boolean' } } },
   coverage: { usage: COVERAGE_USAGE, options: { since: { type: 'string' }, json: { type: 'boolean' } } },
   env: { usage: ENV_USAGE, options: { json: { type: 'boolean' } } },
-  restore: { usage: RESTORE_USAGE, options: RESTORE_OPTIONS },
+  restore: { usage: RESTORE_USAGE, options: { ...RESTORE_OPTIONS, 'source-account': { type: 'string' } } },
   doctor: { usage: DOCTOR_USAGE, options: { json: { type: 'boolean' } } },
 };
 
@@ -199,8 +208,12 @@ export function parseCommandLine(argv: readonly string[], now: Date = new Date()
   if (command === 'env') return { command: 'env', json: values.json === true, ...deployment };
   if (command === 'doctor') return { command: 'doctor', json: values.json === true, ...deployment };
   if (command === 'restore') {
+    const { 'source-account': sourceAccount, ...restoreValues } = values;
+    if (sourceAccount !== undefined && !ACCOUNT_ID.pattern.test(String(sourceAccount)))
+      throw new UsageError(`restore: --source-account "${sourceAccount}" is not ${ACCOUNT_ID.shape}`, usage);
     try {
-      return parseRestoreCommand(values, deployment, now, (text) => parseDate(text, now, usage));
+      const parsed = parseRestoreCommand(restoreValues, deployment, now, (text) => parseDate(text, now, usage));
+      return sourceAccount === undefined ? parsed : { ...parsed, sourceAccount: String(sourceAccount) };
     } catch (error) {
       if (error instanceof RestoreError) throw new UsageError(error.message, usage);
       throw error;

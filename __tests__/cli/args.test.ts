@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BACKFILL_USAGE, parseCommandLine, parseDate, STATUS_USAGE, USAGE, UsageError } from '../../cli/args';
+import { BACKFILL_USAGE, parseCommandLine, parseDate, RESTORE_USAGE, STATUS_USAGE, USAGE, UsageError } from '../../cli/args';
 import { STATUS_COLUMNS, statusRow } from '../../cli/commands/status';
 import { formatTable } from '../../cli/table';
 
@@ -139,5 +139,45 @@ describe('verify, catalog and coverage command lines', () => {
   it('rejects a malformed --function and --region', () => {
     expect(usageError(['status', '--function', 'not a name']).message).toMatch(/^--function "not a name" is not a Lambda function name/);
     expect(usageError(['status', '--region', 'mars']).message).toBe('--region "mars" is not a region name such as us-east-1');
+  });
+});
+
+describe('restore --source-account (the vault account)', () => {
+  const RESTORE = ['restore', '--database', 'orders-db', '--all', '--to', 'postgres://admin@db.example.com:5432/restored'];
+
+  it('reads the source account, and leaves it out when not given', () => {
+    // Prepare
+    const withSource = [...RESTORE, '--source-account', '222222222222', '--function', 'rds-archive-prod-vault-verifier'];
+
+    // Act
+    const chosen = parse(...withSource);
+    const omitted = parse(...RESTORE);
+
+    // Assess
+    expect(chosen).toMatchObject({
+      command: 'restore',
+      sourceAccount: '222222222222',
+      functionName: 'rds-archive-prod-vault-verifier',
+      source: { database: 'orders-db', at: NOW },
+    });
+    expect(omitted).not.toHaveProperty('sourceAccount');
+  });
+
+  it.each([['22222222222'], ['2222222222223'], ['acct-2222222222'], ['']])('rejects %j, which is not an account id, with the restore usage', (value) => {
+    // Act
+    const error = usageError([...RESTORE, '--source-account', value]);
+
+    // Assess
+    expect(error.message).toBe(`restore: --source-account "${value}" is not an AWS account id (12 digits)`);
+    expect(error.usage).toBe(RESTORE_USAGE);
+  });
+
+  it('is a restore option only, and the restore help explains it', () => {
+    // Act
+    const error = usageError(['status', '--source-account', '222222222222']);
+
+    // Assess
+    expect(error.message).toMatch(/^status: Unknown option '--source-account'/);
+    expect(RESTORE_USAGE).toContain('--source-account ID   the source account whose archive to restore from');
   });
 });

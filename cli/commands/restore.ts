@@ -1,5 +1,5 @@
 // `restore`: loads archived tables back into a PostgreSQL or MySQL/MariaDB database. Finds the
-// export in the archive (S3 only), plans (tables, files, rows from the footers, types), reads
+// export in the archive (S3 only: a bucket and a prefix, an exporter's or a vault source's), plans (tables, files, rows from the footers, types), reads
 // numeric scales from the data where the export states none, then loads each table safely.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { mapWithConcurrency } from '../../handler/common';
@@ -22,7 +22,7 @@ import {
   type SourceTable,
 } from '../../handler/restore';
 import { s3 } from '../../handler/aws';
-import type { Settings } from '../../handler/contract';
+import type { ArchiveLocation } from '../archive-location';
 import { exportById, exportsOfDatabase, s3RangeReader, tableParts } from '../restore/archive-reader';
 import { bindColumns, openPart, type ParquetPart, partLines, prefetchFirstRowGroup, type RowGroupSource, scanColumn } from '../restore/parquet-reader';
 import { RestoreProgress } from '../restore/progress';
@@ -37,13 +37,13 @@ export interface RestoreDependencies {
 /** A table's parts, opened (footers read). */
 type OpenedParts = Map<string, { key: string; part: ParquetPart }[]>;
 
-async function findManifest(command: RestoreCommand, settings: Settings, client: S3Client) {
-  const where = `s3://${settings.archiveBucket}/${settings.archivePrefix}`;
+async function findManifest(command: RestoreCommand, archive: ArchiveLocation, client: S3Client) {
+  const where = `s3://${archive.bucket}/${archive.prefix}`;
   if ('exportId' in command.source) {
-    return chooseExportById(await exportById(settings.archiveBucket, settings.archivePrefix, command.source.exportId, client), command.source.exportId, where);
+    return chooseExportById(await exportById(archive.bucket, archive.prefix, command.source.exportId, client), command.source.exportId, where);
   }
   const { database, at } = command.source;
-  return chooseExportAt(await exportsOfDatabase(settings.archiveBucket, settings.archivePrefix, database, client), database, at, where);
+  return chooseExportAt(await exportsOfDatabase(archive.bucket, archive.prefix, database, client), database, at, where);
 }
 
 /** Opens every part of the tables (reads the footers); `onRead` hears of every byte read from each table's folder, then and later. */
@@ -149,15 +149,13 @@ async function loadTable(loader: Loader, plan: RestorePlan, table: TablePlan, op
   }
 }
 
-async function run(command: RestoreCommand, settings: Settings, client: S3Client): Promise<number> {
-  const manifest = await findManifest(command, settings, client);
+async function run(command: RestoreCommand, archive: ArchiveLocation, client: S3Client): Promise<number> {
+  const manifest = await findManifest(command, archive, client);
   const engine = checkEngine(manifest, command.target);
   const tables = selectTables(manifest, engine, command.tables);
   // Bytes read count towards a table's progress once its load has started.
   let reportRead: (folder: string, bytes: number) => void = () => {};
-  const opened = await openTables(manifest.bucket || settings.archiveBucket, manifest.exportPrefix, tables, client, (folder, bytes) =>
-    reportRead(folder, bytes),
-  );
+  const opened = await openTables(manifest.bucket || archive.bucket, manifest.exportPrefix, tables, client, (folder, bytes) => reportRead(folder, bytes));
   const files = new Map<string, PlannedFile[]>(
     [...opened].map(([folder, parts]) => [folder, parts.map(({ key, part }) => ({ key, bytes: part.file.byteLength, rows: part.rows }))]),
   );
@@ -197,9 +195,9 @@ async function run(command: RestoreCommand, settings: Settings, client: S3Client
   }
 }
 
-export async function restore(command: RestoreCommand, settings: Settings, deps: RestoreDependencies = {}): Promise<number> {
+export async function restore(command: RestoreCommand, archive: ArchiveLocation, deps: RestoreDependencies = {}): Promise<number> {
   try {
-    return await run(command, settings, deps.s3 ?? s3);
+    return await run(command, archive, deps.s3 ?? s3);
   } catch (error) {
     const message = error instanceof RestoreError ? error.message : explainDatabaseError(error, command.target);
     if (message === undefined) throw error;

@@ -15,7 +15,9 @@ import { KEY_POLICY_CHECK } from './key-policy';
 import type { CheckResult } from './report';
 import { SOURCE_EXPORT_ROLE_REACH_CHECK, SOURCE_SETTINGS_CHECK, VAULT_SIDE_CHECK, isSourceDeployment } from './source-checks';
 import { VAULT_CHECKS } from './vault-checks';
-import { functionConfiguration, isVaultVerifier, readVaultDeployment, VAULT_VERIFIER_CHECK, type VaultCheck } from './vault-deployment';
+import { readVaultDeployment, VAULT_VERIFIER_CHECK, type VaultCheck } from './vault-deployment';
+import { functionConfiguration } from '../deployment';
+import { isVaultVerifier } from '../vault-verifier';
 import { loadConfig, type ObjectLockConfig } from '../../stacks/config';
 import { vaultVerifierFunctionName } from '../../stacks/vault-names';
 
@@ -95,12 +97,12 @@ function localVaultOfConfig(): { verifierName: string; objectLock: ObjectLockCon
 async function vaultVerifierOf(options: DeploymentOptions, deps: DoctorDependencies) {
   const localVault = deps.localVault ?? localVaultOfConfig;
   if (options.functionName !== undefined) {
-    const named = await functionConfiguration(deps.clients, options.functionName);
+    const named = await functionConfiguration(options.functionName, deps.clients.lambda);
     return named !== undefined && isVaultVerifier(named) ? { configuration: named, objectLock: localVault()?.objectLock } : undefined;
   }
   const vault = localVault();
   if (vault === undefined) return undefined;
-  const verifier = await functionConfiguration(deps.clients, vault.verifierName);
+  const verifier = await functionConfiguration(vault.verifierName, deps.clients.lambda);
   return verifier !== undefined && isVaultVerifier(verifier) ? { configuration: verifier, objectLock: vault.objectLock } : undefined;
 }
 

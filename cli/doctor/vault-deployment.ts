@@ -1,10 +1,8 @@
 // A vault account's deployment as doctor finds it: the vault verifier function and its settings
 // (handler/contract/vault-settings.ts), read with the same contract the verifier reads them with.
-import { GetFunctionConfigurationCommand, type GetFunctionConfigurationCommandOutput } from '@aws-sdk/client-lambda';
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { readVaultSettings, SettingsError, type VaultSettings } from '../../handler/contract';
-import { awsErrorName } from '../../handler/aws';
 import type { ObjectLockConfig } from '../../stacks/config';
-import { VAULT_VERIFIER_HANDLER } from '../../stacks/vault-verifier';
 import { type Finding, ok, problem } from './check';
 import type { DoctorClients } from './clients';
 import { functionLocation } from './exporter';
@@ -30,24 +28,9 @@ export interface VaultCheck {
 
 export const VAULT_VERIFIER_CHECK = { id: 'vault-verifier', title: 'The vault verifier function and its settings' } as const;
 
-/** The function's configuration, or undefined when there is no such function. */
-export async function functionConfiguration(clients: DoctorClients, functionName: string): Promise<GetFunctionConfigurationCommandOutput | undefined> {
-  try {
-    return await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
-  } catch (error) {
-    if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
-    throw error;
-  }
-}
-
-/** Whether a function's configuration is the vault verifier's (its entry in the bundle). */
-export function isVaultVerifier(configuration: GetFunctionConfigurationCommandOutput): boolean {
-  return configuration.Handler === VAULT_VERIFIER_HANDLER;
-}
-
 /** Reads the verifier's settings from its configuration (pure): the vault deployment when they parse, and the finding either way. */
 export function readVaultDeployment(
-  configuration: GetFunctionConfigurationCommandOutput,
+  configuration: FunctionConfiguration,
   expectedObjectLock?: ObjectLockConfig,
 ): { finding: Finding; vault?: VaultDeployment } {
   const functionName = configuration.FunctionName ?? '';
