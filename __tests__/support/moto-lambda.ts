@@ -1,14 +1,37 @@
-// Deploys a stand-in exporter function into moto: its configuration (the environment the CLI
-// reads) is real; moto never runs its code.
+// Deploys a stand-in exporter (or vault verifier) function into moto: its configuration (the
+// entry and environment the CLI reads) is real; moto never runs its code.
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DEFAULT_POLICY } from '../../handler/contract/policy';
 import { type Settings, writeSettings } from '../../handler/contract/settings';
+import { type VaultSettings, writeVaultSettings } from '../../handler/contract/vault-settings';
+import { VAULT_VERIFIER_HANDLER } from '../../stacks/vault-verifier';
 import { deterministicZip } from '../../stacks/deterministic-zip';
 import { MOTO_CLIENT_CONFIG } from './moto';
 
 /** Creates (once) a role and a function named `functionName` with `environment`; returns its ARN. */
 export async function createExporterFunction(endpoint: string, functionName: string, environment: Record<string, string>): Promise<string> {
+  return createStandInFunction(endpoint, functionName, 'index.handler', environment);
+}
+
+/** Creates (once) a role and a vault verifier named `functionName` (the verifier's entry) with `environment`; returns its ARN. */
+export async function createVaultVerifierFunction(endpoint: string, functionName: string, environment: Record<string, string>): Promise<string> {
+  return createStandInFunction(endpoint, functionName, VAULT_VERIFIER_HANDLER, environment);
+}
+
+/** The environment the vault stack would write for a test vault in moto (through the vault settings contract), with `overrides`. */
+export function motoVaultEnvironment(overrides: Partial<VaultSettings> = {}): Record<string, string> {
+  return writeVaultSettings({
+    archiveBucket: 'rds-archive-test-111111111111-us-east-1',
+    archivePrefix: 'exports',
+    sourceAccountIds: ['222222222222'],
+    archiveName: 'rds-archive-test',
+    catalogEnabled: false,
+    ...overrides,
+  });
+}
+
+async function createStandInFunction(endpoint: string, functionName: string, handler: string, environment: Record<string, string>): Promise<string> {
   const iam = new IAMClient({ ...MOTO_CLIENT_CONFIG, endpoint });
   const role = await iam.send(
     new CreateRoleCommand({
@@ -25,8 +48,8 @@ export async function createExporterFunction(endpoint: string, functionName: str
       FunctionName: functionName,
       Runtime: 'nodejs22.x',
       Role: role.Role!.Arn!,
-      Handler: 'index.handler',
-      Code: { ZipFile: deterministicZip([{ name: 'index.js', data: Buffer.from('exports.handler = async () => {};') }]) },
+      Handler: handler,
+      Code: { ZipFile: deterministicZip([{ name: `${handler.split('.')[0]}.js`, data: Buffer.from('exports.handler = async () => {};') }]) },
       Environment: { Variables: environment },
     }),
   );

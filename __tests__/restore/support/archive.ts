@@ -13,8 +13,8 @@ import { uploadRdsExport, writeRdsExport } from '../../support/rds-export';
 /** The archive the restore tests deploy: bucket and prefix of the exporter function in moto. */
 export const TEST_ARCHIVE = { bucket: 'rds-archive-restore-test', prefix: 'exports' } as const;
 
-export async function createArchiveBucket(s3: S3Client): Promise<void> {
-  await s3.send(new CreateBucketCommand({ Bucket: TEST_ARCHIVE.bucket }));
+export async function createArchiveBucket(s3: S3Client, bucket: string = TEST_ARCHIVE.bucket): Promise<void> {
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
 }
 
 /** What to export. */
@@ -30,6 +30,8 @@ export interface ArchiveExportOptions {
   readonly snapshotTime?: Date;
   readonly rowGroupSize?: number;
   readonly partsPerTable?: number;
+  /** Where the archive is. @default TEST_ARCHIVE (a vault test passes the vault bucket and a source's prefix) */
+  readonly archive?: { readonly bucket: string; readonly prefix: string };
 }
 
 /** Writes the export into moto's S3, verifies it and stores its manifest; returns the manifest and the data keys. */
@@ -38,8 +40,9 @@ export async function archiveExport(
   options: ArchiveExportOptions,
 ): Promise<{ manifest: ArchiveManifest; keys: { key: string; size: number }[] }> {
   const outDir = mkdtempSync(join(tmpdir(), 'restore-export-'));
+  const archive = options.archive ?? TEST_ARCHIVE;
   try {
-    const s3Prefix = exportS3Prefix(TEST_ARCHIVE.prefix, options.instance);
+    const s3Prefix = exportS3Prefix(archive.prefix, options.instance);
     const snapshotTime = options.snapshotTime ?? new Date('2026-11-20T03:10:41Z');
     const { keys } = await writeRdsExport({
       engine: options.engine,
@@ -50,11 +53,11 @@ export async function archiveExport(
       s3Prefix,
       outDir,
       snapshotTime,
-      s3Bucket: TEST_ARCHIVE.bucket,
+      s3Bucket: archive.bucket,
       ...(options.rowGroupSize ? { rowGroupSize: options.rowGroupSize } : {}),
       ...(options.partsPerTable ? { partsPerTable: options.partsPerTable } : {}),
     });
-    await uploadRdsExport(s3, TEST_ARCHIVE.bucket, outDir, keys);
+    await uploadRdsExport(s3, archive.bucket, outDir, keys);
     const folder = exportFolder(s3Prefix, options.exportTaskIdentifier);
     const text = (key: string) => readFileSync(join(outDir, key), 'utf8');
     const manifest = verifyExport({
@@ -62,7 +65,7 @@ export async function archiveExport(
         ExportTaskIdentifier: options.exportTaskIdentifier,
         SourceArn: `arn:aws:rds:us-east-1:123456789012:snapshot:${options.instance}-snapshot`,
         SnapshotTime: snapshotTime,
-        S3Bucket: TEST_ARCHIVE.bucket,
+        S3Bucket: archive.bucket,
         S3Prefix: s3Prefix,
         Status: 'COMPLETE',
       },
@@ -79,9 +82,9 @@ export async function archiveExport(
   }
 }
 
-/** Stores a manifest where the archive keeps it. */
+/** Stores a manifest where the archive keeps it (in the export's bucket). */
 export async function putManifest(s3: S3Client, manifest: ArchiveManifest): Promise<void> {
-  await s3.send(new PutObjectCommand({ Bucket: TEST_ARCHIVE.bucket, Key: manifestKey(manifest.exportPrefix), Body: JSON.stringify(manifest) }));
+  await s3.send(new PutObjectCommand({ Bucket: manifest.bucket, Key: manifestKey(manifest.exportPrefix), Body: JSON.stringify(manifest) }));
 }
 
 /** Deletes objects (to make an export `missing`). */

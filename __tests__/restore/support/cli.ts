@@ -14,22 +14,39 @@ export async function deployTestExporter(endpoint: string): Promise<void> {
   await createExporterFunction(endpoint, TEST_FUNCTION, motoExporterEnvironment({ archiveBucket: TEST_ARCHIVE.bucket, archivePrefix: TEST_ARCHIVE.prefix }));
 }
 
-/** Starts the CLI; the caller may kill it. */
+/** Starts `restore` with the stand-in exporter; the caller may kill it. */
 export function startCli(endpoint: string, args: readonly string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['scripts/run-ts.js', 'cli/main.ts', 'restore', ...args, '--function', TEST_FUNCTION], {
+  return startArchive(endpoint, ['restore', ...args, '--function', TEST_FUNCTION], env);
+}
+
+/** Starts the CLI with any command line (`argv` after `npm run archive --`). */
+function startArchive(endpoint: string, argv: readonly string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['scripts/run-ts.js', 'cli/main.ts', ...argv], {
     cwd: ROOT,
     env: motoProcessEnv(endpoint, { HOME: process.env.HOME ?? '/tmp', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
-/** Runs the CLI to the end. */
+/** Runs `restore` with the stand-in exporter to the end. */
 export function runCli(
   endpoint: string,
   args: readonly string[],
   env: Record<string, string> = {},
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = startCli(endpoint, args, env);
+  return finished(startCli(endpoint, args, env));
+}
+
+/** Runs the CLI with any command line (`argv` after `npm run archive --`, with its own --function) to the end. */
+export function runArchive(
+  endpoint: string,
+  argv: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return finished(startArchive(endpoint, argv, env));
+}
+
+function finished(child: ChildProcess): Promise<{ status: number | null; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
