@@ -21,8 +21,9 @@ export function restoreArchive(
 ): { readonly archive: ArchiveLocation } | { readonly problem: string } {
   if (deployment.kind === 'exporter') {
     if (sourceAccount !== undefined) {
+      const exporter = deployment.functionName === undefined ? "the settings set in the shell are an exporter's" : `${deployment.functionName} is an exporter`;
       return {
-        problem: `--source-account is for the vault account (where the function is the vault verifier); ${deployment.functionName ?? 'the settings in the shell'} is an exporter, whose archive holds its own account's exports: leave --source-account out`,
+        problem: `--source-account is for the vault account (where the function is the vault verifier); ${exporter}, whose archive holds its own account's exports: leave --source-account out`,
       };
     }
     return { archive: { bucket: deployment.settings.archiveBucket, prefix: deployment.settings.archivePrefix } };
