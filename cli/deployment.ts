@@ -135,14 +135,25 @@ export async function visibleExporters(client: LambdaClient = lambda): Promise<s
   return names.sort();
 }
 
-/** A deployed function's configuration, or undefined when it does not exist (doctor reads the vault verifier with it too). */
-export async function functionConfiguration(functionName: string, client: LambdaClient = lambda): Promise<FunctionConfiguration | undefined> {
+/** A deployed function's configuration, or undefined when it does not exist. */
+async function functionConfiguration(functionName: string, client: LambdaClient = lambda): Promise<FunctionConfiguration | undefined> {
   try {
     return await client.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
   } catch (error) {
     if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
     throw error;
   }
+}
+
+/** Whether a function is the vault verifier; its test loads the stacks' code, so only when asked (cli/vault-verifier.ts). */
+async function isVaultVerifier(configuration: FunctionConfiguration): Promise<boolean> {
+  return (await import('./vault-verifier')).isVaultVerifier(configuration);
+}
+
+/** The function's configuration when it exists and is the vault verifier, else undefined (doctor finds the verifier with it too). */
+export async function vaultVerifierConfiguration(functionName: string, client: LambdaClient = lambda): Promise<FunctionConfiguration | undefined> {
+  const configuration = await functionConfiguration(functionName, client);
+  return configuration !== undefined && (await isVaultVerifier(configuration)) ? configuration : undefined;
 }
 
 /** Dependencies of {@link resolveSettings} and {@link resolveDeployment}; tests pass their own. */
@@ -191,19 +202,18 @@ export async function resolveSettings(options: DeploymentOptions, deps: ResolveD
 export async function resolveDeployment(options: DeploymentOptions, deps: ResolveDependencies = {}): Promise<ResolvedDeployment> {
   const client = deps.client ?? lambda;
   const shellEnv = deps.shellEnv ?? process.env;
-  const isVault = async (configuration: FunctionConfiguration) => (await import('./vault-verifier')).isVaultVerifier(configuration);
   const functionName = options.functionName ?? localExporterName(deps);
   const configuration = await functionConfiguration(functionName, client);
   if (configuration === undefined) {
     const verifierName = options.functionName === undefined ? (deps.localVaultVerifierName ?? localVaultVerifierName)() : undefined;
-    const verifier = verifierName === undefined ? undefined : await functionConfiguration(verifierName, client);
-    if (verifier !== undefined && (await isVault(verifier))) return vaultSettings(verifier, verifierName!, shellEnv);
+    const verifier = verifierName === undefined ? undefined : await vaultVerifierConfiguration(verifierName, client);
+    if (verifier !== undefined) return vaultSettings(verifier, verifierName!, shellEnv);
     return { kind: 'exporter', ...(await settingsWithoutFunction(functionName, options, client, shellEnv)) };
   }
   // An exporter's own environment holds an exporter's settings, which the vault verifier's never
   // does (it has no export role or key): only a function without them is asked whether it is the
   // verifier, which loads the stacks' code, so every exporter command starts without it.
-  if (safeRead(configuration.Environment?.Variables ?? {}) === undefined && (await isVault(configuration))) {
+  if (safeRead(configuration.Environment?.Variables ?? {}) === undefined && (await isVaultVerifier(configuration))) {
     return vaultSettings(configuration, functionName, shellEnv);
   }
   return { kind: 'exporter', ...exporterSettings(configuration, functionName, shellEnv) };

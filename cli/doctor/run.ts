@@ -16,8 +16,7 @@ import type { CheckResult } from './report';
 import { SOURCE_EXPORT_ROLE_REACH_CHECK, SOURCE_SETTINGS_CHECK, VAULT_SIDE_CHECK, isSourceDeployment } from './source-checks';
 import { VAULT_CHECKS } from './vault-checks';
 import { readVaultDeployment, VAULT_VERIFIER_CHECK, type VaultCheck } from './vault-deployment';
-import { functionConfiguration } from '../deployment';
-import { isVaultVerifier } from '../vault-verifier';
+import { vaultVerifierConfiguration } from '../deployment';
 import { loadConfig, type ObjectLockConfig } from '../../stacks/config';
 import { vaultVerifierFunctionName } from '../../stacks/vault-names';
 
@@ -97,13 +96,13 @@ function localVaultOfConfig(): { verifierName: string; objectLock: ObjectLockCon
 async function vaultVerifierOf(options: DeploymentOptions, deps: DoctorDependencies) {
   const localVault = deps.localVault ?? localVaultOfConfig;
   if (options.functionName !== undefined) {
-    const named = await functionConfiguration(options.functionName, deps.clients.lambda);
-    return named !== undefined && isVaultVerifier(named) ? { configuration: named, objectLock: localVault()?.objectLock } : undefined;
+    const named = await vaultVerifierConfiguration(options.functionName, deps.clients.lambda);
+    return named === undefined ? undefined : { configuration: named, objectLock: localVault()?.objectLock };
   }
   const vault = localVault();
   if (vault === undefined) return undefined;
-  const verifier = await functionConfiguration(vault.verifierName, deps.clients.lambda);
-  return verifier !== undefined && isVaultVerifier(verifier) ? { configuration: verifier, objectLock: vault.objectLock } : undefined;
+  const verifier = await vaultVerifierConfiguration(vault.verifierName, deps.clients.lambda);
+  return verifier === undefined ? undefined : { configuration: verifier, objectLock: vault.objectLock };
 }
 
 /** Runs the checks of a vault account: the verifier's settings first, then each vault check on its own. */
