@@ -97,19 +97,30 @@ export function doctorStatements(targets: DoctorReadTargets): PolicyStatement[] 
       Action: ['s3:GetBucketVersioning', 's3:GetEncryptionConfiguration', 's3:GetBucketPolicy'],
       Resource: targets.bucketArn,
     },
+    ...doctorReadsRunsStatements(targets.scope, targets.baseName),
+    { Sid: 'DoctorReadsDeadLetters', Effect: 'Allow', Action: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes'], Resource: targets.deadLetterQueueArn },
+  ];
+}
+
+/**
+ * What doctor reads of how a deployment has been running, in a single, source or vault account:
+ * its alarms (named <baseName>-*) and the heartbeat metric of its scheduled runs.
+ */
+export function doctorReadsRunsStatements(scope: AwsScope, baseName: string): PolicyStatement[] {
+  const { partition, region, accountId } = scope;
+  return [
     {
       Sid: 'DoctorReadsAlarms',
       Effect: 'Allow',
       Action: 'cloudwatch:DescribeAlarms',
-      Resource: `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${targets.baseName}-*`,
+      Resource: `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${baseName}-*`,
     },
     {
-      // The reconciliation's heartbeat; GetMetricStatistics cannot be scoped to a resource.
+      // The scheduled runs' heartbeat; GetMetricStatistics cannot be scoped to a resource.
       Sid: 'DoctorReadsHeartbeat',
       Effect: 'Allow',
       Action: 'cloudwatch:GetMetricStatistics',
       Resource: '*',
     },
-    { Sid: 'DoctorReadsDeadLetters', Effect: 'Allow', Action: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes'], Resource: targets.deadLetterQueueArn },
   ];
 }

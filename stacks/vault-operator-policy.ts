@@ -1,9 +1,13 @@
 import { Construct } from 'constructs';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
-import { policyDocument, type PolicyStatement } from './policy';
+import { doctorReadsRunsStatements } from './operator-policy';
+import { policyDocument, type AwsScope, type PolicyStatement } from './policy';
 
 /** What `npm run archive -- doctor` reads in a vault account (cli/doctor/vault-checks.ts). */
 export interface VaultDoctorTargets {
+  readonly scope: AwsScope;
+  /** The deployment's name: the vault's alarms are named <baseName>-*. */
+  readonly baseName: string;
   readonly verifierFunctionArn: string;
   readonly bucketArn: string;
   readonly kmsKeyArn: string;
@@ -34,12 +38,13 @@ export function vaultDoctorStatements(targets: VaultDoctorTargets): PolicyStatem
       Resource: targets.bucketArn,
     },
     { Sid: 'DoctorReadsVaultKey', Effect: 'Allow', Action: ['kms:DescribeKey', 'kms:GetKeyPolicy'], Resource: targets.kmsKeyArn },
+    // The vault's alarms and the hourly sweep's heartbeat.
+    ...doctorReadsRunsStatements(targets.scope, targets.baseName),
   ];
 }
 
 /** Settings of the vault's operator policy. */
 export interface VaultOperatorPolicyProps extends VaultDoctorTargets {
-  readonly baseName: string;
   /** The policy's name (naming.ts: iamName). */
   readonly policyName: string;
 }

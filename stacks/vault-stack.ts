@@ -126,6 +126,7 @@ export class VaultStack extends TerraformStack {
     const { reader, workgroup } = deployArchiveReaders(this, stack, { bucket, kmsKeyArn: key.keyArn, settingsFunctionArn: verifier.functionArn });
 
     const operator = new VaultOperatorPolicy(this, 'operator', {
+      scope: aws,
       baseName,
       policyName: iamName(config, region, 'operator'),
       verifierFunctionArn: verifier.functionArn,

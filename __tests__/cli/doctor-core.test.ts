@@ -142,10 +142,10 @@ describe('the judges', () => {
         { AlarmName: 'rds-archive-dev-dead-letters', StateValue: 'ALARM', AlarmDescription: 'events wait in the DLQ', StateReason: 'Threshold Crossed' },
         { AlarmName: 'rds-archive-dev-archive-lag', StateValue: 'OK' },
       ],
-      DEPLOYMENT,
+      DEPLOYMENT.settings.archiveName,
     );
     expect(firing).toMatchObject({ status: 'problem', detail: 'in ALARM: rds-archive-dev-dead-letters (events wait in the DLQ; Threshold Crossed)' });
-    expect(judgeAlarms([], DEPLOYMENT).status).toBe('problem');
+    expect(judgeAlarms([], DEPLOYMENT.settings.archiveName).status).toBe('problem');
   });
 });
 

@@ -2,7 +2,15 @@
 // ARNs they get when applied): each healthy answer OK, and each broken piece named with its fix.
 import { describe, expect, it } from 'vitest';
 import { judgeExportRoleReach, judgeSourceSettings } from '../../cli/doctor/source-checks';
-import { judgeAccessLogging, judgeVaultBucket, judgeVaultBucketPolicy, judgeVaultKeyPolicy, judgeVerifierTriggers } from '../../cli/doctor/vault-checks';
+import { judgeHeartbeat } from '../../cli/doctor/operations';
+import {
+  judgeAccessLogging,
+  judgeVaultBucket,
+  judgeVaultBucketPolicy,
+  judgeVaultKeyPolicy,
+  judgeVerifierTriggers,
+  vaultSweepRun,
+} from '../../cli/doctor/vault-checks';
 import type { VaultDeployment } from '../../cli/doctor/vault-deployment';
 import { exporterDeployment } from '../support/doctor-deployment';
 import { named, onlyResource, resources, type SynthesizedStack } from '../support/synth';
@@ -134,6 +142,27 @@ describe('doctor in a vault account', () => {
       status: 'problem',
       detail: expect.stringContaining(`does not allow the export role ${SOURCE.settings.exportRoleArn} kms:Encrypt`),
     });
+  });
+
+  it("names an hourly sweep that has not succeeded in two periods, with the verifier's logs and schedule to look at", () => {
+    // Prepare
+    const now = new Date('2026-12-05T12:00:00Z');
+    const hour = 3600;
+
+    // Act
+    const recent = judgeHeartbeat(new Date('2026-12-05T10:30:00Z'), hour, now, vaultSweepRun(VAULT));
+    const stale = judgeHeartbeat(new Date('2026-12-05T09:30:00Z'), hour, now, vaultSweepRun(VAULT));
+    const never = judgeHeartbeat(undefined, hour, now, vaultSweepRun(VAULT));
+
+    // Assess
+    expect(recent.status).toBe('ok');
+    expect(stale).toMatchObject({
+      status: 'problem',
+      detail: expect.stringContaining('VaultVerificationSucceeded for Archive=rds-archive-dev: the last at 2026-12-05T09:30:00.000Z'),
+    });
+    expect(stale.fix).toContain('aws logs tail /aws/lambda/rds-archive-dev-vault-verifier');
+    expect(stale.fix).toContain('aws events describe-rule --name rds-archive-dev-vault-reconcile');
+    expect(never.detail).toContain('none in the last day');
   });
 
   it('names a bucket without access logging, or logging elsewhere', () => {

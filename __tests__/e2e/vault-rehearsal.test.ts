@@ -34,6 +34,7 @@ import {
   METRICS_NAMESPACE,
   parseManifest,
   RECONCILIATION_SUCCEEDED,
+  VAULT_VERIFICATION_SUCCEEDED,
   readSettings,
   readVaultSettings,
   type Settings,
@@ -220,8 +221,22 @@ describe.runIf(runs)('vault rehearsal: two accounts against moto', () => {
   });
 
   it('doctor in the vault account: every vault check OK', async () => {
-    // Prepare: the bucket policy back as deployed.
+    // Prepare: the bucket policy back as deployed, and the hourly sweep's heartbeat, which the
+    // deployed verifier would emit (moto runs no Lambda), a few minutes ago.
     await vault.s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: vaultBucketPolicy }));
+    await doctorClients(moto.endpoint, VAULT).cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: METRICS_NAMESPACE,
+        MetricData: [
+          {
+            MetricName: VAULT_VERIFICATION_SUCCEEDED,
+            Dimensions: [{ Name: ARCHIVE_DIMENSION, Value: 'rds-archive-e2ev' }],
+            Value: 1,
+            Timestamp: new Date(Date.now() - 5 * 60_000),
+          },
+        ],
+      }),
+    );
 
     // Act
     const results = byId(
@@ -253,6 +268,8 @@ describe.runIf(runs)('vault rehearsal: two accounts against moto', () => {
       'vault-key-policy',
       'vault-verifier-triggers',
       'vault-access-logging',
+      'vault-sweep',
+      'vault-alarms',
     ]);
   });
 

@@ -142,6 +142,13 @@ describe('synth with a vault', () => {
       ok_actions: [topic],
     });
     expect(readVaultSettings(environmentOf(vault, VAULT_ACCOUNT)).archiveName).toBe('rds-archive-dev');
+    // doctor's vault-sweep and vault-alarms checks read them with the vault's operator policy.
+    const operator = statementsOf(named(vault, 'aws_iam_policy', '-operator').resource.policy);
+    expect(operator.find((st) => st.Sid === 'DoctorReadsAlarms')).toMatchObject({
+      Action: 'cloudwatch:DescribeAlarms',
+      Resource: `arn:${partition}:cloudwatch:us-east-1:${VAULT_ACCOUNT}:alarm:rds-archive-dev-*`,
+    });
+    expect(operator.find((st) => st.Sid === 'DoctorReadsHeartbeat')).toMatchObject({ Action: 'cloudwatch:GetMetricStatistics', Resource: '*' });
   });
 
   it('matches the reviewed snapshot of both stacks (asset hashes scrubbed)', () => {

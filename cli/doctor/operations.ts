@@ -9,57 +9,83 @@ import type { DoctorClients } from './clients';
 import { awsErrorName } from '../../handler/aws';
 
 /**
- * The deployment's alarms: named <archive name>-* and, when the exporter names its notifications
- * topic, notifying it (another deployment's name may start with this one's, e.g. "archive-prod-2").
+ * A deployment's alarms: named <archive name>-* and, when its notifications topic is known,
+ * notifying it (another deployment's name may start with this one's, e.g. "archive-prod-2").
  */
-async function deploymentAlarms(deployment: Deployment, clients: DoctorClients): Promise<MetricAlarm[]> {
+export async function alarmsOf(archiveName: string, notifyTopicArn: string | undefined, clients: DoctorClients): Promise<MetricAlarm[]> {
   const alarms: MetricAlarm[] = [];
   let token: string | undefined;
   do {
     const page: DescribeAlarmsCommandOutput = await clients.cloudwatch.send(
-      new DescribeAlarmsCommand({ AlarmNamePrefix: `${deployment.settings.archiveName}-`, AlarmTypes: ['MetricAlarm'], NextToken: token }),
+      new DescribeAlarmsCommand({ AlarmNamePrefix: `${archiveName}-`, AlarmTypes: ['MetricAlarm'], NextToken: token }),
     );
     alarms.push(...(page.MetricAlarms ?? []));
     token = page.NextToken;
   } while (token);
-  const topic = deployment.settings.notifyTopicArn;
-  return topic === undefined ? alarms : alarms.filter((a) => (a.AlarmActions ?? []).includes(topic));
+  return notifyTopicArn === undefined ? alarms : alarms.filter((a) => (a.AlarmActions ?? []).includes(notifyTopicArn));
 }
 
-/** The alarm on the reconciliation heartbeat, whose period is the reconciliation's. */
-function heartbeatAlarm(alarms: readonly MetricAlarm[], archiveName: string): MetricAlarm | undefined {
+/** The alarm on a scheduled run's heartbeat metric, whose period is the run's. */
+export function heartbeatAlarm(alarms: readonly MetricAlarm[], metricName: string, archiveName: string): MetricAlarm | undefined {
   return alarms.find(
     (a) =>
       a.Namespace === METRICS_NAMESPACE &&
-      a.MetricName === RECONCILIATION_SUCCEEDED &&
+      a.MetricName === metricName &&
       (a.Dimensions ?? []).some((d) => d.Name === ARCHIVE_DIMENSION && d.Value === archiveName),
   );
 }
 
-/** Judges the last heartbeat against two reconciliation periods (pure). */
-export function judgeReconciliation(last: Date | undefined, periodSeconds: number, now: Date, deployment: Deployment): Finding {
-  const window = 2 * periodSeconds;
+/** A scheduled run whose heartbeat doctor judges: what it is called, its metric, and what to do when it is silent. */
+export interface ScheduledRun {
+  /** "reconciliation", "hourly vault verification". */
+  readonly name: string;
+  readonly metricName: string;
+  readonly archiveName: string;
+  /** What a silent run leaves undone. */
+  readonly consequence: string;
+  readonly fix: string;
+}
+
+/** Judges a run's last heartbeat against two of its periods (pure). */
+export function judgeHeartbeat(last: Date | undefined, periodSeconds: number, now: Date, run: ScheduledRun): Finding {
   const minutes = periodSeconds / 60;
-  if (last !== undefined && now.getTime() - last.getTime() <= window * 1000) {
-    return ok(`the last successful reconciliation reported at ${last.toISOString()}, within two periods (${2 * minutes} minutes) of every ${minutes} minutes`);
+  if (last !== undefined && now.getTime() - last.getTime() <= 2 * periodSeconds * 1000) {
+    return ok(`the last successful ${run.name} reported at ${last.toISOString()}, within two periods (${2 * minutes} minutes) of every ${minutes} minutes`);
   }
   const seen = last === undefined ? 'none in the last day' : `the last at ${last.toISOString()}`;
   return problem(
-    `no reconciliation has succeeded in the last two periods (${2 * minutes} minutes; ${RECONCILIATION_SUCCEEDED} for ${ARCHIVE_DIMENSION}=${deployment.settings.archiveName}: ${seen}): snapshots that events missed are not caught up`,
-    `read the exporter's logs (aws logs tail /aws/lambda/${deployment.functionName} --since 2h) and check that the schedule ${deployment.settings.archiveName}-reconcile is enabled (aws events describe-rule --name ${deployment.settings.archiveName}-reconcile)`,
+    `no ${run.name} has succeeded in the last two periods (${2 * minutes} minutes; ${run.metricName} for ${ARCHIVE_DIMENSION}=${run.archiveName}: ${seen}): ${run.consequence}`,
+    run.fix,
   );
 }
 
-/** The latest time the heartbeat reported success, looking back a day (or two periods, if longer). */
-async function lastHeartbeat(deployment: Deployment, clients: DoctorClients, periodSeconds: number, now: Date): Promise<Date | undefined> {
+/** The reconciliation as doctor judges it in a single or source account. */
+function reconciliationRun(deployment: Deployment): ScheduledRun {
+  const { archiveName } = deployment.settings;
+  return {
+    name: 'reconciliation',
+    metricName: RECONCILIATION_SUCCEEDED,
+    archiveName,
+    consequence: 'snapshots that events missed are not caught up',
+    fix: `read the exporter's logs (aws logs tail /aws/lambda/${deployment.functionName} --since 2h) and check that the schedule ${archiveName}-reconcile is enabled (aws events describe-rule --name ${archiveName}-reconcile)`,
+  };
+}
+
+/** Judges the last heartbeat against two reconciliation periods (pure). */
+export function judgeReconciliation(last: Date | undefined, periodSeconds: number, now: Date, deployment: Deployment): Finding {
+  return judgeHeartbeat(last, periodSeconds, now, reconciliationRun(deployment));
+}
+
+/** The latest time a run's heartbeat reported success, looking back a day (or two periods, if longer). */
+export async function lastHeartbeat(run: ScheduledRun, clients: DoctorClients, periodSeconds: number, now: Date): Promise<Date | undefined> {
   const lookback = Math.max(86_400, 2 * periodSeconds);
   // GetMetricStatistics returns at most 1,440 datapoints; minute resolution for a day.
   const granularity = Math.max(60, Math.ceil(lookback / 1440 / 60) * 60);
   const out = await clients.cloudwatch.send(
     new GetMetricStatisticsCommand({
       Namespace: METRICS_NAMESPACE,
-      MetricName: RECONCILIATION_SUCCEEDED,
-      Dimensions: [{ Name: ARCHIVE_DIMENSION, Value: deployment.settings.archiveName }],
+      MetricName: run.metricName,
+      Dimensions: [{ Name: ARCHIVE_DIMENSION, Value: run.archiveName }],
       StartTime: new Date(now.getTime() - lookback * 1000),
       EndTime: now,
       Period: granularity,
@@ -70,18 +96,30 @@ async function lastHeartbeat(deployment: Deployment, clients: DoctorClients, per
   return times.length === 0 ? undefined : new Date(Math.max(...times));
 }
 
+/** Judges a run's heartbeat, its period taken from the alarm on it; could not check without that alarm. */
+export async function checkHeartbeat(
+  run: ScheduledRun,
+  alarms: readonly MetricAlarm[],
+  alarmName: string,
+  clients: DoctorClients,
+  now: Date,
+): Promise<Finding> {
+  const alarm = heartbeatAlarm(alarms, run.metricName, run.archiveName);
+  if (alarm?.Period === undefined) {
+    return couldNotCheck(
+      `no alarm on ${METRICS_NAMESPACE}/${run.metricName} is named ${run.archiveName}-*, so the ${run.name}'s period is not known`,
+      `deploy the stack (npx cdktf deploy) to restore the alarm ${alarmName}`,
+    );
+  }
+  return judgeHeartbeat(await lastHeartbeat(run, clients, alarm.Period, now), alarm.Period, now, run);
+}
+
 export const RECONCILIATION_CHECK: DoctorCheck = {
   id: 'reconciliation',
   title: 'Last successful reconciliation is recent',
   async run(deployment, clients, now) {
-    const alarm = heartbeatAlarm(await deploymentAlarms(deployment, clients), deployment.settings.archiveName);
-    if (alarm?.Period === undefined) {
-      return couldNotCheck(
-        `no alarm on ${METRICS_NAMESPACE}/${RECONCILIATION_SUCCEEDED} is named ${deployment.settings.archiveName}-*, so the reconciliation period is not known`,
-        'deploy the stack (npx cdktf deploy) to restore the alarm reconciliation-silent',
-      );
-    }
-    return judgeReconciliation(await lastHeartbeat(deployment, clients, alarm.Period, now), alarm.Period, now, deployment);
+    const alarms = await alarmsOf(deployment.settings.archiveName, deployment.settings.notifyTopicArn, clients);
+    return checkHeartbeat(reconciliationRun(deployment), alarms, 'reconciliation-silent', clients, now);
   },
 };
 
@@ -132,9 +170,9 @@ export const DEAD_LETTERS_CHECK: DoctorCheck = {
   },
 };
 
-/** Judges the deployment's alarms (pure). */
-export function judgeAlarms(alarms: readonly MetricAlarm[], deployment: Deployment): Finding {
-  const prefix = `${deployment.settings.archiveName}-`;
+/** Judges a deployment's alarms (pure). */
+export function judgeAlarms(alarms: readonly MetricAlarm[], archiveName: string): Finding {
+  const prefix = `${archiveName}-`;
   if (alarms.length === 0) return problem(`no alarms are named ${prefix}*: failures would reach no one`, 'deploy the stack (npx cdktf deploy) to create them');
   const firing = alarms.filter((a) => a.StateValue === 'ALARM');
   if (firing.length > 0) {
@@ -150,6 +188,7 @@ export const ALARMS_CHECK: DoctorCheck = {
   id: 'alarms',
   title: 'Alarms of the deployment are not in ALARM',
   async run(deployment, clients) {
-    return judgeAlarms(await deploymentAlarms(deployment, clients), deployment);
+    const { archiveName, notifyTopicArn } = deployment.settings;
+    return judgeAlarms(await alarmsOf(archiveName, notifyTopicArn, clients), archiveName);
   },
 };

@@ -13,12 +13,13 @@ import {
   type ServerSideEncryptionRule,
 } from '@aws-sdk/client-s3';
 import { awsErrorName } from '../../handler/aws';
-import { handoversPrefix, sourceArchivePrefix } from '../../handler/contract';
+import { handoversPrefix, sourceArchivePrefix, VAULT_VERIFICATION_SUCCEEDED } from '../../handler/contract';
 import { SOURCE_EXPORT_OBJECT_ACTIONS } from '../../stacks/vault-policies';
 import { accessLogBucketNameOf, sourceRoleArnOf } from '../../stacks/vault-names';
 import { sameKey } from './bucket';
 import { readBucketBasics, readBucketPolicy } from './bucket-reads';
 import { type Finding, ok, problem, couldNotCheck } from './check';
+import { alarmsOf, checkHeartbeat, judgeAlarms, type ScheduledRun } from './operations';
 import { evaluatePolicy, policyStatements, type PolicyVerdict } from './policy-evaluator';
 import type { VaultCheck, VaultDeployment } from './vault-deployment';
 
@@ -306,6 +307,35 @@ export const ACCESS_LOGGING_CHECK: VaultCheck = {
   },
 };
 
+/** The verifier's hourly sweep as doctor judges it: it verifies the handovers whose S3 event was lost. */
+export function vaultSweepRun(vault: VaultDeployment): ScheduledRun {
+  return {
+    name: 'hourly vault verification',
+    metricName: VAULT_VERIFICATION_SUCCEEDED,
+    archiveName: vault.settings.archiveName,
+    consequence: 'handovers whose S3 event was lost, or whose verification failed, are not being verified',
+    fix: `read the verifier's logs (aws logs tail /aws/lambda/${vault.functionName} --since 2h) and check that its schedule is enabled (aws events describe-rule --name ${vault.settings.archiveName}-vault-reconcile)`,
+  };
+}
+
+export const VAULT_SWEEP_CHECK: VaultCheck = {
+  id: 'vault-sweep',
+  title: "The verifier's hourly sweep succeeded recently",
+  async run(vault, clients) {
+    const alarms = await alarmsOf(vault.settings.archiveName, vault.settings.notifyTopicArn, clients);
+    return checkHeartbeat(vaultSweepRun(vault), alarms, 'vault-verification-silent', clients, new Date());
+  },
+};
+
+export const VAULT_ALARMS_CHECK: VaultCheck = {
+  id: 'vault-alarms',
+  title: "The vault's alarms are not in ALARM",
+  async run(vault, clients) {
+    const { archiveName, notifyTopicArn } = vault.settings;
+    return judgeAlarms(await alarmsOf(archiveName, notifyTopicArn, clients), archiveName);
+  },
+};
+
 /** The checks of a vault account, in the order they are reported. */
 export const VAULT_CHECKS: readonly VaultCheck[] = [
   VAULT_BUCKET_CHECK,
@@ -313,4 +343,6 @@ export const VAULT_CHECKS: readonly VaultCheck[] = [
   VAULT_KEY_POLICY_CHECK,
   VERIFIER_TRIGGERS_CHECK,
   ACCESS_LOGGING_CHECK,
+  VAULT_SWEEP_CHECK,
+  VAULT_ALARMS_CHECK,
 ];
