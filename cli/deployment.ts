@@ -69,7 +69,7 @@ export class FunctionNotFoundError extends Error {
     const seen =
       visibleExporters.length > 0
         ? `Exporter functions visible${where}: ${visibleExporters.join(', ')}. Pass one with --function NAME.`
-        : `No exporter functions are visible${where}: deploy the stack (npx cdktf deploy), or pass --region for the region it is in.`;
+        : `No exporter functions are visible${where}: deploy the stack (npx cdktf deploy), or pass --region for the region it is in; in a vault account, name the vault verifier with --function <base>-vault-verifier.`;
     super(`the exporter function "${functionName}" was not found${where}. ${seen}`);
     this.name = 'FunctionNotFoundError';
   }

@@ -155,6 +155,9 @@ describe('finding the deployment in a vault account', () => {
     // Assess
     expect(exporter).toMatchObject({ kind: 'exporter', functionName: EXPORTER, settings: { archiveBucket: 'rds-archive-prod-123456789012-eu-west-1' } });
     await expect(nothing).rejects.toBeInstanceOf(FunctionNotFoundError);
+    await expect(nothing).rejects.toThrow(
+      `the exporter function "${EXPORTER}" was not found in eu-west-1. No exporter functions are visible in eu-west-1: deploy the stack (npx cdktf deploy), or pass --region for the region it is in; in a vault account, name the vault verifier with --function <base>-vault-verifier.`,
+    );
   });
 
   it("takes a function with the verifier's settings but another entry for no vault verifier: its settings error stands", async () => {
