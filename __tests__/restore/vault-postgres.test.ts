@@ -4,6 +4,9 @@
 // --function naming the verifier) restores the chosen source's table into PostgreSQL. Also what an
 // operator gets wrong: an account that is not a source, no --source-account with two sources,
 // --source-account against an exporter, and status in the vault account.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceArchivePrefix } from '../../handler/contract/archive-layout';
@@ -11,6 +14,7 @@ import { postgresMissing, startPostgres, type TestDatabaseServer } from '../supp
 import { MOTO_CLIENT_CONFIG, type Moto, startMoto } from '../support/moto';
 import { createVaultVerifierFunction, motoVaultEnvironment } from '../support/moto-lambda';
 import { motoMissing, requireTool } from '../support/tools';
+import { VAULT_SETTING } from '../support/vault';
 import { archiveExport, createArchiveBucket } from './support/archive';
 import { deployTestExporter, runArchive, TEST_FUNCTION } from './support/cli';
 import { execute, postgresRows, postgresTables } from './support/tables';
@@ -27,6 +31,7 @@ describe.runIf(RUN)('restore in the vault account', () => {
   let server: TestDatabaseServer;
   let sourceShop: string;
   let otherShop: string;
+  const configDir = mkdtempSync(join(tmpdir(), 'vault-config-'));
   const restore = (...argv: string[]) => runArchive(moto.endpoint, ['restore', ...argv, '--function', VERIFIER]);
 
   beforeAll(async () => {
@@ -66,6 +71,7 @@ describe.runIf(RUN)('restore in the vault account', () => {
 
   afterAll(async () => {
     await Promise.all([moto?.stop(), server?.stop()]);
+    rmSync(configDir, { recursive: true, force: true });
   });
 
   it("restores the chosen source account's export from under its prefix of the vault bucket", async () => {
@@ -96,6 +102,23 @@ describe.runIf(RUN)('restore in the vault account', () => {
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain(`no export "orders-db-2026-11-21-vault-test" in s3://${VAULT_BUCKET}/exports/${SOURCE}:`);
     expect(await postgresTables(target)).toEqual([]);
+  });
+
+  it("finds the local configuration's vault verifier without --function when no exporter is deployed", async () => {
+    // Prepare: a configuration (rds-archive-test) with a vault, whose exporter is not deployed.
+    const target = await server.createDatabase('by_configuration');
+    const configFile = join(configDir, 'archive.config.json');
+    writeFileSync(configFile, JSON.stringify({ namePrefix: 'rds-archive', environment: 'test', vault: VAULT_SETTING }));
+
+    // Act
+    const run = await runArchive(moto.endpoint, ['restore', '--source-account', SOURCE, '--database', 'orders-db', '--all', '--to', target], {
+      RDS_ARCHIVE_CONFIG: configFile,
+    });
+
+    // Assess
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`settings from the vault verifier ${VERIFIER}`);
+    expect(await postgresRows(target, 'public.orders', ORDER_COLUMNS)).toEqual(await postgresRows(sourceShop, 'public.orders', ORDER_COLUMNS));
   });
 
   it('refuses an account that is not a source, and no --source-account with two sources, naming the sources', async () => {
