@@ -31,7 +31,7 @@ describe.runIf(RUN)('restore in the vault account', () => {
   let server: TestDatabaseServer;
   let sourceShop: string;
   let otherShop: string;
-  const configDir = mkdtempSync(join(tmpdir(), 'vault-config-'));
+  let configDir: string | undefined;
   const restore = (...argv: string[]) => runArchive(moto.endpoint, ['restore', ...argv, '--function', VERIFIER]);
 
   beforeAll(async () => {
@@ -71,7 +71,7 @@ describe.runIf(RUN)('restore in the vault account', () => {
 
   afterAll(async () => {
     await Promise.all([moto?.stop(), server?.stop()]);
-    rmSync(configDir, { recursive: true, force: true });
+    if (configDir !== undefined) rmSync(configDir, { recursive: true, force: true });
   });
 
   it("restores the chosen source account's export from under its prefix of the vault bucket", async () => {
@@ -107,6 +107,7 @@ describe.runIf(RUN)('restore in the vault account', () => {
   it("finds the local configuration's vault verifier without --function when no exporter is deployed", async () => {
     // Prepare: a configuration (rds-archive-test) with a vault, whose exporter is not deployed.
     const target = await server.createDatabase('by_configuration');
+    configDir = mkdtempSync(join(tmpdir(), 'vault-config-'));
     const configFile = join(configDir, 'archive.config.json');
     writeFileSync(configFile, JSON.stringify({ namePrefix: 'rds-archive', environment: 'test', vault: VAULT_SETTING }));
 
