@@ -8,6 +8,7 @@ export const RESTORE_HELP = `Usage: npm run archive -- restore (--export EXPORT_
                            --to postgres://USER@HOST:PORT/DB | mysql://USER@HOST:PORT/DB
                            [--target-schema NAME] [--if-exists fail|append|replace]
                            [--jobs N] [--dry-run] [--json] [--function NAME] [--region REGION]
+                           [--source-account ID]   (in the vault account)
 
   --export EXPORT_ID    the export to restore from (the EXPORT column of "status")
   --database DB         the newest verified export of this DB instance or cluster whose snapshot
