@@ -2,8 +2,8 @@
 // a vault bucket where two source accounts' exports of an `orders-db` lie under
 // `<prefix>/<account>/orders-db/<export id>/` with their manifests; the CLI (as a child process,
 // --function naming the verifier) restores the chosen source's table into PostgreSQL. Also what an
-// operator gets wrong: an account that is not a source, no --source-account with two sources,
-// --source-account against an exporter, and status in the vault account.
+// operator gets wrong, through the CLI's exit path: an account that is not a source, and status in
+// the vault account (the other refusals are judged in cli/restore-archive.test.ts).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { createVaultVerifierFunction, motoVaultEnvironment } from '../support/mo
 import { motoMissing, requireTool } from '../support/tools';
 import { VAULT_SETTING } from '../support/vault';
 import { archiveExport, createArchiveBucket } from './support/archive';
-import { deployTestExporter, runArchive, TEST_FUNCTION } from './support/cli';
+import { runArchive } from './support/cli';
 import { execute, postgresRows, postgresTables } from './support/tables';
 
 const RUN = requireTool('restore in the vault account', motoMissing() ?? postgresMissing());
@@ -43,7 +43,6 @@ describe.runIf(RUN)('restore in the vault account', () => {
       VERIFIER,
       motoVaultEnvironment({ archiveBucket: VAULT_BUCKET, archivePrefix: 'exports', sourceAccountIds: [SOURCE, OTHER_SOURCE] }),
     );
-    await deployTestExporter(moto.endpoint);
     // Two source accounts, each with a database named orders-db, holding different rows.
     [sourceShop, otherShop] = await Promise.all([server.createDatabase('shop'), server.createDatabase('other_shop')]);
     await execute('postgres', sourceShop, [
@@ -122,62 +121,29 @@ describe.runIf(RUN)('restore in the vault account', () => {
     expect(await postgresRows(target, 'public.orders', ORDER_COLUMNS)).toEqual(await postgresRows(sourceShop, 'public.orders', ORDER_COLUMNS));
   });
 
-  it('refuses an account that is not a source, and no --source-account with two sources, naming the sources', async () => {
-    // Prepare
+  it('refuses an account that is not a source, naming the sources, and touches no table', async () => {
+    // Prepare (the other refusals of --source-account are cli/restore-archive.test.ts's: the same exit path)
     const target = await server.createDatabase('refused');
 
     // Act
     const unknown = await restore('--source-account', '333333333333', '--database', 'orders-db', '--all', '--to', target);
-    const missing = await restore('--database', 'orders-db', '--all', '--to', target);
 
     // Assess
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain(
       `error: --source-account 333333333333 is not a source account of the vault verifier ${VERIFIER}; its source accounts (SOURCE_ACCOUNT_IDS) are ${SOURCE}, ${OTHER_SOURCE}`,
     );
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain(
-      `error: restore in the vault account needs --source-account ID: the vault verifier ${VERIFIER} archives the source accounts ${SOURCE}, ${OTHER_SOURCE}`,
-    );
     expect(await postgresTables(target)).toEqual([]);
   });
 
-  it('refuses --source-account against an exporter: it is for the vault account', async () => {
-    // Prepare
-    const target = await server.createDatabase('exporter_refused');
-
-    // Act
-    const run = await runArchive(moto.endpoint, [
-      'restore',
-      '--source-account',
-      SOURCE,
-      '--database',
-      'orders-db',
-      '--all',
-      '--to',
-      target,
-      '--function',
-      TEST_FUNCTION,
-    ]);
-
-    // Assess
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain(
-      `error: --source-account is for the vault account (where the function is the vault verifier); ${TEST_FUNCTION} is an exporter`,
-    );
-  });
-
-  it('fails status and coverage in the vault account with one message saying where they run, not a settings error', async () => {
-    // Act
+  it('fails status in the vault account with one message saying where it runs, not a settings error', async () => {
+    // Act (coverage, backfill, verify, catalog and env take the same refusal in cli/archive.ts)
     const status = await runArchive(moto.endpoint, ['status', '--function', VERIFIER]);
-    const coverage = await runArchive(moto.endpoint, ['coverage', '--function', VERIFIER]);
 
     // Assess
     expect(status.status).toBe(2);
     expect(status.stderr.trim()).toBe(
       `error: status runs in a source account (or a single-account deployment), where the exporter is: ${VERIFIER} is the vault verifier, and the vault account has no exporter. In the vault account, restore (npm run archive -- restore --source-account ID ...), Athena queries and doctor run.`,
     );
-    expect(coverage.status).toBe(2);
-    expect(coverage.stderr.trim()).toMatch(/^error: coverage runs in a source account .* In the vault account, restore .*, Athena queries and doctor run\.$/);
   });
 });
