@@ -4,7 +4,7 @@
 // names is unchanged. Writes go through a temporary file and a rename, so a synth running beside
 // another never reads half a file.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
@@ -33,7 +33,7 @@ export interface CacheManifest {
   readonly facts?: Readonly<Record<string, string>>;
 }
 
-export function sha256Of(file: string): string {
+function sha256Of(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
@@ -85,8 +85,12 @@ function unchanged(input: CachedInput): CachedInput | undefined {
 export function writeAtomically(file: string, data: string | Buffer): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}.partial`;
-  writeFileSync(partial, data);
-  renameSync(partial, file);
+  try {
+    writeFileSync(partial, data);
+    renameSync(partial, file);
+  } finally {
+    rmSync(partial, { force: true });
+  }
 }
 
 /**

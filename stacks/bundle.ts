@@ -144,8 +144,6 @@ export function bundleSettings(entry: string): string {
 export interface CachedBundle {
   readonly code: Buffer;
   readonly deflated: Buffer;
-  /** The entry's build settings (bundleSettings). */
-  readonly settings: string;
   /** The project files it was built from, as the cache checks them. */
   readonly inputs: readonly CachedInput[];
 }
@@ -168,7 +166,7 @@ function cachedBundle(entry: string, cacheDir: string): CachedBundle {
   const manifest = validManifest(manifestFile, settings);
   if (manifest !== undefined) {
     try {
-      return { code: readFileSync(bundleFile), deflated: readFileSync(deflatedFile), settings, inputs: manifest.inputs };
+      return { code: readFileSync(bundleFile), deflated: readFileSync(deflatedFile), inputs: manifest.inputs };
     } catch {
       // a file of the cache is gone: build
     }
@@ -182,7 +180,7 @@ function cachedBundle(entry: string, cacheDir: string): CachedBundle {
     // Written last: a cache interrupted before it has no manifest and is rebuilt.
     writeAtomically(manifestFile, JSON.stringify(manifestFor(settings, inputs)));
   });
-  return { code: built.code, deflated, settings, inputs };
+  return { code: built.code, deflated, inputs };
 }
 
 /** The same bytes as bundleHandler(), reused from the last build when no input file changed. */

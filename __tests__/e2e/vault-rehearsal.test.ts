@@ -73,6 +73,23 @@ function byId(results: readonly CheckResult[]): Record<string, CheckResult> {
   return Object.fromEntries(results.map((r) => [r.id, r]));
 }
 
+/** A scheduled run's heartbeat in `account`, as the deployed function would emit it (moto runs no Lambda), a few minutes ago (moto leaves a datapoint at the window's very end out). */
+async function reportHeartbeat(endpoint: string, account: string, metricName: string): Promise<void> {
+  await doctorClients(endpoint, account).cloudwatch.send(
+    new PutMetricDataCommand({
+      Namespace: METRICS_NAMESPACE,
+      MetricData: [
+        {
+          MetricName: metricName,
+          Dimensions: [{ Name: ARCHIVE_DIMENSION, Value: 'rds-archive-e2ev' }],
+          Value: 1,
+          Timestamp: new Date(Date.now() - 5 * 60_000),
+        },
+      ],
+    }),
+  );
+}
+
 describe.runIf(runs)('vault rehearsal: two accounts against moto', () => {
   let moto: Moto;
   let vaultStack: MotoStack;
@@ -221,22 +238,9 @@ describe.runIf(runs)('vault rehearsal: two accounts against moto', () => {
   });
 
   it('doctor in the vault account: every vault check OK', async () => {
-    // Prepare: the bucket policy back as deployed, and the hourly sweep's heartbeat, which the
-    // deployed verifier would emit (moto runs no Lambda), a few minutes ago.
+    // Prepare: the bucket policy back as deployed, and the hourly sweep's heartbeat.
     await vault.s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: vaultBucketPolicy }));
-    await doctorClients(moto.endpoint, VAULT).cloudwatch.send(
-      new PutMetricDataCommand({
-        Namespace: METRICS_NAMESPACE,
-        MetricData: [
-          {
-            MetricName: VAULT_VERIFICATION_SUCCEEDED,
-            Dimensions: [{ Name: ARCHIVE_DIMENSION, Value: 'rds-archive-e2ev' }],
-            Value: 1,
-            Timestamp: new Date(Date.now() - 5 * 60_000),
-          },
-        ],
-      }),
-    );
+    await reportHeartbeat(moto.endpoint, VAULT, VAULT_VERIFICATION_SUCCEEDED);
 
     // Act
     const results = byId(
@@ -274,21 +278,8 @@ describe.runIf(runs)('vault rehearsal: two accounts against moto', () => {
   });
 
   it('doctor in the source account: every check it can answer OK, the vault side "could not check" with why', async () => {
-    // Prepare: the reconciliation's heartbeat, which the deployed function would emit (moto runs no
-    // Lambda), a few minutes ago (moto leaves a datapoint at the window's very end out).
-    await doctorClients(moto.endpoint, SOURCE).cloudwatch.send(
-      new PutMetricDataCommand({
-        Namespace: METRICS_NAMESPACE,
-        MetricData: [
-          {
-            MetricName: RECONCILIATION_SUCCEEDED,
-            Dimensions: [{ Name: ARCHIVE_DIMENSION, Value: 'rds-archive-e2ev' }],
-            Value: 1,
-            Timestamp: new Date(Date.now() - 5 * 60_000),
-          },
-        ],
-      }),
-    );
+    // Prepare: the reconciliation's heartbeat.
+    await reportHeartbeat(moto.endpoint, SOURCE, RECONCILIATION_SUCCEEDED);
 
     // Act
     const results = byId(

@@ -184,11 +184,13 @@ export function judgeAlarms(alarms: readonly MetricAlarm[], archiveName: string)
   return ok(`${alarms.length} alarm(s), none in ALARM: ${alarms.map((a) => `${a.AlarmName} ${a.StateValue}`).join(', ')}`);
 }
 
+/** Reads and judges the alarms of a deployment (single, source or vault) by its name and topic. */
+export async function checkAlarms(settings: { readonly archiveName: string; readonly notifyTopicArn?: string }, clients: DoctorClients): Promise<Finding> {
+  return judgeAlarms(await alarmsOf(settings.archiveName, settings.notifyTopicArn, clients), settings.archiveName);
+}
+
 export const ALARMS_CHECK: DoctorCheck = {
   id: 'alarms',
   title: 'Alarms of the deployment are not in ALARM',
-  async run(deployment, clients) {
-    const { archiveName, notifyTopicArn } = deployment.settings;
-    return judgeAlarms(await alarmsOf(archiveName, notifyTopicArn, clients), archiveName);
-  },
+  run: (deployment, clients) => checkAlarms(deployment.settings, clients),
 };

@@ -19,7 +19,7 @@ import { accessLogBucketNameOf, sourceRoleArnOf } from '../../stacks/vault-names
 import { sameKey } from './bucket';
 import { readBucketBasics, readBucketPolicy } from './bucket-reads';
 import { type Finding, ok, problem, couldNotCheck } from './check';
-import { alarmsOf, checkHeartbeat, judgeAlarms, type ScheduledRun } from './operations';
+import { alarmsOf, checkAlarms, checkHeartbeat, type ScheduledRun } from './operations';
 import { evaluatePolicy, policyStatements, type PolicyVerdict } from './policy-evaluator';
 import type { VaultCheck, VaultDeployment } from './vault-deployment';
 
@@ -330,10 +330,7 @@ export const VAULT_SWEEP_CHECK: VaultCheck = {
 export const VAULT_ALARMS_CHECK: VaultCheck = {
   id: 'vault-alarms',
   title: "The vault's alarms are not in ALARM",
-  async run(vault, clients) {
-    const { archiveName, notifyTopicArn } = vault.settings;
-    return judgeAlarms(await alarmsOf(archiveName, notifyTopicArn, clients), archiveName);
-  },
+  run: (vault, clients) => checkAlarms(vault.settings, clients),
 };
 
 /** The checks of a vault account, in the order they are reported. */
