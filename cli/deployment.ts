@@ -16,6 +16,7 @@ import {
   type Settings,
   SettingsError,
   VAULT_SETTING_VARIABLES,
+  VAULT_VERIFIER_HANDLER,
   type VaultSettings,
 } from '../handler/contract';
 import { exporterFunctionName, loadConfig } from '../stacks/config';
@@ -145,15 +146,15 @@ async function functionConfiguration(functionName: string, client: LambdaClient 
   }
 }
 
-/** Whether a function is the vault verifier; its test loads the stacks' code, so only when asked (cli/vault-verifier.ts). */
-async function isVaultVerifier(configuration: FunctionConfiguration): Promise<boolean> {
-  return (await import('./vault-verifier')).isVaultVerifier(configuration);
+/** Whether a function is the vault verifier: its entry in the handler's zip says so. */
+function isVaultVerifier(configuration: FunctionConfiguration): boolean {
+  return configuration.Handler === VAULT_VERIFIER_HANDLER;
 }
 
 /** The function's configuration when it exists and is the vault verifier, else undefined (doctor finds the verifier with it too). */
 export async function vaultVerifierConfiguration(functionName: string, client: LambdaClient = lambda): Promise<FunctionConfiguration | undefined> {
   const configuration = await functionConfiguration(functionName, client);
-  return configuration !== undefined && (await isVaultVerifier(configuration)) ? configuration : undefined;
+  return configuration !== undefined && isVaultVerifier(configuration) ? configuration : undefined;
 }
 
 /** Dependencies of {@link resolveSettings} and {@link resolveDeployment}; tests pass their own. */
@@ -210,10 +211,8 @@ export async function resolveDeployment(options: DeploymentOptions, deps: Resolv
     if (verifier !== undefined) return vaultSettings(verifier, verifierName!, shellEnv);
     return { kind: 'exporter', ...(await settingsWithoutFunction(functionName, options, client, shellEnv)) };
   }
-  // An exporter's own environment holds an exporter's settings, which the vault verifier's never
-  // does (it has no export role or key): only a function without them is asked whether it is the
-  // verifier, which loads the stacks' code, so every exporter command starts without it.
-  if (safeRead(configuration.Environment?.Variables ?? {}) === undefined && (await isVaultVerifier(configuration))) {
+  // A function whose environment holds an exporter's settings is an exporter, whatever its entry.
+  if (safeRead(configuration.Environment?.Variables ?? {}) === undefined && isVaultVerifier(configuration)) {
     return vaultSettings(configuration, functionName, shellEnv);
   }
   return { kind: 'exporter', ...exporterSettings(configuration, functionName, shellEnv) };

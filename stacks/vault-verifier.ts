@@ -11,15 +11,12 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
-import { MANIFEST_FILE_NAME, VERIFIED_RECORD_PATH, vaultCursorKey } from '../handler/contract';
+import { MANIFEST_FILE_NAME, VAULT_VERIFIER_HANDLER, VERIFIED_RECORD_PATH, vaultCursorKey } from '../handler/contract';
 import { aboveZeroAlarm } from './above-zero-alarm';
 import { catalogStatement } from './archive-access';
 import { EXPORTER_ARCHITECTURE, EXPORTER_RUNTIME, HANDLER_FUNCTION_SIZE } from './exporter-function';
 import { handlerCodeAsset } from './handler-zip';
 import { policyDocument, serviceEndpoint, type AwsScope, type PolicyStatement } from './policy';
-
-/** The verifier's entry in the handler's zip (handler/vault-record.ts, bundled as vault-record.js). */
-export const VAULT_VERIFIER_HANDLER = 'vault-record.handler';
 
 /** Settings of the vault verifier. */
 export interface VaultVerifierProps {

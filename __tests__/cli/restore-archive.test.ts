@@ -7,7 +7,7 @@ import { restoreArchive } from '../../cli/archive-location';
 import { FunctionNotFoundError, type ResolvedDeployment, resolveDeployment, resolveSettings } from '../../cli/deployment';
 import { SettingsError } from '../../handler/contract/settings';
 import { motoExporterEnvironment } from '../support/moto-lambda';
-import { VAULT_VERIFIER_HANDLER } from '../../stacks/vault-verifier';
+import { VAULT_VERIFIER_HANDLER } from '../../handler/contract';
 import { writeVaultSettings } from '../../handler/contract/vault-settings';
 
 const VERIFIER = 'rds-archive-prod-vault-verifier';

@@ -1,7 +1,8 @@
 // The vault verifier alone: its entry in the bundle, what invokes it (S3 for new handovers of each
 // source), and a role that reads metadata and handovers, writes manifests and records, and nothing else.
 import { describe, expect, it } from 'vitest';
-import { VAULT_VERIFIER_HANDLER, VaultVerifier, type VaultVerifierProps } from '../../stacks/vault-verifier';
+import { VAULT_VERIFIER_HANDLER } from '../../handler/contract';
+import { VaultVerifier, type VaultVerifierProps } from '../../stacks/vault-verifier';
 import { asList, onlyResource, resources, statement, statementsOf, synthConstruct, TEST_SCOPE } from '../support/synthesized';
 
 const BUCKET_ARN = 'arn:aws:s3:::rds-archive-dev-123456789012-us-east-1';

@@ -5,7 +5,7 @@ import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DEFAULT_POLICY } from '../../handler/contract/policy';
 import { type Settings, writeSettings } from '../../handler/contract/settings';
 import { type VaultSettings, writeVaultSettings } from '../../handler/contract/vault-settings';
-import { VAULT_VERIFIER_HANDLER } from '../../stacks/vault-verifier';
+import { VAULT_VERIFIER_HANDLER } from '../../handler/contract';
 import { deterministicZip } from '../../stacks/deterministic-zip';
 import { MOTO_CLIENT_CONFIG } from './moto';
 

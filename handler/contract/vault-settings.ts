@@ -5,6 +5,13 @@
 import { ACCOUNT_ID } from './formats';
 import { type CodecTable, type Env, patternList, readWithCodecs, SETTING_CODECS, writeWithCodecs } from './settings';
 
+/**
+ * The vault verifier's entry in the handler's zip (handler/vault-record.ts, bundled as
+ * vault-record.js): the stack deploys the verifier with it, and the CLI tells the verifier from an
+ * exporter by it.
+ */
+export const VAULT_VERIFIER_HANDLER = 'vault-record.handler';
+
 /** The vault verifier's settings. */
 export interface VaultSettings {
   /** The vault's archive bucket, which every source account exports into. Required. */
