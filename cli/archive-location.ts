@@ -8,6 +8,8 @@ import type { ResolvedDeployment } from './deployment';
 export interface ArchiveLocation {
   readonly bucket: string;
   readonly prefix: string;
+  /** A source account's prefix of the vault's bucket, read in the vault account (where status and verify do not run). */
+  readonly inVault: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export function restoreArchive(
         problem: `--source-account is for the vault account (where the function is the vault verifier); ${exporter}, whose archive holds its own account's exports: leave --source-account out`,
       };
     }
-    return { archive: { bucket: deployment.settings.archiveBucket, prefix: deployment.settings.archivePrefix } };
+    return { archive: { bucket: deployment.settings.archiveBucket, prefix: deployment.settings.archivePrefix, inVault: false } };
   }
   const { archiveBucket, archivePrefix, sourceAccountIds } = deployment.vault;
   const known = sourceAccountIds.join(', ');
@@ -41,5 +43,5 @@ export function restoreArchive(
       problem: `--source-account ${chosen} is not a source account of the vault verifier ${deployment.functionName}; its source accounts (SOURCE_ACCOUNT_IDS) are ${known}`,
     };
   }
-  return { archive: { bucket: archiveBucket, prefix: sourceArchivePrefix(archivePrefix, chosen) } };
+  return { archive: { bucket: archiveBucket, prefix: sourceArchivePrefix(archivePrefix, chosen), inVault: true } };
 }

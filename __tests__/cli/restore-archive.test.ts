@@ -77,7 +77,7 @@ describe('choosing the archive restore reads', () => {
     const chosen = restoreArchive({ kind: 'exporter', settings: settings as never, env: {}, sources: {}, functionName: EXPORTER }, undefined);
 
     // Assess
-    expect(chosen).toEqual({ archive: { bucket: 'archive-bucket', prefix: 'exports' } });
+    expect(chosen).toEqual({ archive: { bucket: 'archive-bucket', prefix: 'exports', inVault: false } });
   });
 
   it("reads the vault under the chosen source's prefix, or under the only source's without --source-account", () => {
@@ -86,8 +86,8 @@ describe('choosing the archive restore reads', () => {
     const only = restoreArchive(vaultDeployment([SOURCE]), undefined);
 
     // Assess
-    expect(chosen).toEqual({ archive: { bucket: 'rds-archive-prod-111111111111-eu-west-1', prefix: `exports/${OTHER_SOURCE}` } });
-    expect(only).toEqual({ archive: { bucket: 'rds-archive-prod-111111111111-eu-west-1', prefix: `exports/${SOURCE}` } });
+    expect(chosen).toEqual({ archive: { bucket: 'rds-archive-prod-111111111111-eu-west-1', prefix: `exports/${OTHER_SOURCE}`, inVault: true } });
+    expect(only).toEqual({ archive: { bucket: 'rds-archive-prod-111111111111-eu-west-1', prefix: `exports/${SOURCE}`, inVault: true } });
   });
 
   it('names the source accounts when --source-account is missing among several, or is not one of them', () => {

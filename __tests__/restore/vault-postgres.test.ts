@@ -99,7 +99,9 @@ describe.runIf(RUN)('restore in the vault account', () => {
 
     // Assess
     expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain(`no export "orders-db-2026-11-21-vault-test" in s3://${VAULT_BUCKET}/exports/${SOURCE}:`);
+    expect(run.stderr).toContain(
+      `no export "orders-db-2026-11-21-vault-test" in s3://${VAULT_BUCKET}/exports/${SOURCE}: check the identifier (the export folders of each database: aws s3 ls s3://${VAULT_BUCKET}/exports/${SOURCE}/<database>/)`,
+    );
     expect(await postgresTables(target)).toEqual([]);
   });
 

@@ -18,6 +18,8 @@ import {
   tableExistsError,
   chooseExportAt,
   chooseExportById,
+  EXPORTER_HINTS,
+  vaultHints,
   selectTables,
   type SourceTable,
 } from '../../handler/restore';
@@ -39,11 +41,13 @@ type OpenedParts = Map<string, { key: string; part: ParquetPart }[]>;
 
 async function findManifest(command: RestoreCommand, archive: ArchiveLocation, client: S3Client) {
   const where = `s3://${archive.bucket}/${archive.prefix}`;
+  const hints = archive.inVault ? vaultHints(archive.bucket, archive.prefix) : EXPORTER_HINTS;
   if ('exportId' in command.source) {
-    return chooseExportById(await exportById(archive.bucket, archive.prefix, command.source.exportId, client), command.source.exportId, where);
+    const { exportId } = command.source;
+    return chooseExportById(await exportById(archive.bucket, archive.prefix, exportId, client), exportId, where, hints);
   }
   const { database, at } = command.source;
-  return chooseExportAt(await exportsOfDatabase(archive.bucket, archive.prefix, database, client), database, at, where);
+  return chooseExportAt(await exportsOfDatabase(archive.bucket, archive.prefix, database, client), database, at, where, hints);
 }
 
 /** Opens every part of the tables (reads the footers); `onRead` hears of every byte read from each table's folder, then and later. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ArchiveManifest } from '../../../handler/contract/manifest';
-import { chooseExportAt, chooseExportById, type ExportCandidate } from '../../../handler/restore/select-export';
+import { chooseExportAt, chooseExportById, type ExportCandidate, vaultHints } from '../../../handler/restore/select-export';
 import { restoreErrorMessage } from './support/restore-error';
 
 const WHERE = 's3://archive/exports';
@@ -61,5 +61,24 @@ describe('which export a restore reads', () => {
     expect(restoreErrorMessage(() => chooseExportAt(all, 'ledger-db', new Date(), WHERE))).toContain(
       'no export of the database "ledger-db" in s3://archive/exports',
     );
+  });
+
+  it("in the vault account, points to the source prefix's folders and the vault verifier, not to status or verify, which do not run there", () => {
+    // Prepare
+    const hints = vaultHints('vault-bucket', 'exports/222222222222');
+    const vaultWhere = 's3://vault-bucket/exports/222222222222';
+
+    // Act
+    const unknown = restoreErrorMessage(() => chooseExportById(all, 'nope', vaultWhere, hints));
+    const unverified = restoreErrorMessage(() => chooseExportById([{ exportTaskIdentifier: 'new', database: 'orders-db' }], 'new', vaultWhere, hints));
+    const noDatabase = restoreErrorMessage(() => chooseExportAt(all, 'ledger-db', new Date(), vaultWhere, hints));
+
+    // Assess
+    expect(unknown).toBe(
+      'no export "nope" in s3://vault-bucket/exports/222222222222: check the identifier (the export folders of each database: aws s3 ls s3://vault-bucket/exports/222222222222/<database>/)',
+    );
+    expect(unverified).toContain("the vault verifier writes it when it verifies the source's handover");
+    expect(noDatabase).toContain('check the name (the database folders: aws s3 ls s3://vault-bucket/exports/222222222222/)');
+    for (const message of [unknown, unverified, noDatabase]) expect(message).not.toContain('npm run archive');
   });
 });
