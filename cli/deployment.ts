@@ -41,6 +41,8 @@ export interface ResolvedSettings {
   readonly sources: Readonly<Record<string, SettingSource>>;
   /** The function read, or undefined when the shell alone supplied the settings. */
   readonly functionName?: string;
+  /** The function's configuration as read (its ARN, dead-letter target), when a function was read. */
+  readonly configuration?: FunctionConfiguration;
   /** Why the function was not read, when it was not. */
   readonly note?: string;
 }
@@ -244,7 +246,7 @@ function exporterSettings(
 ): ResolvedSettings {
   const merged = mergeSettingSources(configuration.Environment?.Variables ?? {}, shellEnv);
   const settings = readAttributed(() => readSettings(merged.env), merged.sources, functionName);
-  return { settings, ...merged, functionName: configuration.FunctionName ?? functionName };
+  return { settings, ...merged, functionName: configuration.FunctionName ?? functionName, configuration };
 }
 
 function vaultSettings(configuration: FunctionConfiguration, functionName: string, shellEnv: Readonly<Record<string, string | undefined>>): ResolvedVault {

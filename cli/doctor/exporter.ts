@@ -1,7 +1,6 @@
 // The first check, which the others need: the exporter function exists and its settings parse,
 // read with the CLI's own deployment reader. Doctor checks what is deployed, so contract
 // variables set in the shell are not applied here.
-import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { SettingsError } from '../../handler/contract';
 import type { DeploymentOptions } from '../deployment-options';
 import { FunctionNotFoundError, resolveSettings } from '../deployment';
@@ -38,8 +37,14 @@ export async function readDeployment(
     }
     throw error;
   }
+  // The configuration resolveSettings read: doctor passes no shell settings, so there always is one.
+  const { configuration } = resolved;
   const functionName = resolved.functionName ?? '';
-  const configuration = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+  if (configuration === undefined)
+    return {
+      finding: problem(`no exporter function was read (${resolved.note ?? 'no reason given'})`, 'name the exporter with --function NAME'),
+      notFound: true,
+    };
   const functionArn = configuration.FunctionArn ?? '';
   const location = functionLocation(functionArn);
   if (location === undefined)
