@@ -134,10 +134,17 @@ export function bundleHandler(entry: string = HANDLER_ENTRY): Buffer {
 
 /** The build settings of an entry, with esbuild's version: a change rebuilds whatever the inputs. */
 export function bundleSettings(entry: string): string {
-  const esbuildVersion = (JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')) as { version: string }).version;
   return createHash('sha256')
-    .update(JSON.stringify({ esbuildVersion, entry: path.relative(PROJECT_ROOT, entry), options: buildOptionsFor(entry) }))
+    .update(JSON.stringify({ esbuildVersion: esbuildVersion(), entry: path.relative(PROJECT_ROOT, entry), options: buildOptionsFor(entry) }))
     .digest('hex');
+}
+
+let installedEsbuild: string | undefined;
+
+/** esbuild's installed version, read once per process (every entry's settings name it). */
+function esbuildVersion(): string {
+  installedEsbuild ??= (JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')) as { version: string }).version;
+  return installedEsbuild;
 }
 
 /** One entry's bundle as the cache keeps it: the code, its deflated form for the zip, and what it was built from. */
